@@ -1,0 +1,97 @@
+"""The ``kb`` command: check, inspect, build and plan the knowledge base.
+
+Exit codes: 0 success, 1 the content has errors, 2 the command was used
+wrongly or the request cannot be met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The request cannot be met; the message is one line for the user."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, exit 2
+        self.exit(EXIT_USAGE, f"kb: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+VERBS: dict[str, Callable] = {}
+
+
+def verb(name: str, help_text: str, examples: str):
+    """Register a verb: ``configure(parser)`` adds its arguments and returns its runner."""
+
+    def register(configure: Callable):
+        VERBS[name] = (help_text, examples, configure)
+        return configure
+
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kb", formatter_class=_formatter,
+                     description="Check, explore, build and plan the Leading Learning knowledge base.",
+                     epilog="Run `kb VERB --help` for a verb's options and examples.")
+    parser.add_argument("--version", action="version", version=f"kb {__version__}")
+    subparsers = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
+    for name, (help_text, examples, configure) in VERBS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text, formatter_class=_formatter,
+                                    epilog="examples:\n" + examples)
+        configure(sub)
+    return parser
+
+
+def content_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", metavar="DIR", default="content", type=Path,
+                        help="the content folder (default: ./content)")
+
+
+def load_or_fail(content: Path):
+    from .loader import load
+
+    if not content.is_dir():
+        raise UsageError(f"no content folder at `{content}`; pass one with --content DIR")
+    return load(content)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from . import commands  # noqa: F401  (registers the verbs)
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.verb:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except UsageError as error:
+        print(f"kb {args.verb}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("kb: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False, default=str))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""``kb check``: validate the corpus and report every problem with file and line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from ..cli import EXIT_CONTENT, EXIT_OK, UsageError, content_option, load_or_fail, verb
+from ..diagnostics import Diagnostic
+
+EXAMPLES = """\
+  kb check                                 check everything in ./content
+  kb check content/articles/new-idea.md    report only on that file (the corpus is still loaded)
+  kb check --changed --base origin/main    report on files changed since a git ref
+  kb check --format github                 annotations for a GitHub pull request
+  kb check --strict --format json          warnings fail too; output for machines
+"""
+
+
+@verb("check", "Validate the content and report problems as file:line diagnostics.", EXAMPLES)
+def configure(parser: argparse.ArgumentParser):
+    content_option(parser)
+    parser.add_argument("paths", nargs="*", metavar="PATH", type=Path,
+                        help="report only on these files or folders (references still resolve against the whole corpus)")
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
+                        help="text for people (default), json for programs, github for workflow annotations")
+    parser.add_argument("--strict", action="store_true", help="fail on warnings as well as errors")
+    parser.add_argument("--changed", action="store_true",
+                        help="report only on content files changed against a git base (and uncommitted changes)")
+    parser.add_argument("--base", metavar="REF", default=None,
+                        help="the git base for --changed (default: the merge base with origin/main, or HEAD)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.base and not args.changed:
+        raise UsageError("--base goes with --changed")
+    result = load_or_fail(args.content)
+    diagnostics = result.diagnostics
+    selection = None
+    if args.changed:
+        selection = changed_files(args.content, args.base)
+    if args.paths:
+        missing = [str(p) for p in args.paths if not p.exists()]
+        if missing:
+            raise UsageError(f"no such file or folder: {', '.join(missing)}")
+        selection = (selection or set()) | {p.resolve() for p in args.paths}
+    if selection is not None:
+        diagnostics = [d for d in diagnostics if _selected(d, selection)]
+    errors = sum(d.severity.value == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    kb = result.kb
+    if args.format == "json":
+        print(json.dumps({
+            "diagnostics": [d.as_dict() for d in diagnostics],
+            "errors": errors, "warnings": warnings,
+            "counts": {"articles": len(kb.articles), "concepts": len(kb.concepts), "paths": len(kb.paths),
+                       "sources": len(kb.sources), "audiences": len(kb.audiences)},
+        }, indent=2, ensure_ascii=False))
+    elif args.format == "github":
+        for d in diagnostics:
+            print(github_annotation(d))
+    else:
+        for d in diagnostics:
+            print(d.format_text())
+        scope = "" if selection is None else f" (in {len(selection)} selected file(s) or folder(s))"
+        print(f"{errors} error(s), {warnings} warning(s){scope}; checked {len(kb.articles)} articles, "
+              f"{len(kb.concepts)} concepts, {len(kb.paths)} paths, {len(kb.sources)} sources.")
+    failed = errors or (args.strict and warnings)
+    return EXIT_CONTENT if failed else EXIT_OK
+
+
+def _selected(diagnostic: Diagnostic, selection: set[Path]) -> bool:
+    path = Path(diagnostic.path).resolve()
+    return any(path == chosen or chosen in path.parents for chosen in selection)
+
+
+def _escape(text: str, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def github_annotation(d: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the diagnostic's line in the pull request."""
+    level = "error" if d.severity.value == "error" else "warning"
+    title = _escape(f"{d.code} {d.name}", True)
+    message = d.message + (f" ({d.hint})" if d.hint else "")
+    return f"::{level} file={_escape(d.path, True)},line={d.line},title={title}::{_escape(message)}"
+
+
+def changed_files(content: Path, base: str | None) -> set[Path]:
+    """Files under ``content`` that differ from ``base`` (committed, staged, unstaged or untracked)."""
+    def git(*arguments: str) -> str:
+        try:
+            completed = subprocess.run(["git", *arguments], cwd=content, capture_output=True, text=True, check=False)
+        except FileNotFoundError:
+            raise UsageError("--changed needs git, which is not installed") from None
+        if completed.returncode != 0:
+            raise UsageError(f"git {' '.join(arguments)} failed: {completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else 'no output'}")
+        return completed.stdout
+
+    top = Path(git("rev-parse", "--show-toplevel").strip())
+    if base is None:
+        base = "HEAD"
+        for candidate in ("origin/main", "main"):
+            probe = subprocess.run(["git", "merge-base", "HEAD", candidate], cwd=content, capture_output=True, text=True)
+            if probe.returncode == 0 and probe.stdout.strip():
+                base = probe.stdout.strip()
+                break
+    else:
+        git("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    names = set(git("diff", "--name-only", "--no-renames", base, "--", ".").splitlines())
+    names |= set(git("ls-files", "--others", "--exclude-standard", "--full-name", ".").splitlines())
+    content_root = content.resolve()
+    changed = set()
+    for name in names:
+        path = (top / name).resolve()
+        if path.is_relative_to(content_root):
+            changed.add(path)
+    return changed

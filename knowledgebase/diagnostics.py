@@ -1,0 +1,206 @@
+"""Diagnostics: every problem the engine finds, as data, never as an exception.
+
+Each code is stable: contributors search for it, ``suppress_warnings`` names it
+(``kb.<name>``) and the documentation lists it with an example and the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One kind of problem: its stable code, a short name, and how to explain it."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    example: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+
+    @property
+    def name(self) -> str:
+        return CODES[self.code].name
+
+    def format_text(self) -> str:
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.path}:{self.line}: {self.severity.value} {self.code} {self.message}{hint}"
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.code, self.message)
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_ALL = [
+    # Files and YAML
+    Code("KB001", "bad-encoding", E, "The file is not valid UTF-8.",
+         "A file saved as Windows-1252 with a curly quote in the title.",
+         "Save the file as UTF-8 (every modern editor has this option)."),
+    Code("KB002", "file-too-large", E, "The file is larger than the size an article may have.",
+         "A 5 MB Markdown file with an embedded image as text.",
+         "Split the text into several articles, and put images in a separate file."),
+    Code("KB003", "no-front-matter", E, "The file does not start with a front matter block.",
+         "An article that starts with `# Title` instead of `---`.",
+         "Start the file with `---`, the front matter fields, then `---` (run `kb new article` for a template)."),
+    Code("KB004", "unterminated-front-matter", E, "The front matter block is opened with `---` but never closed.",
+         "`---` on line 1 and no second `---` line.",
+         "Add a line with only `---` after the last front matter field."),
+    Code("KB005", "yaml-syntax", E, "The front matter is not valid YAML.",
+         "`title: Trust: the basics` (a second colon needs quotes).",
+         "Fix the YAML at the line shown; put quotes around text containing `: ` or starting with a symbol."),
+    Code("KB006", "duplicate-key", E, "The same key appears twice in one mapping; YAML would silently keep only the last.",
+         "Two `concepts:` lines in one article.",
+         "Merge the two entries into one."),
+    Code("KB007", "unsafe-yaml", E, "The front matter uses a YAML feature that is not allowed (tags, anchors or aliases).",
+         "`title: !!python/object:os.system x` or `concepts: *shared`.",
+         "Write plain values: strings, numbers, lists and mappings only."),
+    Code("KB008", "yaml-too-deep", E, "The front matter is nested far deeper than any field allows.",
+         "A list nested a thousand levels deep.",
+         "Use the flat structure shown in the front matter reference."),
+    Code("KB009", "not-a-mapping", E, "The front matter is not a set of `key: value` fields.",
+         "A front matter block containing only a list.",
+         "Write one `key: value` field per line."),
+    Code("KB010", "empty-file", E, "The file is empty or contains only white space.",
+         "A new file saved before anything was written.",
+         "Fill it in from the template (`kb new article \"Title\"`) or delete it."),
+    Code("KB011", "bad-file-name", E, "A file name is not a valid id: ids are lower-case letters, digits and hyphens.",
+         "`content/articles/Trust Before Tests.md`.",
+         "Rename the file to its slug, e.g. `trust-before-tests.md`."),
+    Code("KB012", "case-collision", E, "Two files have ids that differ only in letter case.",
+         "`Trust.md` and `trust.md` in the same folder.",
+         "Keep one of them; ids must be unique regardless of case."),
+    Code("KB013", "outside-content", E, "A file is a link that points outside the content folder.",
+         "`content/articles/x.md` is a symbolic link to `/etc/passwd`.",
+         "Replace the link with a real file inside `content/`."),
+    Code("KB014", "tab-indent", E, "The front matter is indented with a tab; YAML allows only spaces.",
+         "A list item indented with a tab under `concepts:`.",
+         "Replace the tab with spaces (two spaces per level)."),
+    # Fields
+    Code("KB101", "missing-field", E, "A required field is missing.",
+         "An article without `summary:`.",
+         "Add the field; the front matter reference lists what each kind of page needs."),
+    Code("KB102", "unknown-concept", E, "A concept id or alias is not in the vocabulary.",
+         "`concepts: [trsut]`.",
+         "Use an id or alias from `kb concepts`, or add a concept page in `content/concepts/`."),
+    Code("KB103", "unknown-key", E, "The front matter has a key the schema does not define.",
+         "`concept: [trust]` instead of `concepts:`.",
+         "Correct the spelling or remove the key."),
+    Code("KB104", "wrong-type", E, "A field has the wrong type of value.",
+         "`concepts: trust` (text) where a list is expected.",
+         "Write the value in the form the front matter reference shows, e.g. `concepts: [trust]`."),
+    Code("KB105", "too-long", E, "A text field is longer than its limit.",
+         "A summary of 450 characters.",
+         "Shorten it to the limit; move detail into the body."),
+    Code("KB106", "item-count", E, "A list has too few or too many items.",
+         "An article tagged with eight concepts.",
+         "Keep the list within the limits; choose the concepts the article is really about."),
+    Code("KB107", "unknown-audience", E, "An audience id is not defined in `content/audiences/`.",
+         "`audience: [head-teacher]`.",
+         "Use an audience id from `content/audiences/` (the hint suggests the nearest)."),
+    Code("KB108", "invalid-choice", E, "A field's value is not one of the allowed choices.",
+         "`kind: tutorial`.",
+         "Use one of the values listed in the message."),
+    Code("KB109", "unknown-source", E, "A source id is not in `content/sources.yaml`.",
+         "`sources: [greany2015]`.",
+         "Use an id from `content/sources.yaml`, or add the work there."),
+    Code("KB110", "unknown-article", E, "A reference names an article that does not exist.",
+         "`prerequisites: [lead-learner-intro]` with no such file.",
+         "Use the file name (without `.md`) of an existing article."),
+    Code("KB111", "prerequisite-cycle", E, "Prerequisites form a cycle, so no reading order exists.",
+         "`a` requires `b` and `b` requires `a`.",
+         "Remove one prerequisite from the cycle shown in the message."),
+    Code("KB112", "duplicate-id", E, "Two entries share one id.",
+         "Two sources with the key `greany-2015`.",
+         "Give each entry its own id."),
+    Code("KB113", "alias-collision", E, "A concept alias is already another concept's id, label or alias.",
+         "The concept `agency` lists `trust` as an alias.",
+         "Remove the alias or make it specific to this concept."),
+    Code("KB114", "bad-id", E, "An id is not a slug (lower-case letters, digits and single hyphens).",
+         "`prerequisites: [Lead_Learner]`.",
+         "Write the id in lower case with hyphens, e.g. `lead-learner`."),
+    Code("KB115", "empty-value", E, "A field is present but empty.",
+         "`title:` with nothing after it.",
+         "Fill in the value or remove the optional field."),
+    Code("KB116", "duplicate-item", E, "A list names the same item twice.",
+         "`concepts: [trust, relational trust]` (an alias of the same concept).",
+         "Keep one of them."),
+    Code("KB117", "sources-required", E, "A research summary must cite at least one source.",
+         "`kind: research-summary` with no `sources:`.",
+         "Add the works it summarises to `sources:` (and to `content/sources.yaml`)."),
+    Code("KB118", "bad-url", E, "A URL is not an http(s) address.",
+         "`url: javascript:alert(1)`.",
+         "Use a full `https://` address, or leave the field out."),
+    Code("KB119", "unknown-path", E, "A reference names a reading path that does not exist.",
+         "{path}`first-term` with no `content/paths/first-term.md`.",
+         "Use the file name (without `.md`) of a path in `content/paths/`."),
+    Code("KB120", "concept-cycle", E, "Broader concepts form a cycle.",
+         "`trust` is broader than `agency` and `agency` broader than `trust`.",
+         "Remove one `broader` entry from the cycle shown."),
+    Code("KB121", "bad-date", E, "A date is not an ISO date.",
+         "`updated: 22/11/2026`.",
+         "Write the date as YYYY-MM-DD, e.g. `2026-11-22`."),
+    Code("KB122", "self-reference", E, "An entry refers to itself.",
+         "An article listing itself as a prerequisite.",
+         "Remove the reference."),
+    Code("KB123", "out-of-range", E, "A number is outside the range its field allows.",
+         "`minutes: 0` in a reading path step.",
+         "Use a number within the range given in the message."),
+    # Paths
+    Code("KB301", "path-over-time", E, "The in-session steps take longer than the path's duration.",
+         "Three 40-minute in-session steps in a 90-minute path.",
+         "Shorten the steps, move one to pre-reading or follow-up, or raise `duration`."),
+    Code("KB302", "prerequisite-order", W, "A step comes before a step its article depends on.",
+         "A path reads `b` before `a`, though `b` lists `a` as a prerequisite.",
+         "Reorder the steps as the hint shows."),
+    Code("KB303", "empty-path", E, "A reading path has no steps.",
+         "`steps: []`.",
+         "Add at least one step."),
+    Code("KB304", "unfilled-placeholder", W, "A field still holds the marker a template or the planner left for you.",
+         "`facilitator: TODO(trainer): ...` written by `kb path plan --write`.",
+         "Replace the marked text with your own notes."),
+    Code("KB305", "duplicate-step", W, "A path uses the same article in two steps.",
+         "Two steps with `article: trust-and-respect-between-teachers-and-leaders`.",
+         "Remove one step, or keep both deliberately and suppress this warning."),
+    # Corpus-level advice
+    Code("KB401", "orphan-concept", W, "A concept has no article.",
+         "A concept page that no article lists in `concepts:`.",
+         "Tag an article with it, merge it into another concept, or remove it."),
+]
+
+CODES: dict[str, Code] = {c.code: c for c in _ALL}
+CODES_BY_NAME: dict[str, Code] = {c.name: c for c in _ALL}
+
+
+def make(code: str, path: str, line: int, message: str, hint: str = "") -> Diagnostic:
+    """Build a diagnostic with the severity its code defines."""
+    return Diagnostic(code, CODES[code].severity, path, line, message, hint)

@@ -1,0 +1,61 @@
+"""Writing files safely: atomically, and never over a file that already exists."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class FileExists(Exception):
+    def __init__(self, path: Path):
+        super().__init__(f"{path} already exists")
+        self.path = path
+
+
+def _temporary_copy(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return Path(temporary)
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create ``path`` with ``text``. Raise :class:`FileExists` rather than replace anything.
+
+    The text is written to a temporary file first and then hard-linked into
+    place: the link fails if the name exists, even if it appeared a moment
+    ago, and a reader never sees a half-written file.
+    """
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise FileExists(path)
+    temporary = _temporary_copy(path, text)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise FileExists(path) from None
+    except OSError:  # a file system without hard links: exclusive create, then replace our own empty file
+        try:
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            raise FileExists(path) from None
+        os.close(descriptor)
+        os.replace(temporary, path)
+        return
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def write_replacing(path: Path, text: str, force: bool) -> None:
+    """Write ``path`` atomically; replace an existing file only when ``force`` is set."""
+    path = Path(path)
+    if not force:
+        write_new(path, text)
+        return
+    temporary = _temporary_copy(path, text)
+    os.replace(temporary, path)

@@ -1,0 +1,219 @@
+"""The concept graph: one networkx graph of articles, concepts, sources and paths.
+
+Node keys are ``"<kind>:<id>"`` (``article:trust-before-tests``); every node
+carries ``kind``, ``id`` and ``label``. Edges are keyed by their type, so one
+pair of nodes can be linked in several ways:
+
+=============  =====================  =========================================
+type           from -> to             meaning
+=============  =====================  =========================================
+tagged         article -> concept     the article is about the concept
+cites          article -> source      the article draws on the source
+links-to       article -> article     the body links to the other article
+prerequisite   article -> article     the article should be read after the other
+broader        concept -> concept     the second is more general
+related        concept -> concept     the concept page names the other
+co-occurs      concept -> concept     articles tag both (``weight``: how many)
+step-of        article -> path        the article is a step of the path
+=============  =====================  =========================================
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+
+import networkx as nx
+
+from .model import KnowledgeBase
+
+EDGE_TYPES = ("tagged", "cites", "links-to", "prerequisite", "broader", "related", "co-occurs", "step-of")
+PRIMARY_BONUS = 0.5    # sharing the primary concept of the article counts for more
+LINK_WEIGHT = 1.5      # an explicit link either way between two articles
+PREREQUISITE_WEIGHT = 2.0
+
+
+def node(kind: str, ident: str) -> str:
+    return f"{kind}:{ident}"
+
+
+@dataclass(frozen=True)
+class Related:
+    article: str
+    score: float
+    shared_concepts: tuple[str, ...]
+    linked: bool          # one links to the other
+    prerequisite: bool    # one is a prerequisite of the other
+
+
+class ConceptGraph:
+    """Queries over the knowledge base's graph. Build once per corpus; every query is deterministic."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.graph = nx.MultiDiGraph()
+        self._postings: dict[str, list[str]] = defaultdict(list)   # concept -> articles tagged with it
+        self._backlinks: dict[str, list[str]] = defaultdict(list)
+        self._dependents: dict[str, list[str]] = defaultdict(list)
+        self._paths_of: dict[str, list[str]] = defaultdict(list)
+        self._build()
+        total = len(kb.articles)
+        self.idf = {cid: math.log((1 + total) / (1 + len(self._postings.get(cid, ())))) + 1 for cid in kb.concepts}
+
+    def _build(self) -> None:
+        kb, g = self.kb, self.graph
+        for cid, concept in kb.concepts.items():
+            g.add_node(node("concept", cid), kind="concept", id=cid, label=concept.label)
+        for sid, source in kb.sources.items():
+            g.add_node(node("source", sid), kind="source", id=sid, label=source.title)
+        for pid, path in kb.paths.items():
+            g.add_node(node("path", pid), kind="path", id=pid, label=path.title)
+        for aid, article in kb.articles.items():
+            g.add_node(node("article", aid), kind="article", id=aid, label=article.title)
+        for cid, concept in kb.concepts.items():
+            for other in concept.broader:
+                g.add_edge(node("concept", cid), node("concept", other), key="broader", type="broader")
+            for other in concept.related:
+                g.add_edge(node("concept", cid), node("concept", other), key="related", type="related")
+        cooccurrence: dict[tuple[str, str], int] = defaultdict(int)
+        for aid, article in kb.articles.items():
+            a = node("article", aid)
+            for position, cid in enumerate(article.concepts):
+                g.add_edge(a, node("concept", cid), key="tagged", type="tagged", primary=position == 0)
+                self._postings[cid].append(aid)
+            for pair in combinations(sorted(article.concepts), 2):
+                cooccurrence[pair] += 1
+            for sid in article.sources:
+                g.add_edge(a, node("source", sid), key="cites", type="cites")
+            for other in article.links:
+                if other in kb.articles:
+                    g.add_edge(a, node("article", other), key="links-to", type="links-to")
+                    self._backlinks[other].append(aid)
+            for other in article.prerequisites:
+                g.add_edge(a, node("article", other), key="prerequisite", type="prerequisite")
+                self._dependents[other].append(aid)
+        for (first, second), weight in sorted(cooccurrence.items()):
+            g.add_edge(node("concept", first), node("concept", second), key="co-occurs", type="co-occurs",
+                       weight=weight)
+        for pid, path in kb.paths.items():
+            for order, step in enumerate(path.steps):
+                if not g.has_edge(node("article", step.article), node("path", pid), key="step-of"):
+                    g.add_edge(node("article", step.article), node("path", pid), key="step-of", type="step-of",
+                               order=order)
+                    self._paths_of[step.article].append(pid)
+
+    # Queries -------------------------------------------------------------------------------
+
+    def articles_for(self, concept_id: str) -> list[str]:
+        """Articles tagged with the concept, in id order."""
+        return sorted(self._postings.get(concept_id, ()))
+
+    def backlinks(self, article_id: str) -> list[str]:
+        """Articles whose body links to this one, in id order."""
+        return sorted(set(self._backlinks.get(article_id, ())))
+
+    def dependents(self, article_id: str) -> list[str]:
+        """Articles that list this one as a prerequisite."""
+        return sorted(self._dependents.get(article_id, ()))
+
+    def paths_with(self, article_id: str) -> list[str]:
+        return sorted(self._paths_of.get(article_id, ()))
+
+    def narrower(self, concept_id: str) -> list[str]:
+        return sorted(c.id for c in self.kb.concepts.values() if concept_id in c.broader)
+
+    def related_concepts(self, concept_id: str) -> list[str]:
+        """Concepts the page names as related, plus pages that name this one (links go both ways)."""
+        concept = self.kb.concepts[concept_id]
+        named_by = {c.id for c in self.kb.concepts.values() if concept_id in c.related}
+        return sorted((set(concept.related) | named_by) - {concept_id})
+
+    def cooccurring(self, concept_id: str, k: int = 5) -> list[tuple[str, int]]:
+        """Concepts most often tagged together with this one: (id, number of articles)."""
+        counts = []
+        for _, other, data in self.graph.out_edges(node("concept", concept_id), data=True):
+            if data["type"] == "co-occurs":
+                counts.append((self.graph.nodes[other]["id"], data["weight"]))
+        for other, _, data in self.graph.in_edges(node("concept", concept_id), data=True):
+            if data["type"] == "co-occurs":
+                counts.append((self.graph.nodes[other]["id"], data["weight"]))
+        return sorted(counts, key=lambda item: (-item[1], item[0]))[:k]
+
+    def related_articles(self, article_id: str, k: int = 5) -> list[Related]:
+        """The ``k`` articles most related to ``article_id``.
+
+        Score: for each shared concept its rarity (idf), plus a bonus when it
+        is either article's primary concept; plus explicit links and
+        prerequisites either way. Candidates come from the inverted index, so
+        the cost depends on the article's concepts, not on the corpus size
+        squared. Ties break by title, then id.
+        """
+        article = self.kb.articles[article_id]
+        scores: dict[str, float] = defaultdict(float)
+        shared: dict[str, list[str]] = defaultdict(list)
+        for cid in article.concepts:
+            weight = self.idf[cid]
+            for other in self._postings.get(cid, ()):
+                if other == article_id:
+                    continue
+                bonus = PRIMARY_BONUS if cid == article.primary_concept or cid == self.kb.articles[other].primary_concept else 0.0
+                scores[other] += weight + bonus
+                shared[other].append(cid)
+        linked = set(article.links) | set(self._backlinks.get(article_id, ()))
+        prerequisites = set(article.prerequisites) | set(self._dependents.get(article_id, ()))
+        for other in linked:
+            scores[other] += LINK_WEIGHT
+        for other in prerequisites:
+            scores[other] += PREREQUISITE_WEIGHT
+        scores.pop(article_id, None)
+        ranked = sorted(scores, key=lambda other: (-round(scores[other], 9), self.kb.articles[other].title, other))
+        return [Related(other, round(scores[other], 3), tuple(shared.get(other, ())), other in linked,
+                        other in prerequisites) for other in ranked[:k]]
+
+    def ego(self, kind: str, ident: str, radius: int = 1) -> nx.MultiDiGraph:
+        """The neighbourhood of a node, following edges in either direction."""
+        centre = node(kind, ident)
+        undirected = self.graph.to_undirected(as_view=True)
+        members = nx.ego_graph(undirected, centre, radius=radius).nodes
+        return self.graph.subgraph(members).copy()
+
+    def concept_map(self) -> nx.Graph:
+        """Concepts only, linked by co-occurrence weight, broader and related: the whole-vocabulary map."""
+        g = nx.Graph()
+        for cid, concept in self.kb.concepts.items():
+            g.add_node(cid, label=concept.label, articles=len(self._postings.get(cid, ())))
+        for u, v, data in self.graph.edges(data=True):
+            if self.graph.nodes[u]["kind"] == "concept" and self.graph.nodes[v]["kind"] == "concept":
+                a, b = self.graph.nodes[u]["id"], self.graph.nodes[v]["id"]
+                if a == b:
+                    continue
+                weight = data.get("weight", 1)
+                if g.has_edge(a, b):
+                    g[a][b]["weight"] += weight
+                    g[a][b]["types"] = tuple(sorted(set(g[a][b]["types"]) | {data["type"]}))
+                else:
+                    g.add_edge(a, b, weight=weight, types=(data["type"],))
+        return g
+
+    # Export ---------------------------------------------------------------------------------
+
+    def to_json(self) -> str:
+        data = nx.node_link_data(self.graph, edges="edges")
+        data["nodes"].sort(key=lambda n: n["id"])
+        data["edges"].sort(key=lambda e: (e["source"], e["target"], e["key"]))
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+    def to_graphml(self) -> str:
+        export = nx.MultiDiGraph()
+        for n in sorted(self.graph.nodes):
+            export.add_node(n, **{k: str(v) for k, v in self.graph.nodes[n].items()})
+        for u, v, key, data in sorted(self.graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+            export.add_edge(u, v, key=key, **{k: (v2 if isinstance(v2, (int, float, str)) else str(v2))
+                                              for k, v2 in data.items()})
+        buffer = io.BytesIO()
+        nx.write_graphml(export, buffer, encoding="utf-8")
+        return buffer.getvalue().decode("utf-8")

@@ -1,0 +1,383 @@
+"""Load a content folder into a :class:`KnowledgeBase` and every diagnostic about it.
+
+Loading never stops at the first problem and never raises on bad content: a
+file that cannot be read becomes a diagnostic, a field that is wrong is
+reported and left out, and whatever is sound is still loaded so that the rest
+of the corpus can be checked against it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from . import schema as s
+from .diagnostics import Diagnostic, make
+from .frontmatter import FrontMatter, parse_yaml, split
+from .model import Article, Audience, Concept, KnowledgeBase, ReadingPath, Reference, Source, Step
+from .references import scan_body
+from .suggest import did_you_mean
+from .validate import FieldChecker
+
+MAX_FILE_BYTES = 512 * 1024
+FOLDERS = {"article": "articles", "concept": "concepts", "audience": "audiences", "path": "paths"}
+SOURCES_FILE = "sources.yaml"
+
+
+@dataclass
+class LoadResult:
+    kb: KnowledgeBase
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity.value == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity.value == "warning"]
+
+
+@dataclass
+class _Pending:
+    """A record whose own fields are checked, waiting for its references to be resolved."""
+
+    kind: str
+    id: str
+    path: str
+    values: dict[str, Any]
+    fm: FrontMatter
+    references: list[Reference] = field(default_factory=list)
+    word_count: int = 0
+
+
+def load(content_dir: str | os.PathLike) -> LoadResult:
+    """Read, validate and cross-check every file of a content folder."""
+    root = Path(content_dir)
+    diagnostics: list[Diagnostic] = []
+    pending: dict[str, dict[str, _Pending]] = {kind: {} for kind in FOLDERS}
+    if not root.is_dir():
+        diagnostics.append(make("KB101", str(root), 1, f"the content folder `{root}` does not exist",
+                                "pass the folder with --content, e.g. `--content content`"))
+    else:
+        real_root = root.resolve()
+        for kind, folder in FOLDERS.items():
+            for file in _discover(root / folder, real_root, root, diagnostics):
+                record = _read_record(kind, file, root, diagnostics)
+                if record:
+                    pending[kind][record.id] = record
+    sources = _load_sources(root, diagnostics) if root.is_dir() else {}
+    kb = _link(root, pending, sources, diagnostics)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return LoadResult(kb, diagnostics)
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
+def _display(path: Path, root: Path) -> str:
+    """How a file is named in diagnostics: as the user would type it from where they stand."""
+    return os.path.relpath(path) if not Path(os.path.relpath(path)).is_absolute() else path.as_posix()
+
+
+def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagnostic]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found: list[Path] = []
+    by_lower: dict[str, Path] = {}
+    for file in sorted(folder.glob("*.md")):
+        shown = _display(file, root)
+        if file.is_symlink() or not file.resolve().is_relative_to(real_root):
+            if not file.resolve().is_relative_to(real_root):
+                diagnostics.append(make("KB013", shown, 1, "this file is a link to a place outside the content folder",
+                                        "replace the link with a real file inside content/"))
+                continue
+        if not file.is_file():
+            continue
+        stem = file.stem
+        if not s.SLUG.match(stem):
+            diagnostics.append(make("KB011", shown, 1, f"`{file.name}` is not a valid file name for an id",
+                                    f"rename it to `{s.slugify(stem) or 'my-id'}.md`"))
+            continue
+        if stem.lower() in by_lower:
+            diagnostics.append(make("KB012", shown, 1, f"`{file.name}` differs from `{by_lower[stem.lower()].name}` only in case",
+                                    "keep one of them"))
+            continue
+        by_lower[stem.lower()] = file
+        found.append(file)
+    return found
+
+
+def read_text(file: Path, shown: str, diagnostics: list[Diagnostic]) -> str | None:
+    """Read a content file as text: UTF-8, BOM and CRLF tolerated, size bounded."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diagnostics.append(make("KB002", shown, 1, f"the file is {size // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB",
+                                    "split it into several articles"))
+            return None
+        data = file.read_bytes()
+    except OSError as error:
+        diagnostics.append(make("KB001", shown, 1, f"the file cannot be read: {error.strerror}", "check its permissions"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        diagnostics.append(make("KB001", shown, line, f"byte 0x{data[error.start]:02x} is not valid UTF-8",
+                                "save the file as UTF-8"))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_record(kind: str, file: Path, root: Path, diagnostics: list[Diagnostic]) -> _Pending | None:
+    shown = _display(file, root)
+    text = read_text(file, shown, diagnostics)
+    if text is None:
+        return None
+    parts, problems = split(text, shown)
+    diagnostics.extend(problems)
+    if parts is None or parts.front_matter is None:
+        return None
+    checker = FieldChecker(shown, parts.front_matter)
+    values = checker.check(s.SCHEMAS[kind], parts.front_matter.data)
+    diagnostics.extend(checker.diagnostics)
+    references, words = scan_body(parts.body, parts.body_line, _rel(file, root))
+    return _Pending(kind, file.stem, shown, values, parts.front_matter, references, words)
+
+
+def _load_sources(root: Path, diagnostics: list[Diagnostic]) -> dict[str, tuple[dict, FrontMatter, str]]:
+    file = root / SOURCES_FILE
+    if not file.is_file():
+        return {}
+    shown = _display(file, root)
+    text = read_text(file, shown, diagnostics)
+    if text is None:
+        return {}
+    fm, problems = parse_yaml(text, shown)
+    diagnostics.extend(problems)
+    if fm is None:
+        return {}
+    if not isinstance(fm.data, dict):
+        diagnostics.append(make("KB009", shown, 1, "sources.yaml should map each source id to its fields",
+                                "write `my-source-id:` and indent the fields below it"))
+        return {}
+    sources = {}
+    for source_id, fields in fm.data.items():
+        source_id = str(source_id)
+        if not s.SLUG.match(source_id):
+            diagnostics.append(make("KB114", shown, fm.line(source_id), f"`{source_id}` is not a valid source id",
+                                    f"use e.g. `{s.slugify(source_id) or 'author-year'}`"))
+            continue
+        if not isinstance(fields, dict):
+            diagnostics.append(make("KB104", shown, fm.line(source_id), f"source `{source_id}` should be a mapping of fields",
+                                    "indent `title:` and the other fields below the id"))
+            continue
+        checker = FieldChecker(shown, fm)
+        values = checker.check(s.SOURCE, fields, prefix=(source_id,))
+        diagnostics.extend(checker.diagnostics)
+        if "title" in values:
+            sources[source_id] = (values, fm, shown)
+    return sources
+
+
+class _Linker:
+    """Resolves references between records and builds the final, typed knowledge base."""
+
+    def __init__(self, pending: dict[str, dict[str, _Pending]], source_ids: set[str], diagnostics: list[Diagnostic]):
+        self.pending = pending
+        self.diagnostics = diagnostics
+        self.aliases = self._alias_index()
+        self.ids = {
+            "concept": set(pending["concept"]),
+            "audience": set(pending["audience"]),
+            "article": set(pending["article"]),
+            "path": set(pending["path"]),
+            "source": source_ids,
+        }
+
+    def _alias_index(self) -> dict[str, str]:
+        index: dict[str, str] = {cid: cid for cid in self.pending["concept"]}
+        owners: dict[str, str] = dict(index)
+        for cid, record in sorted(self.pending["concept"].items()):
+            names = [("label", record.values.get("label"), ("label",))]
+            names += [("alias", alias, ("aliases", i)) for i, alias in enumerate(record.values.get("aliases", ()))]
+            for what, name, key in names:
+                if not name:
+                    continue
+                term = s.normalise_term(name)
+                if not term:
+                    continue
+                owner = owners.get(term)
+                if owner is not None and owner != cid:
+                    if what == "alias":
+                        self.diagnostics.append(make("KB113", record.path, record.fm.line(*key),
+                                                     f"the alias `{name}` already names the concept `{owner}`",
+                                                     "remove it or make it specific to this concept"))
+                    continue
+                owners[term] = cid
+                index[term] = cid
+        return index
+
+    def resolve(self, record: _Pending, refers_to: str, item: str, key: tuple, field_name: str) -> str | None:
+        """The id ``item`` names, or None after reporting why it names nothing."""
+        if refers_to == "concept":
+            found = self.aliases.get(s.normalise_term(item))
+            if found:
+                return found
+            self.error("KB102", record, key, f"unknown concept `{item}` in `{field_name}`",
+                       did_you_mean(s.normalise_term(item), self.aliases, "run `kb concepts` to list the vocabulary"))
+            return None
+        if item in self.ids[refers_to]:
+            return item
+        code = {"audience": "KB107", "source": "KB109", "article": "KB110", "path": "KB119"}[refers_to]
+        folder = "content/sources.yaml" if refers_to == "source" else f"content/{FOLDERS[refers_to]}/"
+        self.error(code, record, key, f"unknown {refers_to} `{item}` in `{field_name}`",
+                   did_you_mean(item, self.ids[refers_to], f"no such id in {folder}"))
+        return None
+
+    def error(self, code: str, record: _Pending, key: tuple, message: str, hint: str) -> None:
+        self.diagnostics.append(make(code, record.path, record.fm.line(*key), message, hint))
+
+    def references(self, record: _Pending, values: dict, schema: s.Schema) -> dict:
+        """Resolve every reference field of ``values``; duplicates after aliasing are reported."""
+        resolved = dict(values)
+        for f in schema.fields:
+            if f.refers_to is None or f.name not in values or f.type != s.REF_LIST:
+                continue
+            ids: list[str] = []
+            for item, key in values[f.name]:
+                target = self.resolve(record, f.refers_to, item, key, f.name)
+                if target is None:
+                    continue
+                if target in ids:
+                    self.error("KB116", record, key, f"`{item}` names `{target}`, which `{f.name}` already lists",
+                               "keep one of them")
+                    continue
+                if target == record.id and f.refers_to == record.kind:
+                    self.error("KB122", record, key, f"`{record.id}` lists itself in `{f.name}`", "remove it")
+                    continue
+                ids.append(target)
+            resolved[f.name] = tuple(ids)
+        return resolved
+
+    def body_references(self, record: _Pending) -> list[Reference]:
+        valid = []
+        for ref in record.references:
+            target = ref.target
+            if ref.kind == "concept":
+                known = s.normalise_term(target) in self.aliases
+                candidates = self.aliases
+            else:
+                known = target in self.ids[ref.kind]
+                candidates = self.ids[ref.kind]
+            if known:
+                valid.append(ref)
+                continue
+            code = {"article": "KB110", "concept": "KB102", "source": "KB109", "path": "KB119"}[ref.kind]
+            self.diagnostics.append(make(code, record.path, ref.line, f"unknown {ref.kind} `{target}` in a link",
+                                         did_you_mean(target, candidates, f"no {ref.kind} has that id")))
+        return valid
+
+
+def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict, diagnostics: list[Diagnostic]) -> KnowledgeBase:
+    linker = _Linker(pending, set(raw_sources), diagnostics)
+
+    sources = {}
+    for sid, (values, fm, shown) in sorted(raw_sources.items()):
+        sources[sid] = Source(id=sid, line=fm.line(sid), title=values["title"], subtitle=values.get("subtitle"),
+                              authors=values.get("authors", ()), year=values.get("year"),
+                              publisher=values.get("publisher"), kind=values.get("kind"),
+                              url=values.get("url"), note=values.get("note"))
+
+    audiences = {}
+    for aid, record in sorted(pending["audience"].items()):
+        linker.body_references(record)
+        if _has_required(record, s.AUDIENCE):
+            audiences[aid] = Audience(aid, _rel_path(record, root), record.values["label"], record.values["description"])
+
+    concepts = {}
+    for cid, record in sorted(pending["concept"].items()):
+        values = linker.references(record, record.values, s.CONCEPT)
+        refs = linker.body_references(record)
+        if _has_required(record, s.CONCEPT):
+            concepts[cid] = Concept(cid, _rel_path(record, root), values["label"], values["definition"],
+                                    aliases=values.get("aliases", ()), broader=values.get("broader", ()),
+                                    related=values.get("related", ()), references=tuple(refs))
+    _report_cycles(pending["concept"], {c.id: c.broader for c in concepts.values()}, "KB120", "broader",
+                   diagnostics, "is broader than")
+
+    articles = {}
+    for aid, record in sorted(pending["article"].items()):
+        values = linker.references(record, record.values, s.ARTICLE)
+        refs = linker.body_references(record)
+        if values.get("kind") == "research-summary" and not values.get("sources"):
+            linker.error("KB117", record, ("kind",), "a research summary must cite at least one source",
+                         "add `sources: [...]` with ids from content/sources.yaml")
+        if not _has_required(record, s.ARTICLE) or not values.get("concepts") or not values.get("audience"):
+            continue
+        links = tuple(sorted({r.target for r in refs if r.kind == "article" and r.target != aid}))
+        articles[aid] = Article(
+            id=aid, path=_rel_path(record, root), title=values["title"], summary=values["summary"],
+            concepts=values["concepts"], audience=values["audience"], kind=values["kind"],
+            sources=values.get("sources", ()), prerequisites=values.get("prerequisites", ()),
+            questions=values.get("questions", ()), updated=values.get("updated"),
+            word_count=record.word_count, links=links, references=tuple(refs))
+    _report_cycles(pending["article"], {a.id: a.prerequisites for a in articles.values()}, "KB111",
+                   "prerequisites", diagnostics, "requires")
+
+    paths = {}
+    for pid, record in sorted(pending["path"].items()):
+        values = linker.references(record, record.values, s.PATH)
+        linker.body_references(record)
+        steps = []
+        for step_values, key in values.get("steps", ()):
+            if not {"article", "minutes", "when"} <= step_values.keys():
+                continue
+            if linker.resolve(record, "article", step_values["article"], key + ("article",), "steps") is None:
+                continue
+            steps.append(Step(step_values["article"], step_values["minutes"], step_values["when"],
+                              step_values.get("prompt"), step_values.get("facilitator")))
+        if _has_required(record, s.PATH) and steps:
+            paths[pid] = ReadingPath(pid, _rel_path(record, root), values["title"], values["summary"],
+                                     values["audience"], values["duration"], values.get("outcomes", ()), tuple(steps))
+
+    kb = KnowledgeBase(root=str(root), articles=articles, concepts=concepts, audiences=audiences,
+                       sources=sources, paths=paths, aliases=dict(sorted(linker.aliases.items())))
+    from .paths import check_paths  # paths builds on the loaded corpus
+
+    for pid, path in paths.items():
+        diagnostics.extend(check_paths(kb, path, pending["path"][pid].path, pending["path"][pid].fm))
+    return kb
+
+
+def _has_required(record: _Pending, schema: s.Schema) -> bool:
+    return all(f.name in record.values for f in schema.fields if f.required)
+
+
+def _rel_path(record: _Pending, root: Path) -> str:
+    return f"{FOLDERS[record.kind]}/{record.id}.md"
+
+
+def _report_cycles(records: dict[str, _Pending], edges: dict[str, tuple[str, ...]], code: str, field_name: str,
+                   diagnostics: list[Diagnostic], verb: str) -> None:
+    graph = nx.DiGraph((source, target) for source, targets in edges.items() for target in targets)
+    for component in sorted(nx.strongly_connected_components(graph), key=min):
+        if len(component) < 2:
+            continue
+        start = min(component)
+        nodes = [source for source, _ in nx.find_cycle(graph.subgraph(component), source=start)]
+        first = nodes.index(min(nodes))
+        cycle = nodes[first:] + nodes[:first]
+        cycle.append(cycle[0])
+        start = cycle[0]
+        spelled = f" {verb} ".join(f"`{node}`" for node in cycle)
+        record = records[start]
+        diagnostics.append(make(code, record.path, record.fm.line(field_name),
+                                f"{field_name} form a cycle: {spelled}",
+                                f"remove one link of the cycle, e.g. `{cycle[1]}` from `{start}`'s {field_name}"))
