@@ -94,6 +94,8 @@ class ConceptGraph:
                     g.add_edge(a, node("article", other), key="links-to", type="links-to")
                     self._backlinks[other].append(aid)
             for other in article.prerequisites:
+                if other not in kb.articles:  # its file exists but did not load; reported there
+                    continue
                 g.add_edge(a, node("article", other), key="prerequisite", type="prerequisite")
                 self._dependents[other].append(aid)
         for (first, second), weight in sorted(cooccurrence.items()):
@@ -101,6 +103,8 @@ class ConceptGraph:
                        weight=weight)
         for pid, path in kb.paths.items():
             for order, step in enumerate(path.steps):
+                if step.article not in kb.articles:
+                    continue
                 if not g.has_edge(node("article", step.article), node("path", pid), key="step-of"):
                     g.add_edge(node("article", step.article), node("path", pid), key="step-of", type="step-of",
                                order=order)
@@ -163,8 +167,8 @@ class ConceptGraph:
                 bonus = PRIMARY_BONUS if cid == article.primary_concept or cid == self.kb.articles[other].primary_concept else 0.0
                 scores[other] += weight + bonus
                 shared[other].append(cid)
-        linked = set(article.links) | set(self._backlinks.get(article_id, ()))
-        prerequisites = set(article.prerequisites) | set(self._dependents.get(article_id, ()))
+        linked = (set(article.links) | set(self._backlinks.get(article_id, ()))) & self.kb.articles.keys()
+        prerequisites = (set(article.prerequisites) | set(self._dependents.get(article_id, ()))) & self.kb.articles.keys()
         for other in linked:
             scores[other] += LINK_WEIGHT
         for other in prerequisites:

@@ -32,6 +32,7 @@ SOURCES_FILE = "sources.yaml"
 class LoadResult:
     kb: KnowledgeBase
     diagnostics: list[Diagnostic]
+    scanned: frozenset[str] = frozenset()   # files (relative to the content folder) whose body was checked
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -73,7 +74,8 @@ def load(content_dir: str | os.PathLike) -> LoadResult:
     sources = _load_sources(root, diagnostics) if root.is_dir() else {}
     kb = _link(root, pending, sources, diagnostics)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return LoadResult(kb, diagnostics)
+    scanned = frozenset(f"{FOLDERS[kind]}/{rid}.md" for kind, records in pending.items() for rid in records)
+    return LoadResult(kb, diagnostics, scanned)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -340,6 +342,8 @@ def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict
             if not {"article", "minutes", "when"} <= step_values.keys():
                 continue
             if linker.resolve(record, "article", step_values["article"], key + ("article",), "steps") is None:
+                continue
+            if step_values["article"] not in articles:  # the article's own file has errors, reported there
                 continue
             steps.append(Step(step_values["article"], step_values["minutes"], step_values["when"],
                               step_values.get("prompt"), step_values.get("facilitator")))

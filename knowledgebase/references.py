@@ -23,10 +23,17 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _FOLDER_KIND = {"articles": "article", "concepts": "concept", "paths": "path"}
 
 
+def split_role_text(text: str) -> tuple[str, str]:
+    """A role's content as (shown text, target): ``Text <target>``, or ``("", target)``."""
+    match = _EXPLICIT_TARGET.search(text)
+    if match:
+        return text[: match.start()].strip(), match.group(1).strip()
+    return "", text.strip()
+
+
 def role_target(text: str) -> str:
     """The target of a role's content: ``Text <target>`` or just ``target``."""
-    match = _EXPLICIT_TARGET.search(text)
-    return (match.group(1) if match else text).strip()
+    return split_role_text(text)[1]
 
 
 def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference], int]:

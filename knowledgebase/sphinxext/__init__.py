@@ -1,0 +1,51 @@
+"""The Sphinx extension that publishes the knowledge base.
+
+``setup()`` only registers things; the work is in small modules:
+
+* :mod:`.state` - the extension's data, behind two typed accessors;
+* :mod:`.transforms` - page titles and placeholders for generated sections;
+* :mod:`.roles` and :mod:`.directives` - what authors write;
+* :mod:`.resolve` and :mod:`.render` - placeholders filled with current data at write time;
+* :mod:`.incremental` - which pages an incremental build must rewrite.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from .. import __version__
+from . import incremental
+from .directives import DIRECTIVES
+from .nodes import kb_generated, kb_reference, visit_skip
+from .resolve import resolve_page
+from .roles import make_role
+from .transforms import KnowledgeBasePage
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _add_static(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC))
+
+
+def setup(app: Sphinx) -> dict:
+    skip = (visit_skip, None)
+    for node in (kb_reference, kb_generated):
+        app.add_node(node, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
+    for kind in ("article", "concept", "path", "source"):
+        app.add_role(kind, make_role(kind))
+    for name, directive in DIRECTIVES.items():
+        app.add_directive(name, directive)
+    app.add_transform(KnowledgeBasePage)
+    app.connect("builder-inited", incremental.load_corpus, priority=400)
+    app.connect("builder-inited", _add_static)
+    app.connect("env-purge-doc", incremental.purge_doc)
+    app.connect("env-merge-info", incremental.merge_info)
+    app.connect("doctree-read", incremental.mark_orphan)
+    app.connect("env-get-updated", incremental.pages_with_changed_data)
+    app.connect("doctree-resolved", resolve_page)
+    app.add_css_file("kb.css")
+    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,81 @@
+"""Directives for hand-made pages: article lists, the concept map, the glossary, path and source lists.
+
+Their output depends on the whole corpus, so each leaves a placeholder that
+is filled when the page is written; the page records which directives it
+uses, so an incremental build rewrites it when their output changes.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from ..schema import ARTICLE_KINDS
+from .nodes import kb_generated
+from .state import DirectiveUse, env_state
+
+SORTS = ("title", "updated", "reading-time")
+
+
+def _choice(values):
+    return lambda argument: directives.choice(argument, values)
+
+
+class GeneratedBlock(SphinxDirective):
+    """Base: a directive whose content is generated at write time from its options."""
+
+    has_content = False
+    option_spec: dict = {}
+
+    def run(self) -> list[nodes.Node]:
+        options = tuple(sorted((k, str(v)) for k, v in self.options.items()))
+        env_state(self.env).directives.setdefault(self.env.docname, []).append(DirectiveUse(self.name, options))
+        node = kb_generated(block=f"directive:{self.name}", options=dict(options))
+        self.set_source_info(node)
+        return [node]
+
+
+class ArticleList(GeneratedBlock):
+    """``kb-articles``: articles filtered by concept, audience and kind; sorted, limited, as a list or cards."""
+
+    option_spec = {
+        "concept": directives.unchanged_required,
+        "audience": directives.unchanged_required,
+        "kind": _choice(ARTICLE_KINDS),
+        "sort": _choice(SORTS),
+        "limit": directives.positive_int,
+        "layout": _choice(("list", "cards")),
+    }
+
+
+class ConceptMap(GeneratedBlock):
+    """``kb-concept-map``: the map of the whole vocabulary."""
+
+
+class Glossary(GeneratedBlock):
+    """``kb-glossary``: every concept with its definition and aliases."""
+
+
+class PathOverview(GeneratedBlock):
+    """``kb-paths``: the reading paths, optionally for one audience, with duration and summary."""
+
+    option_spec = {"audience": directives.unchanged_required, "limit": directives.positive_int}
+
+
+class AudienceEntries(GeneratedBlock):
+    """``kb-audiences``: one card per audience, leading to its landing page."""
+
+
+class SourceList(GeneratedBlock):
+    """``kb-sources``: the bibliography, with an anchor per source for the ``{source}`` role."""
+
+
+DIRECTIVES = {
+    "kb-articles": ArticleList,
+    "kb-concept-map": ConceptMap,
+    "kb-glossary": Glossary,
+    "kb-paths": PathOverview,
+    "kb-audiences": AudienceEntries,
+    "kb-sources": SourceList,
+}

@@ -1,0 +1,84 @@
+"""Loading the corpus once per build, and deciding which pages an incremental build rewrites.
+
+Each page's generated content is hashed from the views it displays (its own
+record's view, the targets of its roles, the output of its directives). A page
+is rewritten when its hash differs from the one stored at the last build:
+editing one article's concepts rewrites the concept pages, related lists and
+backlinks that show them; editing only its body rewrites that page alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sphinx.util import logging
+
+from ..graph import ConceptGraph
+from ..loader import load
+from ..views import Views, fingerprint
+from .resolve import directive_view
+from .state import BuildData, EnvState, build_data, env_state, set_build_data
+from .transforms import PAGE_BLOCKS, record_for
+
+logger = logging.getLogger(__name__)
+
+# Engine diagnostics about a reference in a body are also what the roles would
+# say; the engine's version (with the file's line) is the one reported.
+
+
+def load_corpus(app) -> None:
+    """Load and check the corpus in the source folder; report every diagnostic as a Sphinx warning."""
+    srcdir = Path(app.srcdir)
+    result = load(srcdir)
+    graph = ConceptGraph(result.kb)
+    set_build_data(app, BuildData(result, graph, Views(result.kb, graph), srcdir))
+    for d in result.diagnostics:
+        hint = f" ({d.hint})" if d.hint else ""
+        logger.warning(f"{d.code} {d.message}{hint}", type="kb", subtype=d.name, location=f"{d.path}:{d.line}")
+
+
+def purge_doc(app, env, docname: str) -> None:
+    env_state(env).purge(docname)
+
+
+def merge_info(app, env, docnames, other) -> None:
+    env_state(env).merge(set(docnames), env_state(other))
+
+
+def mark_orphan(app, doctree) -> None:
+    """Content pages are reached through generated links, not a toctree: say so, so Sphinx does not warn."""
+    docname = app.env.docname
+    if docname.partition("/")[0] in PAGE_BLOCKS:
+        app.env.metadata[docname]["orphan"] = True
+
+
+def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str:
+    views = data.views
+    parts: list[str] = []
+    found = record_for(app, docname)
+    if found is not None:
+        folder, record = found
+        page_view = {"articles": views.article, "concepts": views.concept, "paths": views.path,
+                     "audiences": views.audience}[folder](record.id)
+        parts.append(fingerprint(page_view))
+    for kind, target in sorted(state.references.get(docname, ())):
+        link = views.link(kind, target)
+        parts.append(f"{kind}:{target}:" + (fingerprint(link) if link else "-"))
+    for use in state.directives.get(docname, ()):
+        parts.append(use.name + ":" + fingerprint(directive_view(views, use.name, dict(use.options))))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def pages_with_changed_data(app, env) -> list[str]:
+    """Pages whose generated content differs from the last build's (``env-get-updated``)."""
+    data = build_data(app)
+    state = env_state(env)
+    changed = []
+    for docname in sorted(env.found_docs):
+        new = page_fingerprint(app, data, state, docname)
+        if state.fingerprints.get(docname) != new:
+            if docname in state.fingerprints:
+                changed.append(docname)
+            state.fingerprints[docname] = new
+    return changed

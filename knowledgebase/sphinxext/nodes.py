@@ -1,0 +1,19 @@
+"""Placeholder nodes: written while reading, filled in with current data while writing.
+
+Generated content depends on the whole corpus, so it is never frozen into a
+pickled doctree; an incremental build refills it from the current data.
+"""
+
+from docutils import nodes
+
+
+class kb_reference(nodes.Inline, nodes.TextElement):
+    """A ``{article}``, ``{concept}``, ``{path}`` or ``{source}`` role: ``kind``, ``target``, ``explicit``."""
+
+
+class kb_generated(nodes.General, nodes.Element):
+    """A generated block: ``block`` names what (``article-header``, ``concept-sections``, a directive...)."""
+
+
+def visit_skip(self, node):  # pragma: no cover - replaced before any writer sees it
+    raise nodes.SkipNode

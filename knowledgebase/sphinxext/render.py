@@ -1,0 +1,258 @@
+"""Turn views (plain data) into docutils nodes for one page.
+
+Text always goes into docutils text nodes, which every writer escapes; the
+only raw HTML is the SVG map, whose text :mod:`knowledgebase.maps` escapes.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+from .. import views as v
+from ..maps import render_svg
+
+WHEN_TITLES = {"pre-reading": "Before the session", "in-session": "In the session", "follow-up": "After the session"}
+
+
+def _section(title: str, ident: str, *children: nodes.Node, classes=()) -> nodes.section:
+    section = nodes.section(ids=[f"kb-{ident}"], names=[f"kb-{ident}"], classes=["kb-section", *classes])
+    section += nodes.title(title, title)
+    section.extend(children)
+    return section
+
+
+def _para(*children, classes=()) -> nodes.paragraph:
+    paragraph = nodes.paragraph(classes=list(classes))
+    paragraph.extend(c if isinstance(c, nodes.Node) else nodes.Text(c) for c in children)
+    return paragraph
+
+
+def minutes(n: int) -> str:
+    return f"{n} min"
+
+
+class Renderer:
+    """Renders for one page; ``uri`` gives the URL of a link target from this page."""
+
+    def __init__(self, app, docname: str):
+        self.app = app
+        self.docname = docname
+        self.builder = app.builder
+        self.html = app.builder.format == "html"
+        self.has_sources_page = "sources" in app.env.found_docs
+
+    # Links ------------------------------------------------------------------------------------
+
+    def uri(self, link: v.Link) -> str:
+        if link.kind == "source":
+            base = self.builder.get_relative_uri(self.docname, "sources") if self.has_sources_page else ""
+            return f"{base}#source-{link.id}"
+        return self.builder.get_relative_uri(self.docname, v.docname(link.kind, link.id))
+
+    def link(self, link: v.Link, text: str | None = None, classes=()) -> nodes.reference:
+        label = text or link.label
+        return nodes.reference(label, label, refuri=self.uri(link), reftitle=link.tooltip,
+                               classes=[f"kb-link-{link.kind}", *classes], internal=True)
+
+    def chips(self, links, label: str | None = None, classes=("kb-chips",)) -> nodes.paragraph:
+        paragraph = _para(classes=classes)
+        if label:
+            paragraph += nodes.inline(label, label, classes=["kb-chips-label"])
+        for link in links:
+            paragraph += self.link(link, classes=["kb-chip"])
+        return paragraph
+
+    def inline_list(self, links) -> list[nodes.Node]:
+        out: list[nodes.Node] = []
+        for i, link in enumerate(links):
+            if i:
+                out.append(nodes.Text(", "))
+            out.append(self.link(link))
+        return out
+
+    def link_list(self, links, classes=()) -> nodes.bullet_list:
+        bullets = nodes.bullet_list(classes=list(classes))
+        for link in links:
+            bullets += nodes.list_item("", _para(self.link(link)))
+        return bullets
+
+    # Cards -----------------------------------------------------------------------------------
+
+    def card(self, card: v.ArticleCard, show_concepts: bool = False) -> nodes.container:
+        box = nodes.container(classes=["kb-card"])
+        box += _para(self.link(card.link, classes=["kb-card-title"]), classes=["kb-card-heading"])
+        box += _para(card.summary, classes=["kb-card-summary"])
+        meta = f"{v.KIND_SINGULAR[card.kind]} · {minutes(card.reading_time)} read"
+        box += _para(meta, classes=["kb-card-meta"])
+        if show_concepts and card.concepts:
+            box += self.chips(card.concepts, classes=("kb-chips", "kb-chips-small"))
+        return box
+
+    def card_list(self, cards, show_concepts: bool = False) -> nodes.container:
+        box = nodes.container(classes=["kb-cards"])
+        for card in cards:
+            box += self.card(card, show_concepts)
+        return box
+
+    def design_grid(self, cards) -> nodes.container:
+        """Cards laid out with sphinx-design's grid and card classes (its stylesheet does the layout)."""
+        grid = nodes.container(classes=["sd-container-fluid", "sd-sphinx-override", "sd-mb-4", "kb-grid"])
+        row = nodes.container(classes=["sd-row", "sd-row-cols-1", "sd-row-cols-sm-2", "sd-row-cols-lg-3", "sd-g-3"])
+        grid += row
+        for card in cards:
+            column = nodes.container(classes=["sd-col", "sd-d-flex-row"])
+            box = nodes.container(classes=["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm", "kb-design-card"])
+            body = nodes.container(classes=["sd-card-body"])
+            body += _para(self.link(card.link, classes=["kb-card-title"]), classes=["sd-card-title", "sd-font-weight-bold"])
+            body += _para(card.summary, classes=["sd-card-text"])
+            body += _para(f"{v.KIND_SINGULAR[card.kind]} · {minutes(card.reading_time)} read", classes=["kb-card-meta"])
+            box += body
+            column += box
+            row += column
+        return grid
+
+    def map(self, view: v.MapView, whole: bool = False, element_id: str = "kb-map") -> list[nodes.Node]:
+        if not self.html:
+            return [self.link_list([n.link for n in view.nodes if not n.centre])]
+        svg = render_svg(view, self.uri, whole_vocabulary=whole, element_id=element_id,
+                         width=720 if whole else 560, height=460 if whole else 300)
+        figure = nodes.container(classes=["kb-map-figure"])
+        figure += nodes.raw("", svg, format="html")
+        return [figure]
+
+    # Article pages ---------------------------------------------------------------------------
+
+    def article_header(self, view: v.ArticleView) -> list[nodes.Node]:
+        header = nodes.container(classes=["kb-page-header", "kb-article-header"])
+        header += _para(view.summary, classes=["kb-lead"])
+        meta = _para(classes=["kb-meta"])
+        meta += nodes.inline(v.KIND_SINGULAR[view.kind], v.KIND_SINGULAR[view.kind], classes=["kb-kind"])
+        meta += nodes.Text(f" · {minutes(view.reading_time)} read")
+        if view.audience:
+            meta += nodes.Text(" · For ")
+            meta.extend(self.inline_list(view.audience))
+        header += meta
+        header += self.chips(view.concepts, "Concepts: ")
+        if view.prerequisites:
+            header += _para("Read first: ", *self.inline_list([c.link for c in view.prerequisites]), classes=["kb-prerequisites"])
+        return [header]
+
+    def article_sections(self, view: v.ArticleView) -> list[nodes.Node]:
+        out: list[nodes.Node] = []
+        if view.questions:
+            questions = nodes.enumerated_list(classes=["kb-questions"])
+            for question in view.questions:
+                questions += nodes.list_item("", _para(question))
+            out.append(_section("Questions to reflect on", "questions", questions))
+        if view.related:
+            out.append(_section("Related articles", "related", self.card_list(view.related)))
+        if view.linked_from:
+            out.append(_section("Linked from", "linked-from", self.link_list(view.linked_from)))
+        if view.paths:
+            out.append(_section("Reading paths with this article", "paths", self.link_list(view.paths)))
+        if view.sources:
+            out.append(_section("Sources", "sources", self.source_list(view.sources)))
+        out.append(_section("Concept map", "map", *self.map(view.map), classes=["kb-local-map"]))
+        return out
+
+    def source_list(self, sources) -> nodes.bullet_list:
+        bullets = nodes.bullet_list(classes=["kb-sources"])
+        for source in sources:
+            paragraph = _para(source.reference)
+            if source.url:
+                paragraph += nodes.Text(" ")
+                paragraph += nodes.reference(source.url, source.url, refuri=source.url, classes=["kb-source-url"])
+            item = nodes.list_item("", paragraph, ids=[f"source-{source.id}"])
+            if source.note:
+                item += _para(source.note, classes=["kb-source-note"])
+            bullets += item
+        return bullets
+
+    # Concept pages ---------------------------------------------------------------------------
+
+    def concept_header(self, view: v.ConceptView) -> list[nodes.Node]:
+        header = nodes.container(classes=["kb-page-header", "kb-concept-header"])
+        header += _para(view.definition, classes=["kb-lead", "kb-definition"])
+        if view.aliases:
+            header += _para("Also called: " + ", ".join(view.aliases), classes=["kb-aliases"])
+        for label, links in (("Broader: ", view.broader), ("Narrower: ", view.narrower), ("Related: ", view.related)):
+            if links:
+                header += self.chips(links, label)
+        return [header]
+
+    def concept_sections(self, view: v.ConceptView) -> list[nodes.Node]:
+        out: list[nodes.Node] = []
+        if view.articles_by_kind:
+            groups = []
+            for kind, cards in view.articles_by_kind:
+                groups.append(_section(v.KIND_LABELS[kind], f"kind-{kind}", self.card_list(cards)))
+            out.append(_section(f"Articles on {view.label.lower() if view.label[:1].isupper() and view.label[1:2].islower() else view.label}",
+                                "articles", *groups))
+        else:
+            out.append(_section("Articles", "articles", _para("No article is tagged with this concept yet.")))
+        if view.paths:
+            out.append(_section("Reading paths", "paths", self.link_list(view.paths)))
+        out.append(_section("Concept map", "map", *self.map(view.map), classes=["kb-local-map"]))
+        return out
+
+    # Path pages ------------------------------------------------------------------------------
+
+    def path_header(self, view: v.PathView) -> list[nodes.Node]:
+        header = nodes.container(classes=["kb-page-header", "kb-path-header"])
+        header += _para(view.summary, classes=["kb-lead"])
+        meta = _para(f"Session: {view.duration} minutes", classes=["kb-meta"])
+        if view.reading_minutes:
+            meta += nodes.Text(f" · Reading outside the session: {view.reading_minutes} minutes")
+        if view.audience:
+            meta += nodes.Text(" · For ")
+            meta.extend(self.inline_list(view.audience))
+        header += meta
+        if view.outcomes:
+            outcomes = nodes.bullet_list(classes=["kb-outcomes"])
+            for outcome in view.outcomes:
+                outcomes += nodes.list_item("", _para(outcome))
+            header += _para("By the end you will be able to:", classes=["kb-outcomes-intro"])
+            header += outcomes
+        return [header]
+
+    def path_sections(self, view: v.PathView, facilitator: bool = False) -> list[nodes.Node]:
+        out = []
+        for when, steps in (("pre-reading", view.pre_reading), ("in-session", view.in_session), ("follow-up", view.follow_up)):
+            if not steps:
+                continue
+            items = nodes.container(classes=["kb-steps", f"kb-steps-{when}"])
+            for step in steps:
+                items += self.step(step, facilitator)
+            out.append(_section(WHEN_TITLES[when], when, items))
+        return out
+
+    def step(self, step: v.StepView, facilitator: bool) -> nodes.container:
+        box = nodes.container(classes=["kb-step"])
+        timing = f"{minutes(step.minutes)}"
+        if step.start is not None:
+            from ..paths import format_minutes
+
+            timing = f"{format_minutes(step.start)} – {format_minutes(step.start + step.minutes)} · {timing}"
+        box += _para(timing, classes=["kb-step-time"])
+        box += self.card(step.article)
+        if step.prompt:
+            prompt = nodes.container(classes=["kb-prompt"])
+            prompt += _para(nodes.strong("Discuss: ", "Discuss: "), step.prompt)
+            prompt += nodes.container(classes=["kb-write-space"])
+            box += prompt
+        if facilitator and step.facilitator:
+            box += _para(nodes.strong("Facilitator: ", "Facilitator: "), step.facilitator, classes=["kb-facilitator-note"])
+        return box
+
+    # Audience pages --------------------------------------------------------------------------
+
+    def audience_header(self, view: v.AudienceView) -> list[nodes.Node]:
+        header = nodes.container(classes=["kb-page-header", "kb-audience-header"])
+        header += _para(view.description, classes=["kb-lead"])
+        return [header]
+
+    def audience_sections(self, view: v.AudienceView) -> list[nodes.Node]:
+        out = [_section("Start here", "start-here", self.design_grid(view.start_here))]
+        if view.paths:
+            out.append(_section("Reading paths", "paths", self.link_list(view.paths)))
+        return out

@@ -1,0 +1,155 @@
+"""Fill the placeholders of a page with current data, when the page is written."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.util import logging
+
+from .. import views as v
+from ..suggest import did_you_mean
+from .nodes import kb_generated, kb_reference
+from .render import Renderer, _para
+from .state import build_data
+
+logger = logging.getLogger(__name__)
+
+ROLE_CODES = {"article": ("KB110", "unknown-article"), "concept": ("KB102", "unknown-concept"),
+              "source": ("KB109", "unknown-source"), "path": ("KB119", "unknown-path")}
+
+
+def resolve_page(app, doctree: nodes.document, docname: str) -> None:
+    data = build_data(app)
+    renderer = Renderer(app, docname)
+    for node in list(doctree.findall(kb_reference)):
+        node.replace_self(_reference(app, data, renderer, node, docname))
+    for node in list(doctree.findall(kb_generated)):
+        node.replace_self(generate(data, renderer, node["block"], node.get("record"), node.get("options", {})))
+
+
+def _reference(app, data, renderer: Renderer, node: kb_reference, docname: str) -> nodes.Node:
+    kind, target, explicit = node["kind"], node["target"], node["explicit"]
+    link = data.views.link(kind, target)
+    if link is not None:
+        return renderer.link(link, explicit or None)
+    if not data.is_scanned(docname):  # the engine already reported it for content pages
+        code, name = ROLE_CODES[kind]
+        table = {"article": data.kb.articles, "concept": data.kb.aliases, "source": data.kb.sources,
+                 "path": data.kb.paths}[kind]
+        logger.warning(f"{code} unknown {kind} `{target}` ({did_you_mean(target, table, 'no such id')})",
+                       type="kb", subtype=name, location=node)
+    shown = explicit or target
+    return nodes.inline(shown, shown, classes=["kb-missing"])
+
+
+def generate(data, renderer: Renderer, block: str, record: str | None, options: dict) -> list[nodes.Node]:
+    """The nodes of one generated block, from the current views."""
+    views = data.views
+    if block == "article-header":
+        return renderer.article_header(views.article(record))
+    if block == "article-sections":
+        return renderer.article_sections(views.article(record))
+    if block == "concept-header":
+        return renderer.concept_header(views.concept(record))
+    if block == "concept-sections":
+        return renderer.concept_sections(views.concept(record))
+    if block == "path-header":
+        return renderer.path_header(views.path(record))
+    if block == "path-sections":
+        return renderer.path_sections(views.path(record))
+    if block == "audience-header":
+        return renderer.audience_header(views.audience(record))
+    if block == "audience-sections":
+        return renderer.audience_sections(views.audience(record))
+    name = block.removeprefix("directive:")
+    return DIRECTIVE_RENDERERS[name](views, renderer, options)
+
+
+def directive_view(views: v.Views, name: str, options: dict):
+    """The data a directive shows: what it renders, and what its fingerprint hashes."""
+    if name == "kb-articles":
+        return views.article_list(concept=options.get("concept"), audience=options.get("audience"),
+                                  kind=options.get("kind"), sort=options.get("sort", "title"),
+                                  limit=int(options["limit"]) if "limit" in options else None)
+    if name == "kb-concept-map":
+        return views.vocabulary_map()
+    if name == "kb-glossary":
+        return tuple(views.concept_link(c) for c in views.kb.concepts)
+    if name == "kb-paths":
+        paths = [p for p in views.kb.paths.values() if not options.get("audience") or options["audience"] in p.audience]
+        limit = int(options["limit"]) if "limit" in options else None
+        return tuple((views.path_link(p.id), p.duration, tuple(views.audience_link(a) for a in p.audience
+                                                               if a in views.kb.audiences)) for p in paths[:limit])
+    if name == "kb-audiences":
+        return tuple((views.audience_link(a), sum(a in x.audience for x in views.kb.articles.values()))
+                     for a in views.kb.audiences)
+    if name == "kb-sources":
+        return tuple(views.source(s) for s in views.kb.sources)
+    raise KeyError(name)
+
+
+def _articles(views, renderer: Renderer, options) -> list[nodes.Node]:
+    cards = directive_view(views, "kb-articles", options)
+    if not cards:
+        return [_para("No articles match yet.", classes=["kb-empty"])]
+    if options.get("layout") == "cards":
+        return [renderer.design_grid(cards)]
+    return [renderer.card_list(cards, show_concepts=True)]
+
+
+def _concept_map(views, renderer: Renderer, options) -> list[nodes.Node]:
+    return renderer.map(directive_view(views, "kb-concept-map", options), whole=True, element_id="kb-concept-map")
+
+
+def _glossary(views, renderer: Renderer, options) -> list[nodes.Node]:
+    glossary = nodes.definition_list(classes=["kb-glossary"])
+    for link in directive_view(views, "kb-glossary", options):
+        concept = views.kb.concepts[link.id]
+        term = nodes.term("", "", renderer.link(link), ids=[f"glossary-{link.id}"])
+        definition = nodes.definition("", _para(concept.definition))
+        if concept.aliases:
+            definition += _para("Also called: " + ", ".join(concept.aliases), classes=["kb-aliases"])
+        glossary += nodes.definition_list_item("", term, definition)
+    return [glossary]
+
+
+def _paths(views, renderer: Renderer, options) -> list[nodes.Node]:
+    entries = directive_view(views, "kb-paths", options)
+    if not entries:
+        return [_para("No reading paths yet.", classes=["kb-empty"])]
+    box = nodes.container(classes=["kb-cards", "kb-path-cards"])
+    for link, duration, audiences in entries:
+        card = nodes.container(classes=["kb-card"])
+        card += _para(renderer.link(link, classes=["kb-card-title"]), classes=["kb-card-heading"])
+        card += _para(link.tooltip, classes=["kb-card-summary"])
+        meta = _para(f"{duration}-minute session", classes=["kb-card-meta"])
+        if audiences:
+            meta += nodes.Text(" · For ")
+            meta.extend(renderer.inline_list(audiences))
+        card += meta
+        box += card
+    return [box]
+
+
+def _audiences(views, renderer: Renderer, options) -> list[nodes.Node]:
+    box = nodes.container(classes=["kb-cards", "kb-audience-cards"])
+    for link, count in directive_view(views, "kb-audiences", options):
+        card = nodes.container(classes=["kb-card"])
+        card += _para(renderer.link(link, classes=["kb-card-title"]), classes=["kb-card-heading"])
+        card += _para(link.tooltip, classes=["kb-card-summary"])
+        card += _para(f"{count} articles", classes=["kb-card-meta"])
+        box += card
+    return [box]
+
+
+def _sources(views, renderer: Renderer, options) -> list[nodes.Node]:
+    return [renderer.source_list(directive_view(views, "kb-sources", options))]
+
+
+DIRECTIVE_RENDERERS = {
+    "kb-articles": _articles,
+    "kb-concept-map": _concept_map,
+    "kb-glossary": _glossary,
+    "kb-paths": _paths,
+    "kb-audiences": _audiences,
+    "kb-sources": _sources,
+}

@@ -1,0 +1,85 @@
+"""All the extension's data, behind two typed accessors.
+
+* :func:`build_data` - what one build computes from the corpus (the loaded
+  knowledge base, its graph and views). Lives on the application, is never
+  pickled, and is inherited by parallel worker processes.
+* :func:`env_state` - what must survive between incremental builds: per
+  document, the references and directives it contains and the fingerprint of
+  the generated data it last displayed. Lives on the environment and is
+  purged and merged per document like ``sphinx.ext.todo``'s data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from ..graph import ConceptGraph
+from ..loader import LoadResult
+from ..views import Views
+
+_BUILD_ATTRIBUTE = "_knowledgebase_build"
+_ENV_ATTRIBUTE = "knowledgebase_state"
+
+
+@dataclass
+class BuildData:
+    result: LoadResult
+    graph: ConceptGraph
+    views: Views
+    srcdir: Path
+    fingerprints: dict[str, str] = field(default_factory=dict)  # this build's, per document
+
+    @property
+    def kb(self):
+        return self.result.kb
+
+    def is_scanned(self, docname: str) -> bool:
+        """Did the engine check this document's body (so its reference warnings are already out)?"""
+        return f"{docname}.md" in self.result.scanned
+
+
+@dataclass
+class DirectiveUse:
+    name: str
+    options: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class EnvState:
+    """Per-document data kept in the pickled environment between builds."""
+
+    references: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    directives: dict[str, list[DirectiveUse]] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+
+    def purge(self, docname: str) -> None:
+        self.references.pop(docname, None)
+        self.directives.pop(docname, None)
+        self.fingerprints.pop(docname, None)
+
+    def merge(self, docnames: set[str], other: "EnvState") -> None:
+        for docname in docnames:
+            if docname in other.references:
+                self.references[docname] = other.references[docname]
+            if docname in other.directives:
+                self.directives[docname] = other.directives[docname]
+
+
+def build_data(app: Sphinx) -> BuildData:
+    return getattr(app, _BUILD_ATTRIBUTE)
+
+
+def set_build_data(app: Sphinx, data: BuildData) -> None:
+    setattr(app, _BUILD_ATTRIBUTE, data)
+
+
+def env_state(env: BuildEnvironment) -> EnvState:
+    state = getattr(env, _ENV_ATTRIBUTE, None)
+    if state is None:
+        state = EnvState()
+        setattr(env, _ENV_ATTRIBUTE, state)
+    return state

@@ -1,0 +1,324 @@
+"""What each generated page shows, as plain data.
+
+The Sphinx extension renders these views; it also hashes them, so that an
+incremental build rewrites exactly the pages whose displayed data changed.
+Nothing here imports Sphinx.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from .graph import ConceptGraph
+from .model import Article, KnowledgeBase
+
+RELATED_COUNT = 5
+KIND_LABELS = {
+    "guide": "Guides", "explainer": "Explainers", "case-study": "Case studies",
+    "research-summary": "Research summaries", "reflection": "Reflections",
+}
+KIND_SINGULAR = {
+    "guide": "Guide", "explainer": "Explainer", "case-study": "Case study",
+    "research-summary": "Research summary", "reflection": "Reflection",
+}
+
+
+def docname(kind: str, ident: str) -> str:
+    """The Sphinx document name of a record: ``articles/trust-before-tests``."""
+    folder = {"article": "articles", "concept": "concepts", "path": "paths", "audience": "audiences"}[kind]
+    return f"{folder}/{ident}"
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str          # article, concept, path, audience or source
+    id: str
+    label: str
+    tooltip: str = ""  # a concept's definition, an article's summary
+
+
+@dataclass(frozen=True)
+class ArticleCard:
+    link: Link
+    summary: str
+    kind: str
+    reading_time: int
+    concepts: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceView:
+    id: str
+    reference: str     # the full reference, plain text: authors (year). Title. Publisher.
+    url: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class MapNode:
+    key: str           # "concept:trust", "article:x"
+    link: Link
+    centre: bool = False
+
+
+@dataclass(frozen=True)
+class MapView:
+    title: str
+    nodes: tuple[MapNode, ...]
+    edges: tuple[tuple[str, str, int], ...]   # (key, key, weight)
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    title: str
+    summary: str
+    kind: str
+    reading_time: int
+    concepts: tuple[Link, ...]
+    audience: tuple[Link, ...]
+    questions: tuple[str, ...]
+    sources: tuple[SourceView, ...]
+    prerequisites: tuple[ArticleCard, ...]
+    related: tuple[ArticleCard, ...]
+    linked_from: tuple[Link, ...]
+    paths: tuple[Link, ...]
+    updated: str | None
+    map: MapView
+
+
+@dataclass(frozen=True)
+class ConceptView:
+    label: str
+    definition: str
+    aliases: tuple[str, ...]
+    broader: tuple[Link, ...]
+    narrower: tuple[Link, ...]
+    related: tuple[Link, ...]
+    articles_by_kind: tuple[tuple[str, tuple[ArticleCard, ...]], ...]
+    paths: tuple[Link, ...]
+    map: MapView
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    article: ArticleCard
+    minutes: int
+    when: str
+    start: int | None          # minutes from the start of the session (in-session steps)
+    prompt: str | None
+    facilitator: str | None
+
+
+@dataclass(frozen=True)
+class PathView:
+    title: str
+    summary: str
+    audience: tuple[Link, ...]
+    duration: int
+    outcomes: tuple[str, ...]
+    pre_reading: tuple[StepView, ...]
+    in_session: tuple[StepView, ...]
+    follow_up: tuple[StepView, ...]
+    reading_minutes: int       # pre-reading and follow-up time outside the session
+
+
+@dataclass(frozen=True)
+class AudienceView:
+    label: str
+    description: str
+    start_here: tuple[ArticleCard, ...]
+    paths: tuple[Link, ...]
+    article_count: int
+
+
+def fingerprint(view) -> str:
+    """A stable hash of a view: equal views give equal fingerprints across runs."""
+    data = json.dumps(asdict(view) if hasattr(view, "__dataclass_fields__") else view, sort_keys=True, default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
+
+def format_reference(source) -> str:
+    """A full reference in plain text, leaving out what is not known."""
+    parts = []
+    if source.authors:
+        names = list(source.authors)
+        authors = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        parts.append(f"{authors} ({source.year})." if source.year else f"{authors}.")
+    elif source.year:
+        parts.append(f"({source.year}).")
+    parts.append(source.full_title.rstrip(".") + ".")
+    if source.publisher:
+        parts.append(source.publisher.rstrip(".") + ".")
+    return " ".join(parts)
+
+
+class Views:
+    """Builds the views of one corpus. Create once per build; every method is deterministic."""
+
+    def __init__(self, kb: KnowledgeBase, graph: ConceptGraph | None = None):
+        self.kb = kb
+        self.graph = graph or ConceptGraph(kb)
+
+    # Links and cards ------------------------------------------------------------------------
+
+    def article_link(self, aid: str) -> Link:
+        a = self.kb.articles[aid]
+        return Link("article", aid, a.title, a.summary)
+
+    def concept_link(self, cid: str) -> Link:
+        c = self.kb.concepts[cid]
+        return Link("concept", cid, c.label, c.definition)
+
+    def path_link(self, pid: str) -> Link:
+        p = self.kb.paths[pid]
+        return Link("path", pid, p.title, p.summary)
+
+    def audience_link(self, aid: str) -> Link:
+        a = self.kb.audiences[aid]
+        return Link("audience", aid, a.label, a.description)
+
+    def source_link(self, sid: str) -> Link:
+        s = self.kb.sources[sid]
+        return Link("source", sid, s.full_title, format_reference(s))
+
+    def link(self, kind: str, ident: str) -> Link | None:
+        """A link to any record, or None when it does not exist."""
+        table = {"article": self.kb.articles, "concept": self.kb.concepts, "path": self.kb.paths,
+                 "audience": self.kb.audiences, "source": self.kb.sources}[kind]
+        if kind == "concept":
+            ident = self.kb.aliases.get(_term(ident), ident)
+        if ident not in table:
+            return None
+        return getattr(self, f"{kind}_link")(ident)
+
+    def card(self, aid: str) -> ArticleCard:
+        a = self.kb.articles[aid]
+        return ArticleCard(self.article_link(aid), a.summary, a.kind, a.reading_time,
+                           tuple(self.concept_link(c) for c in a.concepts))
+
+    # Pages -----------------------------------------------------------------------------------
+
+    def article(self, aid: str) -> ArticleView:
+        a: Article = self.kb.articles[aid]
+        related = self.graph.related_articles(aid, RELATED_COUNT)
+        return ArticleView(
+            title=a.title, summary=a.summary, kind=a.kind, reading_time=a.reading_time,
+            concepts=tuple(self.concept_link(c) for c in a.concepts),
+            audience=tuple(self.audience_link(x) for x in a.audience if x in self.kb.audiences),
+            questions=a.questions,
+            sources=tuple(self.source(s) for s in a.sources),
+            prerequisites=tuple(self.card(p) for p in a.prerequisites if p in self.kb.articles),
+            related=tuple(self.card(r.article) for r in related),
+            linked_from=tuple(self.article_link(b) for b in self.graph.backlinks(aid)),
+            paths=tuple(self.path_link(p) for p in self.graph.paths_with(aid)),
+            updated=a.updated.isoformat() if a.updated else None,
+            map=self.article_map(aid, [r.article for r in related]),
+        )
+
+    def source(self, sid: str) -> SourceView:
+        s = self.kb.sources[sid]
+        return SourceView(sid, format_reference(s), s.url, s.note)
+
+    def concept(self, cid: str) -> ConceptView:
+        c = self.kb.concepts[cid]
+        by_kind: dict[str, list[ArticleCard]] = {}
+        for aid in self.graph.articles_for(cid):
+            by_kind.setdefault(self.kb.articles[aid].kind, []).append(self.card(aid))
+        groups = tuple((kind, tuple(sorted(cards, key=lambda card: (card.link.label.lower(), card.link.id))))
+                       for kind in KIND_LABELS if kind in by_kind for cards in [by_kind[kind]])
+        paths = sorted({p.id for p in self.kb.paths.values()
+                        for s in p.steps if cid in self.kb.articles[s.article].concepts})
+        return ConceptView(
+            label=c.label, definition=c.definition, aliases=c.aliases,
+            broader=tuple(self.concept_link(x) for x in c.broader),
+            narrower=tuple(self.concept_link(x) for x in self.graph.narrower(cid)),
+            related=tuple(self.concept_link(x) for x in self.graph.related_concepts(cid)),
+            articles_by_kind=groups,
+            paths=tuple(self.path_link(p) for p in paths),
+            map=self.concept_local_map(cid),
+        )
+
+    def path(self, pid: str) -> PathView:
+        p = self.kb.paths[pid]
+        steps: dict[str, list[StepView]] = {"pre-reading": [], "in-session": [], "follow-up": []}
+        clock = 0
+        for number, step in enumerate(p.steps, start=1):
+            start = None
+            if step.when == "in-session":
+                start, clock = clock, clock + step.minutes
+            steps[step.when].append(StepView(number, self.card(step.article), step.minutes, step.when, start,
+                                             step.prompt, step.facilitator))
+        outside = sum(s.minutes for s in p.steps if s.when != "in-session")
+        return PathView(p.title, p.summary, tuple(self.audience_link(a) for a in p.audience if a in self.kb.audiences),
+                        p.duration, p.outcomes, tuple(steps["pre-reading"]), tuple(steps["in-session"]),
+                        tuple(steps["follow-up"]), outside)
+
+    def audience(self, aid: str, limit: int = 8) -> AudienceView:
+        a = self.kb.audiences[aid]
+        articles = [x for x in self.kb.articles.values() if aid in x.audience]
+        # Start with what has no prerequisites and is linked to most: the natural entry points.
+        ranked = sorted(articles, key=lambda x: (len(x.prerequisites) > 0, -len(self.graph.backlinks(x.id)),
+                                                 x.title.lower(), x.id))
+        paths = tuple(self.path_link(p.id) for p in self.kb.paths.values() if aid in p.audience)
+        return AudienceView(a.label, a.description, tuple(self.card(x.id) for x in ranked[:limit]), paths, len(articles))
+
+    # Maps ------------------------------------------------------------------------------------
+
+    def article_map(self, aid: str, related: list[str]) -> MapView:
+        a = self.kb.articles[aid]
+        nodes = [MapNode(f"article:{aid}", self.article_link(aid), centre=True)]
+        nodes += [MapNode(f"concept:{c}", self.concept_link(c)) for c in a.concepts]
+        nodes += [MapNode(f"article:{r}", self.article_link(r)) for r in related[:3]]
+        edges = [(f"article:{aid}", f"concept:{c}", 2 if i == 0 else 1) for i, c in enumerate(a.concepts)]
+        for r in related[:3]:
+            shared = [c for c in self.kb.articles[r].concepts if c in a.concepts]
+            edges += [(f"article:{r}", f"concept:{c}", 1) for c in shared] or [(f"article:{aid}", f"article:{r}", 1)]
+        return MapView(f"Concept map around {a.title}", tuple(nodes), tuple(edges))
+
+    def concept_local_map(self, cid: str) -> MapView:
+        c = self.kb.concepts[cid]
+        neighbours = list(dict.fromkeys(list(c.broader) + self.graph.narrower(cid) + self.graph.related_concepts(cid)
+                                        + [x for x, _ in self.graph.cooccurring(cid, 4)]))
+        neighbours = [n for n in neighbours if n != cid][:10]
+        nodes = [MapNode(f"concept:{cid}", self.concept_link(cid), centre=True)]
+        nodes += [MapNode(f"concept:{n}", self.concept_link(n)) for n in neighbours]
+        weights = dict(self.graph.cooccurring(cid, len(self.kb.concepts)))
+        edges = tuple((f"concept:{cid}", f"concept:{n}", max(1, weights.get(n, 1))) for n in neighbours)
+        return MapView(f"Concepts around {c.label}", tuple(nodes), edges)
+
+    def vocabulary_map(self) -> MapView:
+        g = self.graph.concept_map()
+        nodes = tuple(MapNode(f"concept:{cid}", self.concept_link(cid)) for cid in sorted(g.nodes))
+        edges = tuple(sorted((f"concept:{min(u, v)}", f"concept:{max(u, v)}", int(d["weight"]))
+                             for u, v, d in g.edges(data=True)))
+        return MapView("Map of all concepts", nodes, edges)
+
+    # Lists -----------------------------------------------------------------------------------
+
+    def article_list(self, concept: str | None = None, audience: str | None = None, kind: str | None = None,
+                     sort: str = "title", limit: int | None = None) -> tuple[ArticleCard, ...]:
+        articles = list(self.kb.articles.values())
+        if concept:
+            cid = self.kb.aliases.get(_term(concept), concept)
+            articles = [a for a in articles if cid in a.concepts]
+        if audience:
+            articles = [a for a in articles if audience in a.audience]
+        if kind:
+            articles = [a for a in articles if a.kind == kind]
+        if sort == "updated":
+            articles.sort(key=lambda a: (a.updated is None, -(a.updated.toordinal() if a.updated else 0),
+                                         a.title.lower(), a.id))
+        elif sort == "reading-time":
+            articles.sort(key=lambda a: (a.reading_time, a.title.lower(), a.id))
+        else:
+            articles.sort(key=lambda a: (a.title.lower(), a.id))
+        return tuple(self.card(a.id) for a in articles[:limit])
+
+
+def _term(text: str) -> str:
+    from .schema import normalise_term
+
+    return normalise_term(text)
