@@ -45,7 +45,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", incremental.purge_doc)
     app.connect("env-merge-info", incremental.merge_info)
     app.connect("doctree-read", incremental.mark_orphan)
+    app.connect("env-get-outdated", incremental.note_removed)
     app.connect("env-get-updated", incremental.pages_with_changed_data)
+    app.connect("build-finished", incremental.remove_stale_pages)
     app.connect("doctree-resolved", resolve_page)
     app.add_css_file("kb.css")
     return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

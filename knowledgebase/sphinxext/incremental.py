@@ -70,6 +70,23 @@ def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
+def note_removed(app, env, added, changed, removed) -> list[str]:
+    """Remember deleted documents (``env-get-outdated``) so their old pages can be removed."""
+    build_data(app).removed = set(removed)
+    return []
+
+
+def remove_stale_pages(app, exception) -> None:
+    """After a successful build, delete the pages of documents that no longer exist (``build-finished``)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for docname in sorted(build_data(app).removed):
+        page = outdir / app.builder.get_target_uri(docname)
+        if page.is_file() and page.resolve().is_relative_to(outdir.resolve()):
+            page.unlink()
+
+
 def pages_with_changed_data(app, env) -> list[str]:
     """Pages whose generated content differs from the last build's (``env-get-updated``)."""
     data = build_data(app)

@@ -21,8 +21,10 @@ from ..graph import ConceptGraph
 from ..loader import LoadResult
 from ..views import Views
 
-_BUILD_ATTRIBUTE = "_knowledgebase_build"
 _ENV_ATTRIBUTE = "knowledgebase_state"
+# Per source folder, so that transforms (which see the environment, not the
+# application) reach it too; forked parallel workers inherit it.
+_BUILDS: dict[str, "BuildData"] = {}
 
 
 @dataclass
@@ -31,7 +33,7 @@ class BuildData:
     graph: ConceptGraph
     views: Views
     srcdir: Path
-    fingerprints: dict[str, str] = field(default_factory=dict)  # this build's, per document
+    removed: set[str] = field(default_factory=set)  # documents deleted since the last build
 
     @property
     def kb(self):
@@ -69,12 +71,12 @@ class EnvState:
                 self.directives[docname] = other.directives[docname]
 
 
-def build_data(app: Sphinx) -> BuildData:
-    return getattr(app, _BUILD_ATTRIBUTE)
+def build_data(app_or_env: Sphinx | BuildEnvironment) -> BuildData:
+    return _BUILDS[str(app_or_env.srcdir)]
 
 
 def set_build_data(app: Sphinx, data: BuildData) -> None:
-    setattr(app, _BUILD_ATTRIBUTE, data)
+    _BUILDS[str(app.srcdir)] = data
 
 
 def env_state(env: BuildEnvironment) -> EnvState:

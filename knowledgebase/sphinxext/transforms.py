@@ -17,12 +17,12 @@ PAGE_BLOCKS = {
 }
 
 
-def record_for(app, docname: str):
+def record_for(app_or_env, docname: str):
     """The record a document stands for, or None: ``("articles", Article)``..."""
     folder, _, ident = docname.partition("/")
     if folder not in PAGE_BLOCKS or "/" in ident:
         return None
-    kb = build_data(app).kb
+    kb = build_data(app_or_env).kb
     table = {"articles": kb.articles, "concepts": kb.concepts, "paths": kb.paths, "audiences": kb.audiences}[folder]
     record = table.get(ident)
     return (folder, record) if record is not None else None
@@ -34,7 +34,7 @@ class KnowledgeBasePage(SphinxTransform):
     default_priority = 500  # after DocInfo (340) turns the front matter into docinfo
 
     def apply(self, **kwargs) -> None:
-        found = record_for(self.app, self.env.docname)
+        found = record_for(self.env, self.env.docname)
         if found is None:
             return
         folder, record = found

@@ -1,0 +1,96 @@
+"""``kb build`` and ``kb serve``: the site, built with the project's ``conf.py`` from any content folder."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from ..cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, content_option, verb
+
+BUILD_EXAMPLES = """\
+  kb build                           build ./content into build/html
+  kb build --strict -j 2             fail on any warning; use two processes
+  kb build --content my-fork/content --out /tmp/site
+"""
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    content_option(parser)
+    parser.add_argument("--conf", metavar="DIR", type=Path, default=None,
+                        help="folder holding conf.py (default: the current folder, else the content folder's parent)")
+    parser.add_argument("--out", metavar="DIR", type=Path, default=Path("build/html"),
+                        help="where to write the site (default: build/html)")
+
+
+def find_conf(args) -> Path:
+    candidates = [args.conf] if args.conf else [Path.cwd(), args.content.resolve().parent]
+    for folder in candidates:
+        if folder is not None and (folder / "conf.py").is_file():
+            return folder
+    where = args.conf or "the current folder or the content folder's parent"
+    raise UsageError(f"no conf.py in {where}; run kb from the repository root or pass --conf DIR")
+
+
+def sphinx_arguments(args, conf: Path, jobs: str | None, strict: bool) -> list[str]:
+    if not args.content.is_dir():
+        raise UsageError(f"no content folder at `{args.content}`; pass one with --content DIR")
+    doctrees = args.out.parent / f".doctrees-{args.out.name}"
+    arguments = ["-b", "html", "-c", str(conf), "-d", str(doctrees), str(args.content), str(args.out)]
+    if jobs:
+        arguments += ["-j", jobs]
+    if strict:
+        arguments += ["-W", "--keep-going"]
+    return arguments
+
+
+@verb("build", "Build the website and say where it is.", BUILD_EXAMPLES)
+def configure_build(parser):
+    _common(parser)
+    parser.add_argument("-j", "--jobs", metavar="N", default=None,
+                        help="build in N processes (a number or `auto`)")
+    parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and the result")
+    parser.set_defaults(run=run_build)
+
+
+def run_build(args) -> int:
+    from sphinx.cmd.build import build_main
+
+    if args.jobs is not None and args.jobs != "auto" and not (args.jobs.isdigit() and int(args.jobs) > 0):
+        raise UsageError("-j takes a positive number or `auto`")
+    arguments = sphinx_arguments(args, find_conf(args), args.jobs, args.strict)
+    if args.quiet:
+        arguments.append("-q")
+    status = build_main(arguments)
+    index = args.out / "index.html"
+    if status != 0:
+        print(f"kb build: the build failed (see the messages above); {args.out} may be incomplete", file=sys.stderr)
+        return EXIT_CONTENT if status == 1 else EXIT_USAGE
+    print(f"The site is ready: {index}\nOpen it in a browser, e.g. file://{index.resolve()}")
+    return EXIT_OK
+
+
+@verb("serve", "Preview the site while you write: rebuilds and reloads the browser on every save.", """\
+  kb serve                      serve on http://127.0.0.1:8000
+  kb serve --port 8080
+""")
+def configure_serve(parser):
+    _common(parser)
+    parser.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.set_defaults(run=run_serve)
+
+
+def run_serve(args) -> int:
+    executable = shutil.which("sphinx-autobuild")
+    if executable is None:
+        raise UsageError("sphinx-autobuild is not installed; run `python -m pip install -e .` again")
+    arguments = sphinx_arguments(args, find_conf(args), None, False)
+    arguments += ["--host", args.host, "--port", str(args.port), "--watch", str(find_conf(args) / "conf.py")]
+    print(f"Serving on http://{args.host}:{args.port}/ - edit a file in {args.content} and the page reloads. Ctrl+C stops.")
+    sys.stdout.flush()
+    os.execv(executable, [executable, *arguments])
+    return EXIT_USAGE  # pragma: no cover - execv does not return

@@ -1,0 +1,98 @@
+"""Incremental and parallel builds: every page showing changed data is rewritten, nothing stale remains."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sphinx_support import build, copy_root
+
+
+@pytest.fixture
+def srcdir(tmp_path) -> Path:
+    srcdir = copy_root("site-basic", tmp_path)
+    build(srcdir)
+    return srcdir
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_editing_only_a_body_rewrites_only_that_page(srcdir):
+    edit(srcdir / "articles" / "learning-walks.md", "A learning walk is", "A good learning walk is")
+    site = build(srcdir)
+    assert site.written() == {"articles/learning-walks"}
+    assert "A good learning walk is" in site.html("articles/learning-walks")
+
+
+def test_a_second_build_with_no_change_writes_nothing(srcdir):
+    assert build(srcdir).written() == set()
+
+
+def test_changing_an_articles_concepts_updates_the_concept_pages_that_list_it(srcdir):
+    edit(srcdir / "articles" / "quiet-reflection.md", "concepts: [learning]", "concepts: [trust]")
+    site = build(srcdir)
+    assert {"concepts/learning", "concepts/trust", "articles/quiet-reflection"} <= site.written()
+    assert "A quiet reflection" in site.html("concepts/trust")
+    assert "A quiet reflection" not in site.html("concepts/learning")
+
+
+def test_changing_a_title_updates_every_page_that_shows_it(srcdir):
+    edit(srcdir / "articles" / "asking-good-questions.md", "title: Asking good questions", "title: Questions worth asking")
+    site = build(srcdir)
+    for page in ("articles/trust-first", "articles/learning-walks", "concepts/inquiry", "concepts/trust",
+                 "paths/first-steps", "index"):
+        assert "Questions worth asking" in site.html(page), page
+        assert "Asking good questions" not in site.html(page), page
+
+
+def test_changing_a_summary_updates_related_lists_and_cards(srcdir):
+    edit(srcdir / "articles" / "trust-first.md", "comes before any improvement plan.", "is the ground improvement grows from.")
+    site = build(srcdir)
+    assert "is the ground improvement grows from." in site.html("articles/asking-good-questions")
+    assert "is the ground improvement grows from." in site.html("concepts/trust")
+
+
+def test_changing_a_source_updates_the_articles_that_cite_it(srcdir):
+    edit(srcdir / "sources.yaml", "year: 2020", "year: 2021")
+    site = build(srcdir)
+    assert "A. Writer (2021)." in site.html("articles/trust-first")
+    assert "articles/trust-first" in site.written()
+
+
+def test_deleting_an_article_leaves_nothing_stale(srcdir):
+    (srcdir / "articles" / "learning-walks.md").unlink()
+    site = build(srcdir)
+    assert not (site.outdir / "articles" / "learning-walks.html").exists()
+    for page in ("concepts/inquiry", "concepts/learning", "articles/asking-good-questions", "index", "paths/first-steps"):
+        assert "Learning walks that help" not in site.html(page), page
+
+
+def test_renaming_an_article_moves_its_page_and_updates_links(srcdir):
+    old = srcdir / "articles" / "trust-first.md"
+    text = old.read_text(encoding="utf-8")
+    old.unlink()
+    (srcdir / "articles" / "trust-before-everything.md").write_text(text, encoding="utf-8")
+    for name in ("asking-good-questions.md",):
+        edit(srcdir / "articles" / name, "prerequisites: [trust-first]", "prerequisites: [trust-before-everything]")
+        edit(srcdir / "articles" / name, "(trust-first.md)", "(trust-before-everything.md)")
+    edit(srcdir / "paths" / "first-steps.md", "article: trust-first", "article: trust-before-everything")
+    site = build(srcdir)
+    assert not (site.outdir / "articles" / "trust-first.html").exists()
+    assert (site.outdir / "articles" / "trust-before-everything.html").exists()
+    assert 'href="trust-before-everything.html"' in site.html("articles/asking-good-questions")
+    assert "trust-first.html" not in site.html("concepts/trust")
+
+
+def test_parallel_build_gives_the_same_html_as_a_serial_build(tmp_path):
+    serial = build(copy_root("site-basic", tmp_path / "serial"))
+    parallel = build(copy_root("site-basic", tmp_path / "parallel"), parallel=2)
+    serial_pages = sorted(p.relative_to(serial.outdir) for p in serial.outdir.rglob("*.html"))
+    parallel_pages = sorted(p.relative_to(parallel.outdir) for p in parallel.outdir.rglob("*.html"))
+    assert serial_pages == parallel_pages
+    for page in serial_pages:
+        assert (serial.outdir / page).read_bytes() == (parallel.outdir / page).read_bytes(), page

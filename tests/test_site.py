@@ -1,0 +1,160 @@
+"""The published site: generated sections, roles, directives and warnings, built with Sphinx."""
+
+from __future__ import annotations
+
+import pytest
+
+from sphinx_support import build, copy_root
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build(copy_root("site-basic", tmp_path_factory.mktemp("site")))
+
+
+def test_article_page_title_comes_from_front_matter(site):
+    assert site.soup("articles/trust-first").find("h1").get_text(strip=True).startswith("Trust comes first")
+
+
+def test_article_header_shows_summary_kind_reading_time_audience_and_concept_chips(site):
+    header = site.soup("articles/trust-first").select_one(".kb-article-header")
+    text = header.get_text(" ", strip=True)
+    assert "Why trust between teachers and leaders comes before any improvement plan." in text
+    assert "Guide · 1 min read" in text
+    assert [a.get_text() for a in header.select("a.kb-chip")] == ["Trust", "Learning"]
+    assert header.select_one("a.kb-chip")["href"] == "../concepts/trust.html"
+    assert "Headteachers" in text
+
+
+def test_article_shows_its_reflection_questions(site):
+    questions = site.soup("articles/trust-first").select(".kb-questions li")
+    assert [q.get_text(strip=True) for q in questions] == [
+        "Where is trust strongest in your school?", "What would a colleague need to hear from you this week?"]
+
+
+def test_article_lists_related_articles_most_related_first(site):
+    titles = [a.get_text() for a in site.soup("articles/trust-first").select("#kb-related .kb-card-title")]
+    assert titles[0] == "Asking good questions"  # shares trust, links and is a dependent
+    assert "Trust comes first" not in titles
+
+
+def test_article_shows_pages_that_link_to_it(site):
+    linked_from = site.soup("articles/asking-good-questions").select("#kb-linked-from li a")
+    assert sorted(a.get_text() for a in linked_from) == ["Learning walks that help", "Trust comes first"]
+
+
+def test_markdown_link_counts_as_a_backlink(site):
+    linked_from = site.soup("articles/trust-first").select("#kb-linked-from li a")
+    assert [a.get_text() for a in linked_from] == ["Asking good questions"]
+
+
+def test_article_shows_full_references_for_its_sources(site):
+    source = site.soup("articles/trust-first").select_one("#kb-sources li")
+    assert source.get_text(" ", strip=True).startswith("A. Writer (2020). Field notes on school improvement.")
+    assert source.select_one("a.kb-source-url")["href"] == "https://example.org/field-notes"
+
+
+def test_article_names_the_reading_paths_that_use_it(site):
+    paths = site.soup("articles/asking-good-questions").select("#kb-paths li a")
+    assert [a.get_text() for a in paths] == ["First steps in trust and inquiry"]
+
+
+def test_article_has_a_local_concept_map_of_links_with_titles(site):
+    svg = site.soup("articles/trust-first").select_one("#kb-map svg.kb-map")
+    links = svg.select("a")
+    assert {a["href"] for a in links} >= {"../concepts/trust.html", "../concepts/learning.html"}
+    assert all(a.find("title") and a["aria-label"] for a in links)
+
+
+def test_prerequisites_are_shown_as_read_first(site):
+    header = site.soup("articles/asking-good-questions").select_one(".kb-prerequisites")
+    assert header.select_one("a").get_text() == "Trust comes first"
+
+
+def test_concept_page_shows_definition_aliases_and_broader_concepts(site):
+    soup = site.soup("concepts/inquiry")
+    assert soup.select_one(".kb-definition").get_text() == "Asking questions about practice and testing the answers."
+    assert "enquiry" in soup.select_one(".kb-aliases").get_text()
+    assert [a.get_text() for a in soup.select(".kb-concept-header a.kb-chip")] == ["Learning", "Trust"]
+
+
+def test_concept_page_lists_narrower_concepts(site):
+    chips = site.soup("concepts/learning").select(".kb-concept-header a.kb-chip")
+    assert "Inquiry" in [a.get_text() for a in chips]
+
+
+def test_concept_page_groups_its_articles_by_kind(site):
+    soup = site.soup("concepts/inquiry")
+    groups = {section.find(["h2", "h3"]).get_text(strip=True).rstrip("¶"): [a.get_text() for a in section.select(".kb-card-title")]
+              for section in soup.select("#kb-articles section")}
+    assert groups == {"Explainers": ["Asking good questions"], "Case studies": ["Learning walks that help"]}
+
+
+def test_concept_page_names_paths_that_use_it(site):
+    assert [a.get_text() for a in site.soup("concepts/inquiry").select("#kb-paths li a")] == ["First steps in trust and inquiry"]
+
+
+def test_article_role_links_with_the_target_title(site):
+    link = site.soup("articles/trust-first").find("a", string="Asking good questions")
+    assert link["href"] == "asking-good-questions.html"
+
+
+def test_concept_role_carries_the_definition_as_tooltip(site):
+    link = site.soup("index").find("a", class_="kb-link-concept")
+    assert link.get_text() == "Trust"
+    assert link["title"] == "Confidence that colleagues will act well and in good faith."
+
+
+def test_role_accepts_explicit_text_and_concept_aliases(site):
+    soup = site.soup("articles/asking-good-questions")
+    assert soup.find("a", string="Trust")["href"] == "../concepts/trust.html"
+    assert site.soup("articles/trust-first").find("a", string="Inquiry")["href"] == "../concepts/inquiry.html"
+
+
+def test_unknown_role_target_warns_with_a_suggestion_and_renders_as_text(site):
+    assert "index.md:" in site.warnings
+    assert "KB110 unknown article `trust-frist` (did you mean `trust-first`?)" in site.warnings
+    missing = site.soup("index").select_one(".kb-missing")
+    assert missing.get_text() == "trust-frist" and missing.name == "span"
+
+
+def test_article_list_directive_filters_by_concept_as_cards(site):
+    cards = site.soup("index").select(".kb-grid .sd-card .kb-card-title")
+    assert sorted(c.get_text() for c in cards) == ["Asking good questions", "Learning walks that help"]
+
+
+def test_concept_map_directive_links_every_concept(site):
+    svg = site.soup("index").select_one("svg#kb-concept-map")
+    assert sorted(a["href"] for a in svg.select("a")) == [
+        "concepts/inquiry.html", "concepts/learning.html", "concepts/trust.html"]
+
+
+def test_glossary_lists_every_concept_with_its_definition(site):
+    terms = [dt.get_text(strip=True) for dt in site.soup("glossary").select(".kb-glossary dt")]
+    assert terms == ["Inquiry", "Learning", "Trust"]
+
+
+def test_source_list_gives_each_source_an_anchor_for_the_source_role(site):
+    assert site.soup("sources").select_one("#source-field-notes")
+
+
+def test_content_pages_do_not_warn_about_missing_toctree(site):
+    assert "isn't included in any toctree" not in site.warnings
+
+
+def test_engine_diagnostics_become_sphinx_warnings_with_type_and_location(tmp_path):
+    srcdir = copy_root("site-basic", tmp_path)
+    article = srcdir / "articles" / "quiet-reflection.md"
+    article.write_text(article.read_text().replace("concepts: [learning]", "concepts: [lerning]"))
+    site = build(srcdir)
+    assert "articles/quiet-reflection.md:4: WARNING: KB102 unknown concept `lerning`" in site.warnings
+    assert "did you mean `learning`?" in site.warnings
+    assert "[kb.unknown-concept]" in site.warnings
+
+
+def test_suppress_warnings_silences_one_kind_of_diagnostic(tmp_path):
+    srcdir = copy_root("site-basic", tmp_path)
+    article = srcdir / "articles" / "quiet-reflection.md"
+    article.write_text(article.read_text().replace("concepts: [learning]", "concepts: [lerning]"))
+    site = build(srcdir, confoverrides={"suppress_warnings": ["myst.header", "kb.unknown-concept"]})
+    assert "KB102" not in site.warnings
