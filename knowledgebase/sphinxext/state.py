@@ -57,11 +57,14 @@ class EnvState:
     references: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     directives: dict[str, list[DirectiveUse]] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
+    search_terms: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    search_digest: str = ""
 
     def purge(self, docname: str) -> None:
         self.references.pop(docname, None)
         self.directives.pop(docname, None)
         self.fingerprints.pop(docname, None)
+        self.search_terms.pop(docname, None)
 
     def merge(self, docnames: set[str], other: "EnvState") -> None:
         for docname in docnames:
@@ -69,6 +72,8 @@ class EnvState:
                 self.references[docname] = other.references[docname]
             if docname in other.directives:
                 self.directives[docname] = other.directives[docname]
+            if docname in other.search_terms:
+                self.search_terms[docname] = other.search_terms[docname]
 
 
 def build_data(app_or_env: Sphinx | BuildEnvironment) -> BuildData:
