@@ -158,3 +158,25 @@ def test_suppress_warnings_silences_one_kind_of_diagnostic(tmp_path):
     article.write_text(article.read_text().replace("concepts: [learning]", "concepts: [lerning]"))
     site = build(srcdir, confoverrides={"suppress_warnings": ["myst.header", "kb.unknown-concept"]})
     assert "KB102" not in site.warnings
+
+
+def test_atom_feed_lists_dated_articles_newest_first(site):
+    from xml.etree import ElementTree as ET
+
+    feed = ET.fromstring((site.outdir / "feed.xml").read_text(encoding="utf-8"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)] == [
+        "A quiet reflection", "Learning walks that help"]
+    assert feed.find("a:entry/a:link", ns).get("href") == "articles/quiet-reflection.html"
+
+
+def test_pages_link_the_feed_and_describe_themselves(site):
+    soup = site.soup("articles/trust-first")
+    assert soup.find("link", type="application/atom+xml")["href"] == "../feed.xml"
+    assert soup.find("meta", attrs={"name": "description"})["content"].startswith("Why trust between")
+
+
+def test_sphinx_monolithic_search_index_is_replaced_by_shards(site):
+    assert not (site.outdir / "searchindex.js").exists()
+    assert (site.outdir / "search.html").exists()
+    assert (site.outdir / "_kb" / "search" / "meta.json").exists()

@@ -16,7 +16,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import incremental, search
+from . import incremental, pagemeta, search
 from .directives import DIRECTIVES
 from .nodes import kb_generated, kb_reference, visit_skip
 from .resolve import resolve_page
@@ -24,12 +24,12 @@ from .roles import make_role
 from .transforms import KnowledgeBasePage
 
 STATIC = Path(__file__).parent / "static"
-TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _add_paths(app: Sphinx, config) -> None:
-    config.html_static_path.append(str(STATIC))
-    config.templates_path.append(str(TEMPLATES))
+def _add_static(app: Sphinx) -> None:
+    # After the builder has hashed its configuration, so incremental builds are not forced to rewrite everything.
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC))
 
 
 def setup(app: Sphinx) -> dict:
@@ -42,10 +42,13 @@ def setup(app: Sphinx) -> dict:
         app.add_directive(name, directive)
     app.add_transform(KnowledgeBasePage)
     app.connect("builder-inited", incremental.load_corpus, priority=400)
-    app.connect("config-inited", _add_paths)
+    app.connect("builder-inited", _add_static)
     app.connect("builder-inited", search.disable_sphinx_search)
     app.connect("doctree-read", search.collect_text)
     app.connect("html-collect-pages", search.write_index)
+    app.connect("html-page-context", pagemeta.add_page_metadata)
+    app.connect("html-page-context", search.add_search_script)
+    app.connect("build-finished", pagemeta.write_feed)
     app.connect("env-purge-doc", incremental.purge_doc)
     app.connect("env-merge-info", incremental.merge_info)
     app.connect("doctree-read", incremental.mark_orphan)

@@ -7,6 +7,7 @@ which every reader downloads before the first result.
 from __future__ import annotations
 
 import hashlib
+from html import escape
 from pathlib import Path
 
 from ..search import SearchEntry, build_index, dumps
@@ -69,4 +70,31 @@ def write_index(app):
         for name, text in rendered.items():
             (folder / name).write_text(text, encoding="utf-8")
         state.search_digest = digest
-    yield "search", {"title": "Search", "kb_search_index": INDEX_FOLDER + "/"}, "kb-search.html"
+    yield "search", {"title": "Search", "body": search_page_body(app, kb), "kb_search_page": True}, "page.html"
+
+
+def search_page_body(app, kb) -> str:
+    """The search form and results list; the script fills in the results from the shards."""
+    def uri(target: str) -> str:
+        return escape(app.builder.get_relative_uri("search", target))
+
+    return f"""<section id="search">
+<h1>Search</h1>
+<form id="kb-search-form" class="kb-search-form" method="get" action="search.html" role="search">
+<p><label for="kb-q">Words to find</label> <input id="kb-q" name="q" type="search" autocomplete="off"></p>
+<p><label for="kb-concept">Concept</label> <select id="kb-concept" name="concept"><option value="">Any concept</option></select>
+<label for="kb-audience">For</label> <select id="kb-audience" name="audience"><option value="">Anyone</option></select>
+<button type="submit">Search</button></p>
+</form>
+<noscript><p>Search needs JavaScript. Without it, browse the <a href="{uri('concepts')}">concepts</a>
+or <a href="{uri('articles')}">all articles</a>.</p></noscript>
+<p id="kb-search-status" role="status" aria-live="polite"></p>
+<ol id="kb-search-results" class="kb-search-results" data-index="{escape(INDEX_FOLDER)}/" data-root=""></ol>
+</section>"""
+
+
+def add_search_script(app, pagename, templatename, context, doctree) -> None:
+    """Load the search script on the search page only (``html-page-context``)."""
+    if context.get("kb_search_page"):
+        context["script_files"] = [*context.get("script_files", []), "_static/kb-search.js"]
+        context["metatags"] = context.get("metatags", "") + '<meta name="robots" content="noindex">\n'

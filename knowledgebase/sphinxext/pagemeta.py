@@ -1,0 +1,35 @@
+"""Per-page HTML metadata and the Atom feed file."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from ..feed import atom_feed
+from .state import build_data
+from .transforms import record_for
+
+FEED_FILE = "feed.xml"
+
+
+def add_page_metadata(app, pagename, templatename, context, doctree) -> None:
+    """A description for previews and search engines, and the feed's address (``html-page-context``)."""
+    tags = [f'<link rel="alternate" type="application/atom+xml" title="New and updated articles" '
+            f'href="{escape(context["pathto"](FEED_FILE, 1))}">']
+    found = record_for(app.env, pagename)
+    if found is not None:
+        _, record = found
+        description = getattr(record, "summary", None) or getattr(record, "definition", None) or getattr(record, "description", "")
+        tags.append(f'<meta name="description" content="{escape(description)}">')
+    context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
+
+
+def write_feed(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    data = build_data(app)
+    text = atom_feed(data.kb, app.config.html_title or app.config.project, app.config.html_baseurl,
+                     lambda aid: app.builder.get_target_uri(f"articles/{aid}"))
+    target = Path(app.outdir) / FEED_FILE
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
