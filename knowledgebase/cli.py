@@ -92,6 +92,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 def print_json(data) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False, default=str))
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -57,7 +57,7 @@ class SplitFile:
     body_line: int  # 1-based line where the body starts
 
 
-class _Refused(Exception):
+class _Refused(Exception):  # noqa: N818 - internal control flow, not an error type
     def __init__(self, code: str, line: int, message: str, hint: str):
         super().__init__(message)
         self.code, self.line, self.message, self.hint = code, line, message, hint
@@ -93,11 +93,13 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter |
     """Parse a YAML document into a :class:`FrontMatter`; ``first_line`` is its line in the file."""
     offset = first_line - 1
     for number, text_line in enumerate(text.split("\n")):
-        if text_line[: len(text_line) - len(text_line.lstrip(" \t"))].count("\t"):
+        if "\t" in text_line[: len(text_line) - len(text_line.lstrip(" \t"))]:
             return None, [make("KB014", path, number + first_line, "a tab is used for indentation",
                                "YAML allows only spaces: replace the tab with two spaces")]
+    builder = _Builder(path, offset)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
@@ -107,67 +109,108 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter |
                            "check the line shown; text containing `: `, `#` or starting with a symbol needs quotes")]
     except yaml.YAMLError as error:
         return None, [make("KB005", path, first_line, f"YAML error: {error}", "check the YAML syntax")]
-    except RecursionError:
-        return None, [make("KB008", path, first_line, "the YAML is nested too deeply to read",
-                           "use the flat structure shown in the front matter reference")]
-    if node is None:
-        return None, []
-    lines: dict[Key, int] = {}
-    diagnostics: list[Diagnostic] = []
-    try:
-        data = _build(node, (), lines, offset, 0, diagnostics, path, set())
     except _Refused as refused:
         return None, [make(refused.code, path, refused.line, refused.message, refused.hint)]
-    return FrontMatter(data, lines, first_line), diagnostics
+    if builder.root is _NOTHING:
+        return None, []
+    return FrontMatter(builder.root, builder.lines, first_line), builder.diagnostics
 
 
-def _build(node: yaml.Node, key: Key, lines: dict, offset: int, depth: int,
-           diagnostics: list[Diagnostic], path: str, seen: set[int]) -> Any:
-    line = node.start_mark.line + 1 + offset
-    if depth > MAX_DEPTH:
-        raise _Refused("KB008", line, f"the YAML is nested more than {MAX_DEPTH} levels deep",
-                       "use the flat structure shown in the front matter reference")
-    # The composer resolves an alias to the very node its anchor names, so meeting
-    # a node twice means an alias: refusing it rules out expansion bombs.
-    if id(node) in seen:
-        raise _Refused("KB007", lines.get(key, line), "YAML aliases (`*name`) are not allowed",
-                       "write each value out in full")
-    seen.add(id(node))
-    if node.tag not in _PLAIN_TAGS:
-        raise _Refused("KB007", line, f"the YAML tag `{node.tag}` is not allowed",
-                       "remove the `!` tag and write a plain value")
-    if isinstance(node, yaml.MappingNode):
-        result: dict = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _Refused("KB009", key_node.start_mark.line + 1 + offset,
-                               "a key is itself a list or mapping", "keys are plain words such as `title`")
-            name = _scalar(key_node, offset)
-            name = name if isinstance(name, str) else str(name)
-            key_line = key_node.start_mark.line + 1 + offset
-            if name in result:
-                diagnostics.append(make("KB006", path, key_line,
-                                        f"`{name}` appears twice (first on line {lines[key + (name,)]})",
-                                        "merge the two entries into one; YAML would keep only the last"))
-                continue
-            lines[key + (name,)] = key_line
-            result[name] = _build(value_node, key + (name,), lines, offset, depth + 1, diagnostics, path, seen)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            lines[key + (index,)] = item.start_mark.line + 1 + offset
-            items.append(_build(item, key + (index,), lines, offset, depth + 1, diagnostics, path, seen))
-        return items
-    return _scalar(node, offset)
+_NOTHING = object()
+_resolver = yaml.resolver.Resolver()
 
 
-def _scalar(node: yaml.Node, offset: int) -> Any:
-    if node.tag not in _PLAIN_TAGS:
-        raise _Refused("KB007", node.start_mark.line + 1 + offset,
-                       f"the YAML tag `{node.tag}` is not allowed", "write a plain value")
-    try:
-        return _scalar_constructor.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, OverflowError):
-        # e.g. `updated: 2026-13-45` resolves as a timestamp but is no date; keep the text.
-        return node.value
+class _Builder:
+    """Builds plain values from YAML parser events, without recursion.
+
+    Working from events rather than composed nodes means depth is checked
+    before anything deep is built (libyaml's composer recurses in C and can
+    crash on absurd nesting), and anchors and aliases are seen where written.
+    """
+
+    def __init__(self, path: str, offset: int):
+        self.path, self.offset = path, offset
+        self.root: Any = _NOTHING
+        self.lines: dict[Key, int] = {}
+        self.diagnostics: list[Diagnostic] = []
+        # Each open collection: [container, key path, pending mapping key or None, key line]
+        self.stack: list[list] = []
+
+    def line(self, event) -> int:
+        return event.start_mark.line + 1 + self.offset
+
+    def feed(self, event) -> None:
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentStartEvent,
+                              yaml.DocumentEndEvent)):
+            return
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused("KB007", self.line(event), "YAML aliases (`*name`) are not allowed",
+                           "write each value out in full")
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.stack.pop()
+            return
+        if getattr(event, "anchor", None):
+            raise _Refused("KB007", self.line(event), f"YAML anchors (`&{event.anchor}`) are not allowed",
+                           "write each value out in full")
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!") and tag not in _PLAIN_TAGS:
+            raise _Refused("KB007", self.line(event), f"the YAML tag `{tag}` is not allowed",
+                           "remove the `!` tag and write a plain value")
+        if isinstance(event, yaml.ScalarEvent):
+            value = self.scalar(event)
+        elif isinstance(event, yaml.MappingStartEvent):
+            value = {}
+        elif isinstance(event, yaml.SequenceStartEvent):
+            value = []
+        else:  # pragma: no cover - no other event kinds exist
+            return
+        self.place(event, value)
+        if isinstance(value, (dict, list)) and not isinstance(event, yaml.ScalarEvent):
+            if len(self.stack) >= MAX_DEPTH:
+                raise _Refused("KB008", self.line(event), f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                               "use the flat structure shown in the front matter reference")
+            self.stack.append([value, self.current_key, None, 0])
+
+    def scalar(self, event) -> Any:
+        if event.tag not in (None, "!"):
+            tag = event.tag
+        else:
+            tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return _scalar_constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            # e.g. `updated: 2026-13-45` resolves as a timestamp but is no date; keep the text.
+            return event.value
+
+    def place(self, event, value: Any) -> None:
+        line = self.line(event)
+        if not self.stack:
+            self.root = value
+            self.current_key = ()
+            return
+        frame = self.stack[-1]
+        container, key = frame[0], frame[1]
+        if isinstance(container, list):
+            self.current_key = key + (len(container),)
+            self.lines[self.current_key] = line
+            container.append(value)
+            return
+        if frame[2] is None:  # this event is a mapping key
+            if not isinstance(event, yaml.ScalarEvent):
+                raise _Refused("KB009", line, "a key is itself a list or mapping",
+                               "keys are plain words such as `title`")
+            frame[2], frame[3] = (value if isinstance(value, str) else str(value)), line
+            self.current_key = ()
+            return
+        name, key_line = frame[2], frame[3]
+        frame[2] = None
+        self.current_key = key + (name,)
+        if name in container:
+            self.diagnostics.append(make("KB006", self.path, key_line,
+                                         f"`{name}` appears twice (first on line {self.lines[self.current_key]})",
+                                         "merge the two entries into one; YAML would keep only the last"))
+            self.current_key = key + (f"\0duplicate-{key_line}",)  # keep building, but apart
+            return
+        self.lines[self.current_key] = key_line
+        container[name] = value

@@ -91,8 +91,9 @@ def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagn
     if not folder.is_dir():
         return []
     found: list[Path] = []
-    by_lower: dict[str, Path] = {}
-    for file in sorted(folder.glob("*.md")):
+    files = sorted(folder.glob("*.md"))
+    slug_stems = {f.stem for f in files if s.SLUG.match(f.stem)}
+    for file in files:
         shown = _display(file, root)
         if file.is_symlink() or not file.resolve().is_relative_to(real_root):
             if not file.resolve().is_relative_to(real_root):
@@ -102,15 +103,14 @@ def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagn
         if not file.is_file():
             continue
         stem = file.stem
+        if stem != stem.lower() and stem.lower() in slug_stems:
+            diagnostics.append(make("KB012", shown, 1, f"`{file.name}` differs from `{stem.lower()}.md` only in case",
+                                    "keep one of them; ids are lower case"))
+            continue
         if not s.SLUG.match(stem):
             diagnostics.append(make("KB011", shown, 1, f"`{file.name}` is not a valid file name for an id",
                                     f"rename it to `{s.slugify(stem) or 'my-id'}.md`"))
             continue
-        if stem.lower() in by_lower:
-            diagnostics.append(make("KB012", shown, 1, f"`{file.name}` differs from `{by_lower[stem.lower()].name}` only in case",
-                                    "keep one of them"))
-            continue
-        by_lower[stem.lower()] = file
         found.append(file)
     return found
 
@@ -127,8 +127,10 @@ def read_text(file: Path, shown: str, diagnostics: list[Diagnostic]) -> str | No
     except OSError as error:
         diagnostics.append(make("KB001", shown, 1, f"the file cannot be read: {error.strerror}", "check its permissions"))
         return None
+    if data.startswith(b"\xef\xbb\xbf"):  # a byte order mark is tolerated
+        data = data[3:]
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         diagnostics.append(make("KB001", shown, line, f"byte 0x{data[error.start]:02x} is not valid UTF-8",
@@ -312,7 +314,7 @@ def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict
                                     aliases=values.get("aliases", ()), broader=values.get("broader", ()),
                                     related=values.get("related", ()), references=tuple(refs))
     _report_cycles(pending["concept"], {c.id: c.broader for c in concepts.values()}, "KB120", "broader",
-                   diagnostics, "is broader than")
+                   diagnostics, "is narrower than")
 
     articles = {}
     for aid, record in sorted(pending["article"].items()):
@@ -351,13 +353,40 @@ def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict
             paths[pid] = ReadingPath(pid, _rel_path(record, root), values["title"], values["summary"],
                                      values["audience"], values["duration"], values.get("outcomes", ()), tuple(steps))
 
+    articles, concepts = _without_dangling(articles, concepts)
+    tagged = {c for a in articles.values() for c in a.concepts}
+    for cid in sorted(set(concepts) - tagged):
+        record = pending["concept"][cid]
+        diagnostics.append(make("KB401", record.path, 1, f"no article is tagged with the concept `{cid}`",
+                                "tag an article with it, merge it into another concept, or remove it"))
     kb = KnowledgeBase(root=str(root), articles=articles, concepts=concepts, audiences=audiences,
-                       sources=sources, paths=paths, aliases=dict(sorted(linker.aliases.items())))
+                       sources=sources, paths=paths,
+                       aliases={term: cid for term, cid in sorted(linker.aliases.items()) if cid in concepts})
     from .paths import check_paths  # paths builds on the loaded corpus
 
     for pid, path in paths.items():
         diagnostics.extend(check_paths(kb, path, pending["path"][pid].path, pending["path"][pid].fm))
     return kb
+
+
+def _without_dangling(articles: dict[str, Article], concepts: dict[str, Concept]):
+    """Drop references to records whose own file failed to load (its errors are reported there).
+
+    The knowledge base is then consistent: every id it mentions names a record it holds.
+    """
+    from dataclasses import replace
+
+    concepts = {cid: replace(c, broader=tuple(x for x in c.broader if x in concepts),
+                             related=tuple(x for x in c.related if x in concepts))
+                for cid, c in concepts.items()}
+    kept = {}
+    for aid, a in articles.items():
+        tags = tuple(c for c in a.concepts if c in concepts)
+        if tags:
+            kept[aid] = a if tags == a.concepts else replace(a, concepts=tags)
+    kept = {aid: replace(a, prerequisites=tuple(p for p in a.prerequisites if p in kept),
+                         links=tuple(x for x in a.links if x in kept)) for aid, a in kept.items()}
+    return kept, concepts
 
 
 def _has_required(record: _Pending, schema: s.Schema) -> bool:

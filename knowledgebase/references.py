@@ -62,7 +62,7 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
             reference = _link_reference(match.group(1), folder, number)
             if reference:
                 references.append(reference)
-        prose = _ROLE.sub(lambda m: m.group(2), line)
+        prose = _ROLE.sub(lambda m: split_role_text(m.group(2))[0] or m.group(2), line)
         words += len(_WORD.findall(_INLINE_CODE.sub(" ", prose)))
     return references, words
 

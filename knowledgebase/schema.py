@@ -225,8 +225,18 @@ def _field_schema(f: Field, parent: Schema, vocabulary: dict[str, list[str]] | N
     return result
 
 
+def _term_pattern(term: str) -> str:
+    """A regular expression matching what :func:`normalise_term` maps to ``term``: any case, any separators."""
+    words = [w for w in re.split(r"[^a-z0-9]+", normalise_term(term)) if w]
+    return "[^A-Za-z0-9]*" + "[^A-Za-z0-9]+".join(
+        "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in word) for word in words) + "[^A-Za-z0-9]*"
+
+
 def _reference_item(f: Field, vocabulary: dict[str, list[str]] | None) -> dict:
     if vocabulary is not None and f.refers_to in vocabulary:
+        if f.accepts_aliases:  # the engine ignores case and spacing in concept terms; so must editors
+            terms = sorted({normalise_term(t) for t in vocabulary[f.refers_to]} - {""})
+            return {"type": "string", "pattern": "^(?:" + "|".join(_term_pattern(t) for t in terms) + ")$"}
         return {"type": "string", "enum": sorted(vocabulary[f.refers_to])}
     if f.accepts_aliases:  # an alias may be written with spaces: "ownership of risk"
         return {"type": "string", "minLength": 1}

@@ -81,7 +81,9 @@ class FieldChecker:
 
     def _wrong_type(self, f: s.Field, value: Any, key: tuple, expected: str) -> None:
         hint = f"write e.g. `{f.name}: {_example(f.example)}`"
-        if f.type in (s.TEXT_LIST, s.REF_LIST) and isinstance(value, str):
+        if f.type == s.STEPS:
+            hint = "write a list of steps, each with `article:`, `minutes:` and `when:` (see the reading path template)"
+        elif f.type in (s.TEXT_LIST, s.REF_LIST) and isinstance(value, str):
             hint = f"make it a list: `{f.name}: [{value}]`"
         elif expected == "text" and isinstance(value, dict):
             hint = "the text contains `: `, so YAML read it as a key and value; put the whole text in quotes"
@@ -199,7 +201,7 @@ class FieldChecker:
             return None
         if value not in f.choices:
             self.report("KB108", key, f"`{f.name}` cannot be `{value}`; use one of: {', '.join(f.choices)}",
-                        did_you_mean(value, f.choices))
+                        did_you_mean(value, f.choices, f"write e.g. `{f.name}: {f.choices[0]}`"))
             return None
         return value
 

@@ -271,7 +271,7 @@ def test_a_tag_on_a_list_item_is_refused_on_the_item_line():
 def test_an_alias_is_refused():
     front_matter, diagnostic = split_fails(doc("""
         ---
-        concepts: &shared [trust, inquiry]
+        title: Trust
         related: *shared
         ---
         """))
@@ -298,17 +298,27 @@ def test_a_billion_laughs_expansion_bomb_is_refused_without_expanding_it():
     assert diagnostic.code == "KB007"
 
 
-def test_an_alias_used_as_a_list_item_is_reported_on_the_line_of_the_alias_not_of_its_anchor():
+def test_an_alias_used_as_a_list_item_is_reported_on_the_line_of_the_alias():
     _, diagnostic = split_fails(doc("""
         ---
-        concepts: &shared [trust, inquiry]
         summary: Trust and inquiry
         related:
           - agency
           - *shared
         ---
         """))
-    assert (diagnostic.code, diagnostic.line) == ("KB007", 6)
+    assert (diagnostic.code, diagnostic.line) == ("KB007", 5)
+
+
+def test_an_anchor_for_an_alias_is_reported_on_the_anchor_line_first():
+    _, diagnostic = split_fails(doc("""
+        ---
+        summary: Trust and inquiry
+        concepts: &shared [trust, inquiry]
+        related: *shared
+        ---
+        """))
+    assert (diagnostic.code, diagnostic.line) == ("KB007", 3)
 
 
 # Nesting -----------------------------------------------------------------------------------

@@ -27,7 +27,9 @@ def graph_of(load_corpus):
     def build(articles: dict[str, str], extra: dict[str, str | None] | None = None) -> ConceptGraph:
         files = {**NO_BASE_ARTICLES, **{f"articles/{aid}.md": text for aid, text in articles.items()}, **(extra or {})}
         result = load_corpus(files)
-        assert result.diagnostics == [], "\n".join(d.format_text() for d in result.diagnostics)
+        # Concepts these few articles leave untagged are only KB401 advice.
+        problems = [d for d in result.diagnostics if d.code != "KB401"]
+        assert problems == [], "\n".join(d.format_text() for d in problems)
         return ConceptGraph(result.kb)
 
     return build
