@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import networkx as nx
 
 from .diagnostics import Diagnostic, make
@@ -68,3 +70,232 @@ def check_paths(kb: KnowledgeBase, path: ReadingPath, shown: str, fm: FrontMatte
                     f"(step {seen[prerequisite] + 1})",
                     "reorder the steps: " + ", ".join(suggested)))
     return diagnostics
+
+
+# The planner -----------------------------------------------------------------------------------
+
+DISCUSSION_MINUTES = 10     # added to an in-session reading for the group's discussion
+PRIMARY_WEIGHT = 2.0        # covering a requested concept that is the article's primary concept
+SECONDARY_WEIGHT = 1.0      # covering it as one of the article's other concepts
+AUDIENCE_BONUS = 0.5        # the article is written for the requested audience
+DEPTH_WEIGHT = 0.25         # a concept already covered, seen again from another angle
+PLACEHOLDER_NOTE = "TODO(trainer): write your facilitation notes for this step."
+
+
+class PlanError(ValueError):
+    """The request cannot be met; the message is one line for the trainer."""
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    article: str
+    minutes: int
+    when: str
+    reason: str
+    covers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    concepts: tuple[str, ...]
+    audience: str | None
+    minutes: int
+    pre_reading_minutes: int
+    steps: tuple[PlannedStep, ...]
+    uncovered: tuple[str, ...]
+    left_out_prerequisites: tuple[str, ...]
+
+    @property
+    def in_session_minutes(self) -> int:
+        return sum(s.minutes for s in self.steps if s.when == "in-session")
+
+    @property
+    def pre_reading_total(self) -> int:
+        return sum(s.minutes for s in self.steps if s.when == "pre-reading")
+
+
+def session_minutes(kb: KnowledgeBase, article_id: str) -> int:
+    """Time an article takes in a session: reading it, then discussing it."""
+    return kb.articles[article_id].reading_time + DISCUSSION_MINUTES
+
+
+def plan_path(kb: KnowledgeBase, concepts: list[str], minutes: int, audience: str | None = None,
+              pre_reading: int = 0) -> Plan:
+    """Draft a reading path covering ``concepts`` in a session of ``minutes``.
+
+    Greedy and deterministic: each round takes the article that adds most
+    coverage (a requested concept as the article's primary concept counts
+    double; the requested audience adds a bonus; concepts already covered add
+    a little depth) per minute of session time, ties broken by id. Then
+    prerequisites of the chosen articles are added, as pre-reading where that
+    budget allows, else in the session where time remains, and the steps are
+    ordered so that prerequisites come first.
+    """
+    requested = _resolve_concepts(kb, concepts)
+    if audience is not None and audience not in kb.audiences:
+        from .suggest import did_you_mean
+
+        raise PlanError(f"unknown audience `{audience}`; " + did_you_mean(audience, kb.audiences,
+                                                                            "see content/audiences/"))
+    candidates = sorted({a for a in kb.articles.values() if set(a.concepts) & set(requested)}, key=lambda a: a.id)
+    if not candidates:
+        raise PlanError("no article is tagged with " + ", ".join(requested))
+    shortest = min(session_minutes(kb, a.id) for a in candidates)
+    if minutes < shortest:
+        raise PlanError(f"{minutes} minutes is shorter than the shortest useful reading on these concepts "
+                        f"({shortest} minutes with discussion); allow at least {shortest}")
+
+    # Among equally good readings, prefer the ones other articles point readers to.
+    linked_to = {a.id: 0 for a in candidates}
+    for other in kb.articles.values():
+        for target in other.links:
+            if target in linked_to:
+                linked_to[target] += 1
+    covered: set[str] = set()
+    chosen: list[str] = []
+    reasons: dict[str, tuple[str, tuple[str, ...]]] = {}
+    budget = {"in-session": minutes, "pre-reading": pre_reading}
+
+    def pick(new_coverage_only: bool) -> None:
+        while True:
+            best = None
+            for article in candidates:
+                cost = session_minutes(kb, article.id)
+                if article.id in chosen or cost > budget["in-session"]:
+                    continue
+                gain, covers = _gain(article, requested, covered, audience)
+                if gain <= 0 or (new_coverage_only and not set(covers) - covered):
+                    continue
+                key = (-gain / cost, -gain, -linked_to[article.id], article.id)
+                if best is None or key < best[0]:
+                    best = (key, article, covers)
+            if best is None:
+                return
+            _, article, covers = best
+            new = [c for c in covers if c not in covered]
+            reasons[article.id] = (_reason(kb, article, covers, new, audience), tuple(covers))
+            covered.update(covers)
+            chosen.append(article.id)
+            budget["in-session"] -= session_minutes(kb, article.id)
+
+    steps: dict[str, PlannedStep] = {}
+    left_out: list[str] = []
+
+    def add_prerequisites() -> None:
+        for aid in _missing_prerequisites(kb, chosen):
+            if aid in steps or aid in left_out:
+                continue
+            article = kb.articles[aid]
+            needed_by = sorted(x for x in chosen + list(steps) if aid in kb.articles[x].prerequisites)
+            reason = "prerequisite of " + ", ".join(needed_by)
+            if article.reading_time <= budget["pre-reading"]:
+                steps[aid] = PlannedStep(aid, article.reading_time, "pre-reading", reason, ())
+                budget["pre-reading"] -= article.reading_time
+            elif session_minutes(kb, aid) <= budget["in-session"]:
+                steps[aid] = PlannedStep(aid, session_minutes(kb, aid), "in-session", reason, ())
+                budget["in-session"] -= session_minutes(kb, aid)
+            else:
+                left_out.append(aid)
+
+    # First cover every concept the time allows, then give the prerequisites of
+    # those readings their place, and only then use what is left for depth.
+    pick(new_coverage_only=True)
+    add_prerequisites()
+    pick(new_coverage_only=False)
+    add_prerequisites()
+    for aid in chosen:
+        steps[aid] = PlannedStep(aid, session_minutes(kb, aid), "in-session", *reasons[aid])
+    ordered = reading_order(kb, sorted(steps, key=lambda a: (WHEN_ORDER[steps[a].when], chosen.index(a) if a in chosen else -1, a)))
+    ordered.sort(key=lambda a: WHEN_ORDER[steps[a].when])  # stable: keeps the prerequisite order within each part
+    return Plan(tuple(requested), audience, minutes, pre_reading, tuple(steps[a] for a in ordered),
+                tuple(c for c in requested if c not in covered), tuple(left_out))
+
+
+def _resolve_concepts(kb: KnowledgeBase, concepts: list[str]) -> list[str]:
+    from .schema import normalise_term
+    from .suggest import did_you_mean
+
+    if not concepts:
+        raise PlanError("name at least one concept with --concepts")
+    resolved = []
+    for term in concepts:
+        cid = kb.aliases.get(normalise_term(term))
+        if cid is None:
+            raise PlanError(f"unknown concept `{term}`; " + did_you_mean(normalise_term(term), kb.aliases,
+                                                                       "run `kb concepts` to list them"))
+        if cid not in resolved:
+            resolved.append(cid)
+    return resolved
+
+
+def _gain(article, requested: list[str], covered: set[str], audience: str | None) -> tuple[float, list[str]]:
+    covers = [c for c in requested if c in article.concepts]
+    gain = 0.0
+    for concept in covers:
+        if concept in covered:
+            gain += DEPTH_WEIGHT
+        else:
+            gain += PRIMARY_WEIGHT if concept == article.primary_concept else SECONDARY_WEIGHT
+    if gain and audience and audience in article.audience:
+        gain += AUDIENCE_BONUS
+    return gain, covers
+
+
+def _reason(kb: KnowledgeBase, article, covers: list[str], new: list[str], audience: str | None) -> str:
+    labels = lambda ids: ", ".join(kb.concepts[c].label for c in ids)  # noqa: E731
+    parts = []
+    if new:
+        parts.append("covers " + labels(new))
+    deeper = [c for c in covers if c not in new]
+    if deeper:
+        parts.append("goes deeper into " + labels(deeper))
+    if article.primary_concept in covers:
+        parts.append(f"{kb.concepts[article.primary_concept].label} is its main subject")
+    if audience and audience in article.audience:
+        parts.append(f"written for {kb.audiences[audience].label.lower()}")
+    return "; ".join(parts)
+
+
+def _missing_prerequisites(kb: KnowledgeBase, chosen: list[str]) -> list[str]:
+    """Prerequisites (transitively) of the chosen articles that are not chosen, nearest first."""
+    missing: list[str] = []
+    frontier = list(chosen)
+    while frontier:
+        next_frontier = []
+        for aid in frontier:
+            for prerequisite in kb.articles[aid].prerequisites:
+                if prerequisite not in chosen and prerequisite not in missing:
+                    missing.append(prerequisite)
+                    next_frontier.append(prerequisite)
+        frontier = next_frontier
+    return missing
+
+
+def path_file_text(kb: KnowledgeBase, plan: Plan, title: str | None = None) -> str:
+    """A reading path file for the plan, valid for ``kb check`` once the trainer fills in the marked notes."""
+    import yaml
+
+    labels = [kb.concepts[c].label for c in plan.concepts]
+    topic = " and ".join(labels) if len(labels) <= 2 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    audience_label = kb.audiences[plan.audience].label.lower() if plan.audience else "school leaders"
+    steps = []
+    for step in plan.steps:
+        article = kb.articles[step.article]
+        entry = {"article": step.article, "minutes": step.minutes, "when": step.when}
+        if article.questions:
+            entry["prompt"] = article.questions[0]
+        entry["facilitator"] = PLACEHOLDER_NOTE
+        steps.append(entry)
+    front_matter = {
+        "title": title or f"{topic}: a session for {audience_label}",
+        "summary": f"A {plan.minutes}-minute session on {topic.lower() if all(l[1:].islower() for l in labels) else topic}, "
+                   f"drafted by the planner from the knowledge base.",
+        "audience": [plan.audience] if plan.audience else sorted({a for s in plan.steps for a in kb.articles[s.article].audience})[:1],
+        "duration": plan.minutes,
+        "outcomes": [f"TODO(trainer): what participants can do afterwards about {label.lower()}." for label in labels],
+        "steps": steps,
+    }
+    dumped = yaml.safe_dump(front_matter, sort_keys=False, allow_unicode=True, width=100)
+    body = ("Drafted by `kb path plan`. Replace every `TODO(trainer)` marker with your own words;\n"
+            "`kb check` warns about each one until you do.\n")
+    return f"---\n{dumped}---\n\n{body}"

@@ -77,7 +77,17 @@ def test_search_with_a_concept_filter_returns_the_matching_article(page, site_ur
 
 
 def test_search_filter_excludes_articles_outside_the_concept(page, site_url):
-    page.goto(site_url + "search.html?q=stickers&concept=equity")
+    from knowledgebase.loader import load
+
+    kb = load(REPO / "content").kb
+
+    def mentions_stickers(path: str) -> bool:
+        return "sticker" in (REPO / "content" / path).read_text(encoding="utf-8").lower()
+
+    mentioning = {a.id for a in kb.articles.values() if mentions_stickers(a.path)}
+    concept = next(c for c in sorted(kb.concepts) if not mentions_stickers(kb.concepts[c].path)
+                   and not any(c in kb.articles[a].concepts for a in mentioning))
+    page.goto(site_url + f"search.html?q=stickers&concept={concept}")
     page.wait_for_function("document.getElementById('kb-search-status').textContent.length > 0 "
                            "&& !document.getElementById('kb-search-status').textContent.startsWith('Searching')")
     assert page.locator("#kb-search-results li").count() == 0
@@ -113,3 +123,28 @@ def test_axe_finds_no_serious_or_critical_accessibility_violations(page, site_ur
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_path_handout_prints_to_a4_with_prompts_and_without_facilitator_notes_or_navigation(page, site_url, tmp_path):
+    from pypdf import PdfReader
+
+    page.goto(site_url + "paths/first-term-as-lead-learner.html")
+    pdf = tmp_path / "handout.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    reader = PdfReader(str(pdf))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    assert "Which initiatives you inherited could you pause for a term" in text
+    assert "By the end you will be able to" in text
+    assert "sticky notes" not in text  # a facilitator note
+    assert "Reading paths" not in text and "Glossary" not in text  # the site navigation
+    assert "Concept map" not in text
+
+
+def test_facilitator_page_is_not_linked_from_the_participant_page(page, site_url):
+    page.goto(site_url + "paths/first-term-as-lead-learner.html")
+    hrefs = page.eval_on_selector_all("a", "links => links.map(a => a.getAttribute('href'))")
+    assert not [h for h in hrefs if h and "facilitator" in h]
+    page.goto(site_url + "paths/facilitator/first-term-as-lead-learner.html")
+    assert "sticky notes" in page.inner_text("article")

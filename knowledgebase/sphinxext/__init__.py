@@ -16,7 +16,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import incremental, pagemeta, search
+from . import facilitator, incremental, pagemeta, search
 from .directives import DIRECTIVES
 from .nodes import kb_generated, kb_reference, visit_skip
 from .resolve import resolve_page
@@ -46,6 +46,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", search.disable_sphinx_search)
     app.connect("doctree-read", search.collect_text)
     app.connect("html-collect-pages", search.write_index)
+    app.connect("html-collect-pages", facilitator.facilitator_pages)
     app.connect("html-page-context", pagemeta.add_page_metadata)
     app.connect("html-page-context", search.add_search_script)
     app.connect("build-finished", pagemeta.write_feed)

@@ -197,7 +197,7 @@ class Renderer:
 
     # Path pages ------------------------------------------------------------------------------
 
-    def path_header(self, view: v.PathView) -> list[nodes.Node]:
+    def path_header(self, view: v.PathView, handout_hint: bool = True) -> list[nodes.Node]:
         header = nodes.container(classes=["kb-page-header", "kb-path-header"])
         header += _para(view.summary, classes=["kb-lead"])
         meta = _para(f"Session: {view.duration} minutes", classes=["kb-meta"])
@@ -207,6 +207,9 @@ class Renderer:
             meta += nodes.Text(" · For ")
             meta.extend(self.inline_list(view.audience))
         header += meta
+        if handout_hint:
+            header += _para("To make a handout, print this page: navigation and maps are left out, and each "
+                            "discussion prompt gets space to write.", classes=["kb-print-hint"])
         if view.outcomes:
             outcomes = nodes.bullet_list(classes=["kb-outcomes"])
             for outcome in view.outcomes:

@@ -97,4 +97,5 @@ def add_search_script(app, pagename, templatename, context, doctree) -> None:
     """Load the search script on the search page only (``html-page-context``)."""
     if context.get("kb_search_page"):
         context["script_files"] = [*context.get("script_files", []), "_static/kb-search.js"]
+    if context.get("kb_search_page") or context.get("kb_noindex"):
         context["metatags"] = context.get("metatags", "") + '<meta name="robots" content="noindex">\n'

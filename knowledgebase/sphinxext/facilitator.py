@@ -1,0 +1,71 @@
+"""Facilitator pages: one per reading path, with notes and a running timetable.
+
+They are extra pages (``html-collect-pages``), linked to the participant page
+but never from it, so a path's URL can be shared with participants.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+from ..paths import format_minutes
+from .render import Renderer, _para, _section
+from .state import build_data
+
+FOLDER = "paths/facilitator"
+
+
+def facilitator_pagename(path_id: str) -> str:
+    return f"{FOLDER}/{path_id}"
+
+
+def timetable(view) -> nodes.table:
+    """Start and end of each in-session step from 0:00, and any time left unallocated."""
+    rows = [(format_minutes(s.start), format_minutes(s.start + s.minutes), s.article.link.label, f"{s.minutes} min")
+            for s in view.in_session]
+    used = sum(s.minutes for s in view.in_session)
+    if view.duration > used:
+        rows.append((format_minutes(used), format_minutes(view.duration), "Unallocated: introductions, breaks, close",
+                     f"{view.duration - used} min"))
+    table = nodes.table(classes=["kb-timetable"])
+    group = nodes.tgroup(cols=4)
+    table += group
+    for width in (1, 1, 5, 1):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    head += nodes.row("", *[nodes.entry("", _para(h)) for h in ("Start", "End", "Step", "Time")])
+    body = nodes.tbody()
+    for row in rows:
+        body += nodes.row("", *[nodes.entry("", _para(cell)) for cell in row])
+    group += head
+    group += body
+    return table
+
+
+def page_nodes(app, path_id: str) -> list[nodes.Node]:
+    views = build_data(app).views
+    view = views.path(path_id)
+    renderer = Renderer(app, facilitator_pagename(path_id))
+    title = f"Facilitator notes: {view.title}"
+    section = nodes.section(ids=["facilitator-notes"])
+    section += nodes.title(title, title)
+    section += _para("For the facilitator only. Participants use the ",
+                     renderer.link(views.path_link(path_id), "path page"),
+                     ", which has no facilitator notes and prints as a handout.", classes=["kb-facilitator-only"])
+    section.extend(renderer.path_header(view, handout_hint=False))
+    section += _section("Timetable", "timetable", timetable(view))
+    section.extend(renderer.path_sections(view, facilitator=True))
+    return [section]
+
+
+def facilitator_pages(app):
+    """Yield one facilitator page per reading path (``html-collect-pages``)."""
+    if app.builder.format != "html":
+        return
+    for path_id in build_data(app).kb.paths:
+        pagename = facilitator_pagename(path_id)
+        document = nodes.section()
+        document.extend(page_nodes(app, path_id))
+        body = app.builder.render_partial(document)["fragment"]
+        yield pagename, {"title": f"Facilitator notes: {build_data(app).kb.paths[path_id].title}", "body": body,
+                         "kb_noindex": True}, "page.html"
