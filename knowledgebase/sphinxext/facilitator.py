@@ -58,6 +58,21 @@ def page_nodes(app, path_id: str) -> list[nodes.Node]:
     return [section]
 
 
+def render_html(app, node: nodes.Node) -> str:
+    """HTML for nodes outside any document. The writer numbers figures from the builder's
+    ``fignumbers``, which Sphinx sets only while writing a document: give it an empty one."""
+    builder = app.builder
+    saved = getattr(builder, "fignumbers", None)
+    builder.fignumbers = {}
+    try:
+        return builder.render_partial(node)["fragment"]
+    finally:
+        if saved is None:
+            del builder.fignumbers
+        else:
+            builder.fignumbers = saved
+
+
 def facilitator_pages(app):
     """Yield one facilitator page per reading path (``html-collect-pages``)."""
     if app.builder.format != "html":
@@ -66,6 +81,6 @@ def facilitator_pages(app):
         pagename = facilitator_pagename(path_id)
         document = nodes.section()
         document.extend(page_nodes(app, path_id))
-        body = app.builder.render_partial(document)["fragment"]
+        body = render_html(app, document)
         yield pagename, {"title": f"Facilitator notes: {build_data(app).kb.paths[path_id].title}", "body": body,
                          "kb_noindex": True}, "page.html"
