@@ -151,7 +151,10 @@ def _read_record(kind: str, file: Path, root: Path, diagnostics: list[Diagnostic
     checker = FieldChecker(shown, parts.front_matter)
     values = checker.check(s.SCHEMAS[kind], parts.front_matter.data)
     diagnostics.extend(checker.diagnostics)
-    references, words = scan_body(parts.body, parts.body_line, _rel(file, root))
+    references, words, placeholders = scan_body(parts.body, parts.body_line, _rel(file, root))
+    for line in placeholders:
+        diagnostics.append(make("KB304", shown, line, "the text still holds a `TODO(...)` marker from the template",
+                                "replace the marked text with your own"))
     return _Pending(kind, file.stem, shown, values, parts.front_matter, references, words)
 
 

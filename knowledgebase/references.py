@@ -36,13 +36,15 @@ def role_target(text: str) -> str:
     return split_role_text(text)[1]
 
 
-def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference], int]:
-    """References in ``body`` (starting at file line ``first_line``) and its word count.
+def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference], int, list[int]]:
+    """References in ``body`` (starting at file line ``first_line``), its word count, and the
+    lines still holding a ``TODO(`` marker from a template.
 
     ``document`` is the file's path relative to the content folder, used to
     resolve relative Markdown links. Code blocks are skipped.
     """
     references: list[Reference] = []
+    placeholders: list[int] = []
     words = 0
     fence: str | None = None
     folder = posixpath.dirname(document)
@@ -56,6 +58,8 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
             fence = fence_match.group(1)
             continue
         number = first_line + offset
+        if "TODO(" in line:
+            placeholders.append(number)
         for match in _ROLE.finditer(line):
             references.append(Reference(match.group(1), role_target(match.group(2)), number))
         for match in _LINK.finditer(line):
@@ -64,7 +68,7 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
                 references.append(reference)
         prose = _ROLE.sub(lambda m: split_role_text(m.group(2))[0] or m.group(2), line)
         words += len(_WORD.findall(_INLINE_CODE.sub(" ", prose)))
-    return references, words
+    return references, words, placeholders
 
 
 def _link_reference(target: str, folder: str, line: int) -> Reference | None:

@@ -110,9 +110,19 @@ class FieldChecker:
     def _text(self, f, value, key, parent):
         return self._text_value(f, value, key)
 
+    def _placeholder(self, f: s.Field, value: str, key: tuple) -> bool:
+        """Report a template marker left in an id field; the entry is then skipped, not an error."""
+        if PLACEHOLDER not in value:
+            return False
+        self.report("KB304", key, f"`{f.name}` still holds a `{PLACEHOLDER}...)` marker",
+                    f"replace it with a real id ({_id_hint(f)})")
+        return True
+
     def _slug(self, f, value, key, parent):
         if not isinstance(value, str):
             self._wrong_type(f, value, key, "an id")
+            return None
+        if self._placeholder(f, value, key):
             return None
         if not s.SLUG.match(value):
             self.report("KB114", key, f"`{value}` is not a valid id",
@@ -151,6 +161,8 @@ class FieldChecker:
                             f"write e.g. `{f.name}: {_example(f.example)}`")
                 continue
             item = item.strip()
+            if self._placeholder(f, item, item_key):
+                continue
             if not f.accepts_aliases and not s.SLUG.match(item):
                 self.report("KB114", item_key, f"`{item}` in `{f.name}` is not a valid id",
                             f"ids are lower-case words joined by hyphens, e.g. `{_slugish(item)}`")
@@ -217,6 +229,11 @@ class FieldChecker:
                 continue
             steps.append((self.check(parent.item_schema, item, key + (index,)), key + (index,)))
         return tuple(steps)
+
+
+def _id_hint(f: s.Field) -> str:
+    return {"concept": "see `kb concepts`", "audience": "see content/audiences/",
+            "source": "see content/sources.yaml", "article": "an article's file name without .md"}.get(f.refers_to, "")
 
 
 def _example(example: Any) -> str:
