@@ -197,3 +197,15 @@ def test_without_vocabulary_any_slug_is_accepted_for_an_article_reference():
     text = variant("[trust-before-tests]", "[some-future-article]")
     assert schema_errors(validator, front_matter(text)) == []
     assert schema_errors(validator, front_matter(variant("[trust-before-tests]", "[Not_A_Slug]"))) != []
+
+
+def test_committed_schema_files_match_the_schema_in_code():
+    """`kb schema --out schemas --force` regenerates them; editors point at these files."""
+    from pathlib import Path
+
+    from knowledgebase.schema import SCHEMAS, json_schema
+
+    folder = Path(__file__).resolve().parent.parent / "schemas"
+    for kind, schema in SCHEMAS.items():
+        committed = json.loads((folder / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        assert committed == json_schema(schema), f"schemas/{kind}.schema.json is stale: run kb schema --out schemas --force"

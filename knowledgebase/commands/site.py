@@ -10,6 +10,10 @@ from pathlib import Path
 
 from ..cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, content_option, verb
 
+INCOMPLETE_MARKER = "BUILD-INCOMPLETE.txt"
+INCOMPLETE_TEXT = ("This site is incomplete: a `kb build` into this folder failed or was interrupted.\n"
+                   "Do not publish it. Run `kb build` again; it rebuilds every page.\n")
+
 BUILD_EXAMPLES = """\
   kb build                           build ./content into build/html
   kb build --strict -j 2             fail on any warning; use two processes
@@ -64,11 +68,22 @@ def run_build(args) -> int:
     arguments = sphinx_arguments(args, find_conf(args), args.jobs, args.strict)
     if args.quiet:
         arguments.append("-q")
+    # Sphinx writes pages one by one into the output folder. While it does, and
+    # if it stops part-way, the folder carries a marker saying it is incomplete;
+    # the next build then rewrites every page instead of trusting what is there.
+    marker = args.out / INCOMPLETE_MARKER
+    if marker.exists():
+        print(f"kb build: the last build into {args.out} did not finish; rebuilding every page", file=sys.stderr)
+        arguments[:0] = ["-E", "-a"]
+    args.out.mkdir(parents=True, exist_ok=True)
+    marker.write_text(INCOMPLETE_TEXT, encoding="utf-8")
     status = build_main(arguments)
     index = args.out / "index.html"
     if status != 0:
-        print(f"kb build: the build failed (see the messages above); {args.out} may be incomplete", file=sys.stderr)
+        print(f"kb build: the build failed (see the messages above); {args.out} is marked incomplete "
+              f"({INCOMPLETE_MARKER}) until a build succeeds", file=sys.stderr)
         return EXIT_CONTENT if status == 1 else EXIT_USAGE
+    marker.unlink()
     print(f"The site is ready: {index}\nOpen it in a browser, e.g. file://{index.resolve()}")
     return EXIT_OK
 

@@ -1,0 +1,68 @@
+"""`kb build`: where the site goes, strictness, and never a half-written site that looks finished."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledgebase.cli import main as kb
+from knowledgebase.commands import site as site_command
+from sphinx_support import REPO, copy_root
+
+
+def build(content, out, *extra):
+    return kb(["build", "-q", "--content", str(content), "--conf", str(REPO), "--out", str(out), *extra])
+
+
+def test_build_says_where_the_site_is(tmp_path, capsys):
+    content = copy_root("site-basic", tmp_path)
+    assert build(content, tmp_path / "html") == 0
+    out = capsys.readouterr().out
+    assert f"The site is ready: {tmp_path / 'html' / 'index.html'}" in out
+    assert not (tmp_path / "html" / site_command.INCOMPLETE_MARKER).exists()
+
+
+def test_strict_build_fails_on_a_content_warning(tmp_path):
+    content = copy_root("site-basic", tmp_path)
+    article = content / "articles" / "quiet-reflection.md"
+    article.write_text(article.read_text().replace("concepts: [learning]", "concepts: [lerning]"))
+    assert build(content, tmp_path / "html") == 0
+    assert build(content, tmp_path / "strict", "--strict") == 1
+
+
+def test_an_interrupted_build_leaves_the_site_marked_incomplete(tmp_path, monkeypatch):
+    content = copy_root("site-basic", tmp_path)
+    out = tmp_path / "html"
+    assert build(content, out) == 0
+
+    def interrupted(arguments):
+        raise KeyboardInterrupt
+
+    import sphinx.cmd.build
+
+    monkeypatch.setattr(sphinx.cmd.build, "build_main", interrupted)
+    assert build(content, out) == 130
+    assert "incomplete" in (out / site_command.INCOMPLETE_MARKER).read_text()
+
+
+def test_the_build_after_an_interrupted_one_rewrites_every_page_and_clears_the_mark(tmp_path, capsys):
+    content = copy_root("site-basic", tmp_path)
+    out = tmp_path / "html"
+    assert build(content, out) == 0
+    (out / site_command.INCOMPLETE_MARKER).write_text("left by an interrupted build")
+    (out / "articles" / "trust-first.html").write_text("half written")
+    capsys.readouterr()
+    assert build(content, out) == 0
+    assert "rebuilding every page" in capsys.readouterr().err
+    assert "Trust comes first" in (out / "articles" / "trust-first.html").read_text()
+    assert not (out / site_command.INCOMPLETE_MARKER).exists()
+
+
+def test_build_without_a_content_folder_is_a_usage_error(tmp_path, capsys):
+    assert build(tmp_path / "missing", tmp_path / "html") == 2
+    assert "no content folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("jobs", ["0", "two"])
+def test_build_rejects_a_bad_job_count(tmp_path, jobs, capsys):
+    content = copy_root("site-basic", tmp_path)
+    assert build(content, tmp_path / "html", "-j", jobs) == 2
