@@ -8,6 +8,7 @@ engine resolves.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import textwrap
 
 import pytest
