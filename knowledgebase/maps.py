@@ -29,10 +29,13 @@ def _ring(count: int, cx: float, cy: float, rx: float, ry: float, start: float =
 def local_layout(view: MapView, width: int, height: int) -> dict[str, tuple[float, float]]:
     """The centre node in the middle, the others evenly on an ellipse around it, in view order."""
     centre = [n for n in view.nodes if n.centre]
-    others = [n for n in view.nodes if not n.centre]
+    centre_keys = {n.key for n in centre}
+    around = MapView(view.title, tuple(n for n in view.nodes if not n.centre),
+                     tuple(e for e in view.edges if e[0] not in centre_keys and e[1] not in centre_keys))
+    others = chain_order(around)  # neighbours that link to each other sit side by side
     positions = {n.key: (width / 2, height / 2) for n in centre}
-    for n, xy in zip(others, _ring(max(1, len(others)), width / 2, height / 2, width / 2 - 95, height / 2 - 34)):
-        positions[n.key] = xy
+    for n, xy in zip(others, _ring(max(1, len(others)), width / 2, height / 2, width / 2 - 150, height / 2 - 40)):
+        positions[n] = xy
     return positions
 
 
@@ -60,15 +63,22 @@ def chain_order(view: MapView) -> list[str]:
 
 
 def vocabulary_layout(view: MapView, width: int, height: int) -> dict[str, tuple[float, float]]:
+    """One ring, strongly linked concepts side by side; room left outside it for the labels."""
     order = chain_order(view)
-    if len(order) <= 14:
-        return dict(zip(order, _ring(len(order), width / 2, height / 2, width / 2 - 100, height / 2 - 40)))
-    inner_count = len(order) // 3
-    inner, outer = order[:inner_count], order[inner_count:]
-    positions = dict(zip(outer, _ring(len(outer), width / 2, height / 2, width / 2 - 100, height / 2 - 36)))
-    positions.update(zip(inner, _ring(len(inner), width / 2, height / 2, width / 4 - 30, height / 4 - 10,
-                                      start=-math.pi / 2 + math.pi / len(inner))))
-    return positions
+    return dict(zip(order, _ring(len(order), width / 2, height / 2, width / 2 - 170, height / 2 - 40)))
+
+
+def label_position(x: float, y: float, cx: float, cy: float, radius: float) -> tuple[float, float, str]:
+    """Where a node's label goes: outward from the centre, so labels on a ring do not cross it."""
+    dx, dy = x - cx, y - cy
+    length = math.hypot(dx, dy)
+    if length < 1:
+        return x, y + radius + 14, "middle"
+    ux, uy = dx / length, dy / length
+    anchor = "start" if ux > 0.12 else "end" if ux < -0.12 else "middle"
+    lx = x + ux * (radius + 6)
+    ly = y + uy * (radius + 6) + (4 if anchor != "middle" else (12 if uy > 0 else -2))
+    return lx, ly, anchor
 
 
 def strongest_edges(view: MapView, per_node: int = 3) -> list[tuple[str, str, int]]:
@@ -110,14 +120,14 @@ def render_svg(view: MapView, href: Callable[[Link], str], *, width: int = 560, 
     for n in sorted(view.nodes, key=lambda n: (n.centre, n.key)):
         x, y = positions[n.key]
         kind = n.link.kind
-        label = _short(n.link.label)
+        label = _short(n.link.label, 30 if whole_vocabulary else LABEL_CHARS)
         tooltip = n.link.label + (f": {n.link.tooltip}" if n.link.tooltip else "")
         radius = 10 if n.centre else (7 if kind == "concept" else 5)
         classes = f"kb-map-node kb-map-{kind}" + (" kb-map-centre" if n.centre else "")
-        anchor = "middle"
+        lx, ly, anchor = label_position(x, y, width / 2, height / 2, radius)
         out.append(f'<a class="{classes}" href="{escape(href(n.link))}" aria-label="{escape(n.link.label)}">'
                    f'<title>{escape(tooltip)}</title>'
                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}"/>'
-                   f'<text x="{x:.1f}" y="{y + radius + 13:.1f}" text-anchor="{anchor}">{escape(label)}</text></a>')
+                   f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{escape(label)}</text></a>')
     out.append("</g></svg>")
     return "".join(out)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sphinx.util import logging
 
+from .. import __version__
 from ..graph import ConceptGraph
 from ..loader import load
 from ..views import Views, fingerprint
@@ -55,7 +56,7 @@ def mark_orphan(app, doctree) -> None:
 
 def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str:
     views = data.views
-    parts: list[str] = []
+    parts: list[str] = [__version__]  # a new release may render the same data differently
     found = record_for(app, docname)
     if found is not None:
         folder, record = found

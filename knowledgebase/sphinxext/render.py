@@ -115,7 +115,7 @@ class Renderer:
         if not self.html:
             return [self.link_list([n.link for n in view.nodes if not n.centre])]
         svg = render_svg(view, self.uri, whole_vocabulary=whole, element_id=element_id,
-                         width=720 if whole else 560, height=460 if whole else 300)
+                         width=900 if whole else 600, height=560 if whole else 300)
         figure = nodes.container(classes=["kb-map-figure"])
         figure += nodes.raw("", svg, format="html")
         return [figure]
