@@ -180,3 +180,33 @@ def test_sphinx_monolithic_search_index_is_replaced_by_shards(site):
     assert not (site.outdir / "searchindex.js").exists()
     assert (site.outdir / "search.html").exists()
     assert (site.outdir / "_kb" / "search" / "meta.json").exists()
+
+
+def _titles(section) -> list[str]:
+    return [a.get_text() for a in section.select(".kb-card-title")]
+
+
+def test_article_list_filters_by_audience_sorts_by_date_and_limits(site):
+    section = site.soup("lists").select_one("#newest-for-headteachers")
+    assert _titles(section) == ["Learning walks that help", "Asking good questions"]
+
+
+def test_article_list_filters_by_kind(site):
+    assert _titles(site.soup("lists").select_one("#reflections")) == ["A quiet reflection"]
+
+
+def test_path_overview_filtered_to_an_audience_without_paths_says_so(site):
+    assert "No reading paths yet." in site.soup("lists").select_one("#paths-for-teachers").get_text()
+
+
+def test_audience_entry_points_link_each_audience_page_with_its_article_count(site):
+    cards = site.soup("lists").select("#audiences .kb-card")
+    assert [c.select_one(".kb-card-title").get_text() for c in cards] == ["Headteachers", "Teachers"]
+    assert "3 articles" in cards[0].get_text()
+
+
+def test_audience_page_offers_places_to_start_and_its_paths(site):
+    soup = site.soup("audiences/headteacher")
+    assert soup.select_one(".kb-lead").get_text() == "People who lead a whole school."
+    assert "Trust comes first" in _titles(soup.select_one("#kb-start-here"))
+    assert [a.get_text() for a in soup.select("#kb-paths li a")] == ["First steps in trust and inquiry"]

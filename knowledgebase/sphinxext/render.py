@@ -27,6 +27,12 @@ def _para(*children, classes=()) -> nodes.paragraph:
     return paragraph
 
 
+def _in_sentence(label: str) -> str:
+    """A sentence-case label as it reads mid-sentence: "Skin in the game" -> "skin in the game".
+    Labels that start with an acronym ("PLCs") keep their capitals."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def minutes(n: int) -> str:
     return f"{n} min"
 
@@ -186,8 +192,7 @@ class Renderer:
             groups = []
             for kind, cards in view.articles_by_kind:
                 groups.append(_section(v.KIND_LABELS[kind], f"kind-{kind}", self.card_list(cards)))
-            out.append(_section(f"Articles on {view.label.lower() if view.label[:1].isupper() and view.label[1:2].islower() else view.label}",
-                                "articles", *groups))
+            out.append(_section(f"Articles on {_in_sentence(view.label)}", "articles", *groups))
         else:
             out.append(_section("Articles", "articles", _para("No article is tagged with this concept yet.")))
         if view.paths:
