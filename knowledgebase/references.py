@@ -11,7 +11,6 @@ import re
 
 from .model import Reference
 
-ROLE_KINDS = ("article", "concept", "source", "path")
 # {article}`slug` or {article}`Shown text <slug>`
 _ROLE = re.compile(r"\{(article|concept|source|path)\}`([^`]*)`")
 _EXPLICIT_TARGET = re.compile(r"<([^<>]+)>\s*$")

@@ -227,8 +227,8 @@ class Views:
         by_kind: dict[str, list[ArticleCard]] = {}
         for aid in self.graph.articles_for(cid):
             by_kind.setdefault(self.kb.articles[aid].kind, []).append(self.card(aid))
-        groups = tuple((kind, tuple(sorted(cards, key=lambda card: (card.link.label.lower(), card.link.id))))
-                       for kind in KIND_LABELS if kind in by_kind for cards in [by_kind[kind]])
+        groups = tuple((kind, tuple(sorted(by_kind[kind], key=lambda card: (card.link.label.lower(), card.link.id))))
+                       for kind in KIND_LABELS if kind in by_kind)
         paths = sorted({p.id for p in self.kb.paths.values()
                         for s in p.steps if cid in self.kb.articles[s.article].concepts})
         return ConceptView(

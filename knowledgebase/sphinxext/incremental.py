@@ -24,16 +24,12 @@ from .transforms import PAGE_BLOCKS, record_for
 
 logger = logging.getLogger(__name__)
 
-# Engine diagnostics about a reference in a body are also what the roles would
-# say; the engine's version (with the file's line) is the one reported.
-
 
 def load_corpus(app) -> None:
     """Load and check the corpus in the source folder; report every diagnostic as a Sphinx warning."""
-    srcdir = Path(app.srcdir)
-    result = load(srcdir)
+    result = load(Path(app.srcdir))
     graph = ConceptGraph(result.kb)
-    set_build_data(app, BuildData(result, graph, Views(result.kb, graph), srcdir))
+    set_build_data(app, BuildData(result, graph, Views(result.kb, graph)))
     for d in result.diagnostics:
         hint = f" ({d.hint})" if d.hint else ""
         logger.warning(f"{d.code} {d.message}{hint}", type="kb", subtype=d.name, location=f"{d.path}:{d.line}")

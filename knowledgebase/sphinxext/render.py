@@ -10,6 +10,7 @@ from docutils import nodes
 
 from .. import views as v
 from ..maps import render_svg
+from ..paths import format_minutes
 
 WHEN_TITLES = {"pre-reading": "Before the session", "in-session": "In the session", "follow-up": "After the session"}
 
@@ -238,8 +239,6 @@ class Renderer:
         box = nodes.container(classes=["kb-step"])
         timing = f"{minutes(step.minutes)}"
         if step.start is not None:
-            from ..paths import format_minutes
-
             timing = f"{format_minutes(step.start)} – {format_minutes(step.start + step.minutes)} · {timing}"
         box += _para(timing, classes=["kb-step-time"])
         box += self.card(step.article)

@@ -1,8 +1,8 @@
 """All the extension's data, behind two typed accessors.
 
 * :func:`build_data` - what one build computes from the corpus (the loaded
-  knowledge base, its graph and views). Lives on the application, is never
-  pickled, and is inherited by parallel worker processes.
+  knowledge base, its graph and views). Kept in this module per source
+  folder, never pickled, and inherited by forked parallel workers.
 * :func:`env_state` - what must survive between incremental builds: per
   document, the references and directives it contains and the fingerprint of
   the generated data it last displayed. Lives on the environment and is
@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -32,7 +31,6 @@ class BuildData:
     result: LoadResult
     graph: ConceptGraph
     views: Views
-    srcdir: Path
     removed: set[str] = field(default_factory=set)  # documents deleted since the last build
 
     @property
