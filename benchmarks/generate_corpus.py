@@ -10,7 +10,7 @@ read) with:
   sources (always for research summaries), prerequisites (only earlier
   articles, so never a cycle), reflection questions, an ``updated`` date for
   most, and a prose-like body of realistic length (about 350-1,600 words,
-  mean about 800, like the hand-written articles) with H2 sections, lists,
+  mean about 750, like the hand-written articles) with H2 sections, lists,
   ``{article}``/``{concept}``/``{source}`` roles and plain Markdown links to
   other articles (link targets are skewed too: some articles are "hubs");
 * ``concepts/*.md``  - the vocabulary (28 + N/25 concepts by default), with
@@ -323,7 +323,7 @@ class Corpus:
                 aid = f"{slug(title)}-{suffix}"
                 suffix += 1
             used.add(aid)
-            count = min(6, max(1, round(r.gauss(3, 1.2))))
+            count = min(6, max(1, round(r.gauss(3.6, 1.2))))
             concepts = self.concept_draw.sample(r, count)
             if index < self.n_concepts:  # every concept is some article's primary concept
                 concepts = [index] + [c for c in concepts if c != index][: count - 1]
@@ -369,11 +369,11 @@ class Corpus:
     def article_body(self, index: int) -> str:
         r = self.rng
         article = self.articles[index]
-        target_words = min(1600, max(350, int(r.gauss(740, 240))))
+        target_words = min(1600, max(350, int(r.gauss(640, 220))))
         parts: list[str] = [self.prose.paragraph(r.randint(3, 5)), ""]
         words = sum(self.prose.words(p) for p in parts)
-        links = r.choice([0, 1, 2, 2, 3, 3, 4, 5])
-        link_at = sorted(r.sample(range(8), min(links, 8)))
+        links = r.choice([1, 2, 3, 4, 5, 6, 7, 8, 9])
+        link_at = sorted(r.sample(range(10), min(links, 10)))
         paragraph_number = 0
         while words < target_words:
             parts += [f"## {self.prose.phrase().capitalize()} {r.choice(PREPOSITIONS)} the {r.choice(NOUNS)}", ""]
@@ -387,9 +387,9 @@ class Corpus:
                             text += f" See {{article}}`{other['id']}` for more."
                         else:
                             text += f" The article on [{other['title'].lower()}]({other['id']}.md) goes further."
-                if r.random() < 0.15:
+                if r.random() < 0.35:
                     text += f" It matters for {{concept}}`{r.choice(article['concepts'])}`."
-                if article["sources"] and r.random() < 0.1:
+                if article["sources"] and r.random() < 0.2:
                     text += f" As {{source}}`{r.choice(article['sources'])}` puts it, {self.prose.clause()}."
                 paragraph_number += 1
                 parts += [text, ""]
@@ -469,7 +469,7 @@ class Corpus:
 
 
 def write_corpus(out: Path, articles: int, seed: int = 1, concepts: int | None = None,
-                 concept_skew: float = 1.0, link_skew: float = 0.8) -> dict:
+                 concept_skew: float = 0.9, link_skew: float = 0.7) -> dict:
     """Write the corpus into ``out`` (emptied first) and return a summary of what it holds."""
     files = Corpus(articles, seed, concepts, concept_skew, link_skew).generate()
     if out.exists():
@@ -506,8 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="content folder to write (replaced if it exists)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--concepts", type=int, default=None, help="vocabulary size (default 28 + articles/25)")
-    parser.add_argument("--concept-skew", type=float, default=1.0, help="Zipf exponent of concept tags")
-    parser.add_argument("--link-skew", type=float, default=0.8, help="Zipf exponent of link targets")
+    parser.add_argument("--concept-skew", type=float, default=0.9, help="Zipf exponent of concept tags")
+    parser.add_argument("--link-skew", type=float, default=0.7, help="Zipf exponent of link targets")
     parser.add_argument("--check", action="store_true", help="run `kb check` on the result; fail on any diagnostic")
     args = parser.parse_args(argv)
     if args.articles < 1:

@@ -9,6 +9,7 @@ import networkx as nx
 from .diagnostics import Diagnostic, make
 from .frontmatter import FrontMatter
 from .model import KnowledgeBase, ReadingPath
+from .suggest import UnknownTerm, check_audience, resolve_concept_terms
 
 WHEN_ORDER = {"pre-reading": 0, "in-session": 1, "follow-up": 2}
 
@@ -131,12 +132,14 @@ def plan_path(kb: KnowledgeBase, concepts: list[str], minutes: int, audience: st
     budget allows, else in the session where time remains, and the steps are
     ordered so that prerequisites come first.
     """
-    requested = _resolve_concepts(kb, concepts)
-    if audience is not None and audience not in kb.audiences:
-        from .suggest import did_you_mean
-
-        raise PlanError(f"unknown audience `{audience}`; " + did_you_mean(audience, kb.audiences,
-                                                                            "see content/audiences/"))
+    if not concepts:
+        raise PlanError("name at least one concept with --concepts")
+    try:
+        requested = resolve_concept_terms(kb.aliases, concepts)
+        if audience is not None:
+            check_audience(kb.audiences, audience)
+    except UnknownTerm as error:
+        raise PlanError(str(error)) from None
     candidates = sorted({a for a in kb.articles.values() if set(a.concepts) & set(requested)}, key=lambda a: a.id)
     if not candidates:
         raise PlanError("no article is tagged with " + ", ".join(requested))
@@ -209,23 +212,6 @@ def plan_path(kb: KnowledgeBase, concepts: list[str], minutes: int, audience: st
     ordered.sort(key=lambda a: WHEN_ORDER[steps[a].when])  # stable: keeps the prerequisite order within each part
     return Plan(tuple(requested), audience, minutes, pre_reading, tuple(steps[a] for a in ordered),
                 tuple(c for c in requested if c not in covered), tuple(left_out))
-
-
-def _resolve_concepts(kb: KnowledgeBase, concepts: list[str]) -> list[str]:
-    from .schema import normalise_term
-    from .suggest import did_you_mean
-
-    if not concepts:
-        raise PlanError("name at least one concept with --concepts")
-    resolved = []
-    for term in concepts:
-        cid = kb.aliases.get(normalise_term(term))
-        if cid is None:
-            raise PlanError(f"unknown concept `{term}`; " + did_you_mean(normalise_term(term), kb.aliases,
-                                                                       "run `kb concepts` to list them"))
-        if cid not in resolved:
-            resolved.append(cid)
-    return resolved
 
 
 def _gain(article, requested: list[str], covered: set[str], audience: str | None) -> tuple[float, list[str]]:

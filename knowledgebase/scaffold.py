@@ -14,7 +14,7 @@ import yaml
 
 from .model import KnowledgeBase
 from .schema import ARTICLE_KINDS, normalise_term, slugify
-from .suggest import did_you_mean
+from .suggest import UnknownTerm, check_audience, resolve_concept_terms
 
 FOLDERS = {"article": "articles", "concept": "concepts", "path": "paths"}
 
@@ -35,25 +35,20 @@ def slug_for(title: str) -> str:
 
 
 def resolve_concepts(kb: KnowledgeBase, terms: list[str]) -> list[str]:
-    resolved = []
-    for term in terms:
-        cid = kb.aliases.get(normalise_term(term))
-        if cid is None:
-            raise ScaffoldError(f"unknown concept `{term}`; " + did_you_mean(normalise_term(term), kb.aliases,
-                                                                           "run `kb concepts` to list them"))
-        if cid not in resolved:
-            resolved.append(cid)
-    if len(resolved) > 6:
-        raise ScaffoldError("an article takes at most 6 concepts; choose the ones it is really about")
-    return resolved
+    try:
+        resolved = resolve_concept_terms(kb.aliases, terms)
+        if len(resolved) > 6:
+            raise ScaffoldError("an article takes at most 6 concepts; choose the ones it is really about")
+        return resolved
+    except UnknownTerm as error:
+        raise ScaffoldError(str(error)) from None
 
 
 def check_audiences(kb: KnowledgeBase, audiences: list[str]) -> list[str]:
-    for audience in audiences:
-        if audience not in kb.audiences:
-            raise ScaffoldError(f"unknown audience `{audience}`; " + did_you_mean(audience, kb.audiences,
-                                                                                "see content/audiences/"))
-    return list(dict.fromkeys(audiences))
+    try:
+        return [check_audience(kb.audiences, a) for a in dict.fromkeys(audiences)]
+    except UnknownTerm as error:
+        raise ScaffoldError(str(error)) from None
 
 
 def article(kb: KnowledgeBase, title: str, concepts: list[str], audiences: list[str], kind: str,
