@@ -19,6 +19,7 @@ skipped (and reported as skipped).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -57,7 +58,8 @@ def bench_size(size: int, reps: int, work: Path, jobs: int | None, arms: list[st
             run = run_timed(arm, command)
             if run.returncode != 0 or not (out / "index.html").is_file():
                 raise SystemExit(f"{arm} build failed at {size} articles:\n{run.output[-5000:]}")
-            record = run.summary() | {"rep": rep, "warnings": warnings_in(run.output)}
+            record = run.summary() | {"rep": rep, "warnings": warnings_in(run.output),
+                                      "load_1min_after": round(os.getloadavg()[0], 2)}
             runs[arm].append(record)
             log(f"  {size:>6} articles  rep {rep + 1}/{reps}  {arm:<15} {run.seconds:8.1f} s wall "
                 f"{run.cpu_seconds:8.1f} s cpu  {run.max_rss_mb:7.0f} MB  {record['warnings']} warning line(s)")

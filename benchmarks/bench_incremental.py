@@ -97,6 +97,8 @@ def rebuild(label: str, content: Path, out: Path, jobs: int | None) -> dict:
     touched = sorted(p for p in after if p not in before or after[p][0] != before[p][0])
     changed = sorted(p for p in after if p not in before or after[p][1] != before[p][1])
     unchanged_rewrites = sorted(set(touched) - set(changed))
+    # Documents Sphinx wrote although their page came out byte-identical: rewritten for nothing.
+    written_unchanged = sorted(d for d in written if f"{d}.html" in after and f"{d}.html" not in changed)
     reread = re.search(r"(\d+) added, (\d+) changed, (\d+) removed", run.output)
     record = {
         "seconds": run.seconds, "cpu_seconds": run.cpu_seconds, "max_rss_mb": run.max_rss_mb,
@@ -105,10 +107,11 @@ def rebuild(label: str, content: Path, out: Path, jobs: int | None) -> dict:
         "html_touched_count": len(touched), "html_touched": touched[:LIST_LIMIT],
         "html_changed_count": len(changed), "html_changed": changed[:LIST_LIMIT],
         "rewritten_unchanged_count": len(unchanged_rewrites), "rewritten_unchanged": unchanged_rewrites[:LIST_LIMIT],
+        "written_unchanged_count": len(written_unchanged), "written_unchanged": written_unchanged[:LIST_LIMIT],
         "warnings": sum("WARNING" in line for line in run.output.splitlines()),
     }
     log(f"  {label:<10} {run.seconds:7.1f} s  docs written {len(written):>5}  html touched {len(touched):>5}  "
-        f"html changed {len(changed):>5}")
+        f"html changed {len(changed):>5}  written but unchanged {len(written_unchanged):>5}")
     return record
 
 

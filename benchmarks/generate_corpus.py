@@ -369,7 +369,7 @@ class Corpus:
     def article_body(self, index: int) -> str:
         r = self.rng
         article = self.articles[index]
-        target_words = min(1600, max(350, int(r.gauss(640, 220))))
+        target_words = min(1600, max(350, int(r.gauss(570, 220))))
         parts: list[str] = [self.prose.paragraph(r.randint(3, 5)), ""]
         words = sum(self.prose.words(p) for p in parts)
         links = r.choice([1, 2, 3, 4, 5, 6, 7, 8, 9])
@@ -469,7 +469,7 @@ class Corpus:
 
 
 def write_corpus(out: Path, articles: int, seed: int = 1, concepts: int | None = None,
-                 concept_skew: float = 0.9, link_skew: float = 0.7) -> dict:
+                 concept_skew: float = 0.75, link_skew: float = 0.7) -> dict:
     """Write the corpus into ``out`` (emptied first) and return a summary of what it holds."""
     files = Corpus(articles, seed, concepts, concept_skew, link_skew).generate()
     if out.exists():
@@ -506,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="content folder to write (replaced if it exists)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--concepts", type=int, default=None, help="vocabulary size (default 28 + articles/25)")
-    parser.add_argument("--concept-skew", type=float, default=0.9, help="Zipf exponent of concept tags")
+    parser.add_argument("--concept-skew", type=float, default=0.75, help="Zipf exponent of concept tags")
     parser.add_argument("--link-skew", type=float, default=0.7, help="Zipf exponent of link targets")
     parser.add_argument("--check", action="store_true", help="run `kb check` on the result; fail on any diagnostic")
     args = parser.parse_args(argv)

@@ -66,3 +66,14 @@ def test_build_without_a_content_folder_is_a_usage_error(tmp_path, capsys):
 def test_build_rejects_a_bad_job_count(tmp_path, jobs, capsys):
     content = copy_root("site-basic", tmp_path)
     assert build(content, tmp_path / "html", "-j", jobs) == 2
+
+
+def test_serve_runs_sphinx_autobuild_on_the_content_with_the_project_conf(tmp_path, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(site_command.os, "execv", lambda path, argv: calls.append(argv))
+    content = copy_root("site-basic", tmp_path)
+    kb(["serve", "--content", str(content), "--conf", str(REPO), "--out", str(tmp_path / "html"), "--port", "8123"])
+    argv = calls[0]
+    assert argv[0].endswith("sphinx-autobuild")
+    assert argv[argv.index("-c") + 1] == str(REPO) and str(content) in argv and argv[argv.index("--port") + 1] == "8123"
+    assert "http://127.0.0.1:8123/" in capsys.readouterr().out

@@ -1,0 +1,394 @@
+"""Write ``docs/performance.md`` and the build-time plot from the benchmarks' JSON results.
+
+    python benchmarks/report.py
+
+Reads ``benchmarks/results/*.json`` (each records the command that produced
+it, the date and the machine), writes ``benchmarks/results/build-time.svg``
+(plain SVG, no plotting library) and ``docs/performance.md``. Hand-written
+analysis in ``benchmarks/results/notes.md`` is included as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from html import escape
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import REPO, RESULTS  # noqa: E402
+
+DOC = REPO / "docs" / "performance.md"
+PLOT_NAME = "build-time.svg"
+
+# Thresholds used to mark a target met. Where the design says "a few" or "tens of KB",
+# the number chosen is written next to the target.
+BUILD_RATIO_MAX = 1.25
+GROWTH_MAX = 5.5
+BODY_EDIT_MAX_PAGES = 4
+CHECK_MAX_SECONDS = 5.0
+ARTICLE_PAGE_MAX_KB = 100.0
+PARALLEL_MIN_SPEEDUP = 1.05
+
+
+def load(results: Path) -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(results.glob("*.json"))}
+
+
+def fit_line(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Least-squares a + b x."""
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _ in points)
+    b = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx if sxx else 0.0
+    return mean_y - b * mean_x, b
+
+
+# Plot ------------------------------------------------------------------------------------------
+
+def nice_step(span: float, ticks: int = 6) -> float:
+    raw = span / ticks
+    magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def plot_svg(build: dict, extrapolated: dict[int, float]) -> str:
+    sizes = build["sizes"]
+    width, height = 720, 420
+    left, right, top, bottom = 70, 170, 40, 60
+    max_x = max([s["articles"] for s in sizes] + list(extrapolated)) * 1.05
+    all_y = [r["seconds"] for s in sizes for arm in s["runs"].values() for r in arm] + list(extrapolated.values())
+    max_y = max(all_y) * 1.1
+    x_step, y_step = nice_step(max_x), nice_step(max_y)
+
+    def sx(x):
+        return left + (width - left - right) * x / max_x
+
+    def sy(y):
+        return height - bottom - (height - top - bottom) * y / max_y
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+           'font-family="sans-serif" font-size="12" role="img" aria-labelledby="t d">',
+           '<title id="t">Full build time against corpus size</title>',
+           '<desc id="d">Median wall-clock seconds of a full build with kb build and with plain Sphinx and MyST, '
+           'for each corpus size measured; faint dots are individual runs.</desc>',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{width / 2 - 50}" y="22" text-anchor="middle" font-size="15">Full build time vs corpus size</text>']
+    tick = 0.0
+    while tick <= max_y:
+        y = sy(tick)
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#e5e5e5"/>')
+        out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{tick:g}</text>')
+        tick += y_step
+    tick = 0.0
+    while tick <= max_x:
+        x = sx(tick)
+        out.append(f'<line x1="{x:.1f}" y1="{height - bottom}" x2="{x:.1f}" y2="{height - bottom + 5}" stroke="#333"/>')
+        out.append(f'<text x="{x:.1f}" y="{height - bottom + 19}" text-anchor="middle">{tick:g}</text>')
+        tick += x_step
+    out.append(f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="#333"/>')
+    out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="#333"/>')
+    out.append(f'<text x="{(left + width - right) / 2}" y="{height - 15}" text-anchor="middle">articles</text>')
+    out.append(f'<text x="18" y="{(top + height - bottom) / 2}" text-anchor="middle" '
+               f'transform="rotate(-90 18 {(top + height - bottom) / 2})">seconds (wall clock)</text>')
+    series = [("kb", "kb build", "#c0392b"), ("plain", "plain Sphinx + MyST", "#2c6fbb")]
+    if any("plain-nosearch" in s["runs"] for s in sizes):
+        series.append(("plain-nosearch", "plain, search index off", "#7f8c8d"))
+    legend_y = top + 10
+    for arm, label, colour in series:
+        points = [(s["articles"], s[f"{arm}_median_s"]) for s in sizes if f"{arm}_median_s" in s]
+        for s in sizes:
+            for r in s["runs"].get(arm, ()):
+                out.append(f'<circle cx="{sx(s["articles"]):.1f}" cy="{sy(r["seconds"]):.1f}" r="2.5" '
+                           f'fill="{colour}" fill-opacity="0.35"/>')
+        if len(points) > 1:
+            path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in points)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for x, y in points:
+            out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="4" fill="{colour}">'
+                       f'<title>{escape(label)}: {x} articles, median {y} s</title></circle>')
+        out.append(f'<line x1="{width - right + 12}" y1="{legend_y}" x2="{width - right + 32}" y2="{legend_y}" '
+                   f'stroke="{colour}" stroke-width="2"/>')
+        out.append(f'<text x="{width - right + 38}" y="{legend_y + 4}">{escape(label)}</text>')
+        legend_y += 20
+    if extrapolated:
+        last = sizes[-1]
+        points = [(last["articles"], last["kb_median_s"])] + sorted(extrapolated.items())
+        path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in points)
+        out.append(f'<polyline points="{path}" fill="none" stroke="#c0392b" stroke-width="2" stroke-dasharray="6 4"/>')
+        out.append(f'<text x="{width - right + 12}" y="{legend_y + 4}">dashed: kb, extrapolated</text>')
+        legend_y += 20
+    if sizes:
+        base = sizes[0]
+        x0, y0 = base["articles"], base["kb_median_s"]
+        x1 = max_x / 1.05
+        out.append(f'<line x1="{sx(x0):.1f}" y1="{sy(y0):.1f}" x2="{sx(x1):.1f}" y2="{sy(y0 * x1 / x0):.1f}" '
+                   'stroke="#c0392b" stroke-opacity="0.4" stroke-dasharray="2 3"/>')
+        out.append(f'<text x="{width - right + 12}" y="{legend_y + 4}" fill="#888">dotted: kb at</text>')
+        out.append(f'<text x="{width - right + 12}" y="{legend_y + 18}" fill="#888">{x0} articles × n/{x0}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+# Document --------------------------------------------------------------------------------------
+
+def mark(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("**met**" if ok else "**missed**")
+
+
+def table(header: list[str], rows: list[list]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def provenance(record: dict) -> str:
+    return f"`{record['command']}` — {record['date']}"
+
+
+def machine_line(m: dict) -> str:
+    versions = ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items() if v)
+    load = m.get("load_at_start")
+    load_text = f"; load average at start {load[0]:.2f}" if load else ""
+    return (f"{m['nproc']} CPUs ({m['cpu']}), {m['memory_gb']} GB memory, Python {m['python']}, "
+            f"{m['platform']}; {versions}{load_text}")
+
+
+def write(results: Path, doc: Path) -> str:
+    data = load(results)
+    build = data.get("build")
+    parallel = data.get("parallel")
+    check = data.get("check")
+    incrementals = sorted((v for k, v in data.items() if k.startswith("incremental-")), key=lambda d: d["articles"])
+    sizes_all = sorted((v for k, v in data.items() if k.startswith("sizes-")), key=lambda d: d["articles"])
+    profiles = sorted((v for k, v in data.items() if k.startswith("profile-")), key=lambda d: d["articles"])
+    lines = ["# Performance", "",
+             "Measured with the scripts in `benchmarks/` (see `benchmarks/README.md`) on a synthetic corpus made by",
+             "`benchmarks/generate_corpus.py`: articles of about 750 words on average with 1-6 concept tags drawn",
+             "from a skewed (Zipf-like) vocabulary of 28 + N/25 concepts, audiences, sources, prerequisites and",
+             "about four links to other articles each (link targets are skewed as well, so some articles are",
+             "linked from many others), plus concept, audience and path pages and the project's own hand-made",
+             "pages. The design's budget is in `DESIGN.md` §7; these are benchmarks, not timed tests.", "",
+             "This page is generated by `python benchmarks/report.py` from `benchmarks/results/*.json`;",
+             "each section names the command that produced its numbers and when.", ""]
+    machines = {json.dumps(r["machine"].get("cpu")) for r in data.values() if "machine" in r}
+    first = next((r for r in data.values() if "machine" in r), None)
+    if first:
+        lines += ["## Machine", "", machine_line(first["machine"]), ""]
+        if len(machines) > 1:
+            lines += ["(Results come from more than one machine; each JSON file records its own.)", ""]
+        lines += ["The machine was shared with another developer's test runs while these were taken, so wall-clock",
+                  "times carry noise; the builds being compared alternate to spread it evenly, and CPU times",
+                  "(user + system of the build's whole process tree) are given alongside.", ""]
+
+    # Summary ---------------------------------------------------------------------------------
+    rows = []
+    extrapolated: dict[int, float] = {}
+    by_size = {s["articles"]: s for s in build["sizes"]} if build else {}
+    if build:
+        s1000 = by_size.get(1000) or build["sizes"][0]
+        rows.append([f"Full build, {s1000['articles']} articles: at most {BUILD_RATIO_MAX}x plain Sphinx + MyST",
+                     f"{s1000['ratio_vs_plain']}x (median of {len(s1000['ratios_vs_plain'])} pairs; "
+                     f"CPU time {s1000['cpu_ratio_vs_plain']}x)", mark(s1000["ratio_vs_plain"] <= BUILD_RATIO_MAX)])
+        largest = max(build["sizes"], key=lambda s: s["articles"])
+        if 5000 in by_size:
+            growth = by_size[5000]["kb_median_s"] / s1000["kb_median_s"]
+            rows.append([f"5,000 articles at most about {GROWTH_MAX}x the 1,000 time", f"{growth:.2f}x (measured)",
+                         mark(growth <= GROWTH_MAX)])
+        elif len(build["sizes"]) >= 2:
+            a, b = fit_line([(s["articles"], s["kb_median_s"]) for s in build["sizes"]])
+            for n in build.get("skipped") or [5000]:
+                extrapolated[n] = round(a + b * n, 1)
+            if 5000 in extrapolated:
+                growth = extrapolated[5000] / s1000["kb_median_s"]
+                rows.append([f"5,000 articles at most about {GROWTH_MAX}x the 1,000 time",
+                             f"{growth:.2f}x (**extrapolated** linearly from {largest['articles']} articles; not measured)",
+                             mark(growth <= GROWTH_MAX) + " (extrapolated)"])
+    for inc in incrementals[-1:]:
+        sc = inc["scenarios"]
+        body = sc["body-word"]
+        rows.append([f"Body-only edit ({inc['articles']} articles): one page re-written plus at most a few "
+                     f"(≤ {BODY_EDIT_MAX_PAGES})",
+                     f"{body['written_count']} document(s) written ({body['html_changed_count']} HTML file(s) changed); "
+                     f"{body['seconds']} s", mark(body["written_count"] <= BODY_EDIT_MAX_PAGES)])
+        grow = sc["body-grow"]
+        rows.append([f"Body edit that changes the reading time ({inc['articles']} articles): the page plus the "
+                     "pages showing its card",
+                     f"{grow['written_count']} documents written, of which {grow['written_unchanged_count']} came out "
+                     f"byte-identical; {grow['html_changed_count']} HTML files changed; {grow['seconds']} s",
+                     mark(grow["written_unchanged_count"] == 0)])
+        con = sc["concepts"]
+        stale = inc.get("verify", {}).get("stale_count")
+        needless = con["written_unchanged_count"]
+        ok = stale == 0 and needless == 0 if stale is not None else needless == 0
+        rows.append([f"Concept edit ({inc['articles']} articles): only the pages that show that concept's data",
+                     f"{con['written_count']} documents written, of which {needless} came out byte-identical "
+                     f"(written for nothing); {con['html_changed_count']} HTML files changed; "
+                     + (f"{stale} stale page(s) against a fresh build; " if stale is not None else "")
+                     + f"{con['seconds']} s", mark(ok)])
+    if check:
+        rows.append([f"`kb check` at {check['articles']:,} articles: a few seconds (≤ {CHECK_MAX_SECONDS:g} s), no Sphinx",
+                     f"{check['median_s']} s (median of {len(check['runs'])}); Sphinx imported: "
+                     f"{'yes' if check['sphinx_imported'] else 'no'}",
+                     mark(check["median_s"] <= CHECK_MAX_SECONDS and not check["sphinx_imported"])])
+    for sz in sizes_all[-1:]:
+        a = sz["article_pages"]
+        rows.append([f"Article page HTML tens of KB at any size (< {ARTICLE_PAGE_MAX_KB:g} KB) — {sz['articles']:,} articles",
+                     f"median {a['median_kb']} KB, 90th percentile {a['p90_kb']} KB, largest {a['max_kb']} KB",
+                     mark(a["max_kb"] < ARTICLE_PAGE_MAX_KB) + ("" if a["max_kb"] < ARTICLE_PAGE_MAX_KB else
+                                                                " (largest page)")])
+    if parallel:
+        rows.append([f"`-j 2` measurably faster than `-j 1` (≥ {PARALLEL_MIN_SPEEDUP}x), identical output "
+                     f"({parallel['articles']:,} articles)",
+                     f"{parallel['speedup']}x ({parallel['j1_median_s']} s → {parallel['j2_median_s']} s); output "
+                     + ("identical" if parallel["identical"] else f"differs in {parallel['differing_count']} files"),
+                     mark(parallel["speedup"] >= PARALLEL_MIN_SPEEDUP and parallel["identical"])])
+    lines += ["## Targets", ""] + table(["Target", "Measured", "Result"], rows)
+
+    # Full builds -----------------------------------------------------------------------------
+    if build:
+        lines += ["## Full builds", "", provenance(build), "",
+                  f"Each row: {build['reps']} full builds of each kind into fresh folders, alternating; "
+                  f"{'serial' if not build.get('jobs') else '-j ' + str(build['jobs'])}. "
+                  "The ratio is the median of the per-pair ratios kb / plain (wall clock).", ""]
+        has_nosearch = any("plain-nosearch_median_s" in s for s in build["sizes"])
+        header = ["Articles", "kb build (s)", "plain (s)", "ratio", "per-pair ratios", "CPU ratio",
+                  "kb growth vs first", "plain growth", "kb peak memory", "plain peak memory"]
+        if has_nosearch:
+            header.insert(3, "plain, no search index (s)")
+        rows = []
+        for s in build["sizes"]:
+            row = [f"{s['articles']:,}", s["kb_median_s"], s["plain_median_s"], f"{s['ratio_vs_plain']}x",
+                   ", ".join(f"{r}" for r in s["ratios_vs_plain"]), f"{s['cpu_ratio_vs_plain']}x",
+                   f"{s.get('kb_growth', 1.0)}x", f"{s.get('plain_growth', 1.0)}x", f"{s['kb_max_rss_mb']:.0f} MB",
+                   f"{s['plain_max_rss_mb']:.0f} MB"]
+            if has_nosearch:
+                row.insert(3, s.get("plain-nosearch_median_s", ""))
+            rows.append(row)
+        for n, seconds in sorted(extrapolated.items()):
+            rows.append([f"{n:,} (extrapolated)", seconds, "", "", "", "", "", "", "", ""][:len(header)])
+        lines += table(header, rows)
+        if build.get("skipped"):
+            lines += [f"Skipped sizes: {', '.join(map(str, build['skipped']))} (the previous build pair took longer "
+                      "than the limit); the figures above for them are a straight-line extrapolation, not a measurement.", ""]
+        lines += [f"![Full build time against corpus size](../benchmarks/results/{PLOT_NAME})", ""]
+
+    if parallel:
+        lines += ["## Parallel builds", "", provenance(parallel), "",
+                  *table(["Articles", "-j 1 (s)", "-j 2 (s)", "speed-up", "files compared", "identical"],
+                         [[f"{parallel['articles']:,}", parallel["j1_median_s"], parallel["j2_median_s"],
+                           f"{parallel['speedup']}x", parallel["files_compared"],
+                           "yes" if parallel["identical"] else f"no ({parallel['differing_count']} differ)"]])]
+        cpu = {arm: [r["cpu_seconds"] for r in runs] for arm, runs in parallel["runs"].items()}
+        lines += [f"CPU seconds per run: -j 1 {cpu['j1']}, -j 2 {cpu['j2']}.", ""]
+        if parallel["differing"]:
+            lines += ["Files that differ: " + ", ".join(f"`{p}`" for p in parallel["differing"][:20]), ""]
+
+    for inc in incrementals:
+        lines += [f"## Incremental builds ({inc['articles']:,} articles)", "", provenance(inc), "",
+                  f"Edited article: `{inc['article']}`. \"Documents written\" counts Sphinx's `writing output...` lines; "
+                  "\"HTML touched\" counts HTML files whose modification time changed (this includes the extra "
+                  "pages Sphinx regenerates on every build: search, genindex and the facilitator pages); "
+                  "\"HTML changed\" counts files whose bytes changed.", ""]
+        rows = []
+        for label, sc in inc["scenarios"].items():
+            if label == "full":
+                rows.append(["full build", "", sc["seconds"], sc["written_count"], "", "", ""])
+                continue
+            rows.append([label, sc["edit"], sc["seconds"], sc["written_count"], sc["written_unchanged_count"],
+                         sc["html_touched_count"], sc["html_changed_count"]])
+        lines += table(["Scenario", "Edit", "Time (s)", "Documents written", "of which byte-identical",
+                        "HTML files touched", "HTML files changed"], rows)
+        for label in ("body-word", "body-grow", "concepts"):
+            sc = inc["scenarios"][label]
+            lines += [f"- `{label}` wrote: " + ", ".join(f"`{p}`" for p in sc["written"][:40])
+                      + (" …" if sc["written_count"] > 40 else "")]
+            if sc["written_unchanged"]:
+                lines += ["  - of these, byte-identical afterwards: " + ", ".join(
+                    f"`{p}`" for p in sc["written_unchanged"][:40]) + (" …" if sc["written_unchanged_count"] > 40 else "")]
+            others = [p for p in sc["rewritten_unchanged"] if p.removesuffix(".html") not in sc["written"]]
+            if others:
+                lines += ["  - extra pages regenerated on every build (unchanged): "
+                          + ", ".join(f"`{p}`" for p in others[:12]) + (" …" if len(others) > 12 else "")]
+        lines += [""]
+        if "verify" in inc:
+            v = inc["verify"]
+            lines += [f"After the last edit the corpus was built from scratch and compared page by page with the "
+                      f"incremental result: {v['stale_count']} page(s) differ"
+                      + (": " + ", ".join(f"`{p}`" for p in v["stale"]) if v["stale"] else " (nothing stale)") + ".", ""]
+
+    if check:
+        lines += ["## `kb check`", "", provenance(check), "",
+                  *table(["Articles", "Concepts", "Median (s)", "Runs (s)", "Peak memory", "Imports Sphinx"],
+                         [[f"{check['articles']:,}", check["corpus"]["concepts"], check["median_s"],
+                           ", ".join(str(r["seconds"]) for r in check["runs"]), f"{check['max_rss_mb']:.0f} MB",
+                           "yes" if check["sphinx_imported"] else "no"]]),
+                  f"Times are for the whole command in a fresh process (start-up and imports included). "
+                  f"Output: `{check['summary_line']}`", ""]
+
+    for sz in sizes_all:
+        lines += [f"## Page sizes and search download ({sz['articles']:,} articles)", "", provenance(sz), ""]
+        if "build" in sz:
+            b = sz["build"]
+            lines += [f"The build these were measured on: {b['seconds']} s wall, {b['cpu_seconds']} s CPU, "
+                      f"**peak memory {b['max_rss_mb']:.0f} MB** (largest process of the build's tree, from `wait4`; "
+                      f"{'serial' if not b.get('jobs') else '-j ' + str(b['jobs'])}).", ""]
+        rows = []
+        for label, key in (("Article pages", "article_pages"), ("Concept pages", "concept_pages")):
+            p = sz[key]
+            rows.append([label, p["count"], f"{p['median_kb']} KB ({p['median_gzip_kb']} KB gzip)", f"{p['p90_kb']} KB",
+                         f"{p['max_kb']} KB ({p['max_gzip_kb']} KB gzip), `{p['max_page']}`"])
+        lines += table(["Pages", "Count", "Median", "90th percentile", "Largest"], rows)
+        lines += table(["Listing page", "Size", "gzip"],
+                       [[f"`{name}`", f"{v['kb']} KB", f"{v['gzip_kb']} KB"] for name, v in sz["listing_pages"].items()])
+        s = sz["search"]
+        lines += [f"First search for \"{s['query']}\": the browser fetches "
+                  + ", ".join(f"`{n}` ({v['kb']} KB, {v['gzip_kb']} KB gzip)" for n, v in s["files"].items())
+                  + f" — **{s['total_kb']} KB in all, {s['total_gzip_kb']} KB gzip-compressed** — out of an index of "
+                  f"{s['index_files']} files ({s['index_total_kb']} KB) covering {s['documents']} documents. "
+                  "The docs chunk counted is the largest one.", "",
+                  f"Whole site: {sz['site_files']} files, {sz['site_mb']} MB.", ""]
+
+    for prof in profiles:
+        entry_points = ("__main__.py", "cli.py:", "commands/site.py:")
+        rows = [r for r in prof["top_knowledgebase"] if not any(e in r["function"] for e in entry_points)][:10]
+        lines += [f"## Profile of a {prof['articles']:,}-article build", "", provenance(prof), "",
+                  f"cProfile of a serial `kb build` ({prof['profiled_seconds']} s profiled; cProfile inflates "
+                  "Python-heavy code, so read the entries relative to each other). Top 10 entries defined in "
+                  "`knowledgebase/` by cumulative time (the command's entry points left out):", "",
+                  *table(["Cumulative (s)", "Own (s)", "Calls", "Function"],
+                         [[r["cumulative_s"], r["own_s"], r["calls"], f"`{r['function']}`"] for r in rows]),
+                  "For scale, the top entries of the whole build:", "",
+                  *table(["Cumulative (s)", "Own (s)", "Calls", "Function"],
+                         [[r["cumulative_s"], r["own_s"], r["calls"], f"`{r['function']}`"]
+                          for r in prof["top_overall"][:12]])]
+
+    notes = results / "notes.md"
+    if notes.is_file():
+        lines += ["## Notes", "", notes.read_text(encoding="utf-8").strip(), ""]
+    if build:
+        (results / PLOT_NAME).write_text(plot_svg(build, extrapolated), encoding="utf-8")
+    text = "\n".join(lines).rstrip() + "\n"
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(text, encoding="utf-8")
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--doc", type=Path, default=DOC)
+    args = parser.parse_args(argv)
+    write(args.results, args.doc)
+    print(f"wrote {args.doc}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
