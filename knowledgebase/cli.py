@@ -82,11 +82,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"kb {args.verb}: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
     except KeyboardInterrupt:
         print("kb: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except OSError as error:  # a disk, permission or file system problem: say which file, no traceback
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"kb {args.verb}: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def print_json(data) -> None:

@@ -102,13 +102,22 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter |
             builder.feed(event)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        # For something never closed (a quote, a [list] or {mapping}) the useful line is where it opened.
+        if error.context_mark and (error.context or "").startswith(("while scanning a quoted", "while parsing a flow")):
+            mark = error.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
         problem = error.problem or str(error)
         context = f" {error.context}" if error.context else ""
         return None, [make("KB005", path, line, f"YAML syntax error: {problem}{context}".strip(),
                            "check the line shown; text containing `: `, `#` or starting with a symbol needs quotes")]
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + first_line
+        character = chr(error.character) if isinstance(error.character, int) else str(error.character)
+        return None, [make("KB005", path, line, f"the character U+{ord(character[:1] or ' '):04X} is not allowed in YAML",
+                           "delete it; it is usually pasted in by accident and invisible in most editors")]
     except yaml.YAMLError as error:
-        return None, [make("KB005", path, first_line, f"YAML error: {error}", "check the YAML syntax")]
+        return None, [make("KB005", path, first_line, "YAML error: " + " ".join(str(error).split()),
+                           "check the YAML syntax")]
     except _Refused as refused:
         return None, [make(refused.code, path, refused.line, refused.message, refused.hint)]
     if builder.root is _NOTHING:

@@ -163,6 +163,10 @@ def _load_sources(root: Path, diagnostics: list[Diagnostic]) -> dict[str, tuple[
     if not file.is_file():
         return {}
     shown = _display(file, root)
+    if not file.resolve().is_relative_to(root.resolve()):
+        diagnostics.append(make("KB013", shown, 1, "sources.yaml is a link to a place outside the content folder",
+                                "replace the link with a real file inside content/"))
+        return {}
     text = read_text(file, shown, diagnostics)
     if text is None:
         return {}

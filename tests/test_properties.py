@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import make_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_corpus
 from knowledgebase.cli import main
 from knowledgebase.diagnostics import CODES, Diagnostic
 from knowledgebase.loader import LoadResult, load

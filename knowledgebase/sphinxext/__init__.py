@@ -41,7 +41,8 @@ def setup(app: Sphinx) -> dict:
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
     app.add_transform(KnowledgeBasePage)
-    app.connect("builder-inited", incremental.load_corpus, priority=400)
+    app.connect("config-inited", incremental.load_corpus)
+    app.connect("builder-inited", incremental.report_diagnostics)
     app.connect("builder-inited", _add_static)
     app.connect("builder-inited", search.disable_sphinx_search)
     app.connect("doctree-read", search.collect_text)

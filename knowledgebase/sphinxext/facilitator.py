@@ -6,6 +6,8 @@ but never from it, so a path's URL can be shared with participants.
 
 from __future__ import annotations
 
+from html import escape
+
 from docutils import nodes
 
 from ..paths import format_minutes
@@ -82,5 +84,6 @@ def facilitator_pages(app):
         document = nodes.section()
         document.extend(page_nodes(app, path_id))
         body = render_html(app, document)
-        yield pagename, {"title": f"Facilitator notes: {build_data(app).kb.paths[path_id].title}", "body": body,
-                         "kb_noindex": True}, "page.html"
+        # Templates insert `title` as HTML, so front matter text must be escaped here.
+        title = escape(f"Facilitator notes: {build_data(app).kb.paths[path_id].title}")
+        yield pagename, {"title": title, "body": body, "kb_noindex": True}, "page.html"

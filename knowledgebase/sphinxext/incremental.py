@@ -9,6 +9,7 @@ backlinks that show them; editing only its body rewrites that page alone.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 from pathlib import Path
 
@@ -25,12 +26,30 @@ from .transforms import PAGE_BLOCKS, record_for
 logger = logging.getLogger(__name__)
 
 
-def load_corpus(app) -> None:
-    """Load and check the corpus in the source folder; report every diagnostic as a Sphinx warning."""
+# Files the engine refused to read are kept away from Sphinx too: one that
+# links outside the content folder must not be published, and one that is
+# not UTF-8 would stop Sphinx with a traceback.
+UNREADABLE = {"KB001", "KB002", "KB011", "KB012", "KB013"}
+
+
+def load_corpus(app, config) -> None:
+    """Load and check the corpus in the source folder (``config-inited``, before Sphinx looks for documents)."""
     result = load(Path(app.srcdir))
     graph = ConceptGraph(result.kb)
     set_build_data(app, BuildData(result, graph, Views(result.kb, graph)))
+    srcdir = Path(app.srcdir).resolve()
     for d in result.diagnostics:
+        if d.code in UNREADABLE:
+            path = Path(d.path).absolute()
+            if path.parent.resolve().is_relative_to(srcdir):
+                pattern = glob.escape((path.parent.resolve() / path.name).relative_to(srcdir).as_posix())
+                if pattern not in config.exclude_patterns:
+                    config.exclude_patterns.append(pattern)
+
+
+def report_diagnostics(app) -> None:
+    """Every engine diagnostic as a Sphinx warning with type ``kb`` and a subtype per code (``builder-inited``)."""
+    for d in build_data(app).result.diagnostics:
         hint = f" ({d.hint})" if d.hint else ""
         logger.warning(f"{d.code} {d.message}{hint}", type="kb", subtype=d.name, location=f"{d.path}:{d.line}")
 
