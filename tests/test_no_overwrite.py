@@ -261,3 +261,13 @@ def test_writer_exits_with_2_and_leaves_nothing_when_the_folder_is_not_writable(
         assert leftovers(target.parent) == []
     finally:
         target.parent.chmod(0o755)
+
+
+def test_schema_out_writes_nothing_when_any_target_exists(tmp_path, monkeypatch):
+    from knowledgebase.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "path.schema.json").write_text("mine", encoding="utf-8")
+    assert main(["schema", "--out", "schemas"]) == 2
+    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == ["path.schema.json"]

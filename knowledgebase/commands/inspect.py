@@ -207,8 +207,12 @@ def run_schema(args) -> int:
     if args.kind and not args.out:
         print(json.dumps(json_schema(SCHEMAS[args.kind], vocab), indent=2, ensure_ascii=False))
         return EXIT_OK
-    for kind in ([args.kind] if args.kind else SCHEMAS):
-        target = args.out / f"{kind}.schema.json"
+    kinds = [args.kind] if args.kind else list(SCHEMAS)
+    targets = {kind: args.out / f"{kind}.schema.json" for kind in kinds}
+    existing = [str(t) for t in targets.values() if t.exists()]
+    if existing and not args.force:  # all or nothing: refuse before writing any
+        raise UsageError(f"{', '.join(existing)} already exist(s); choose another folder or add --force to replace")
+    for kind, target in targets.items():
         _write(target, json.dumps(json_schema(SCHEMAS[kind], vocab), indent=2, ensure_ascii=False) + "\n", args.force)
         print(f"wrote {target}")
     return EXIT_OK
