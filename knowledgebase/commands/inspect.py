@@ -211,7 +211,8 @@ def run_schema(args) -> int:
     targets = {kind: args.out / f"{kind}.schema.json" for kind in kinds}
     existing = [str(t) for t in targets.values() if t.exists()]
     if existing and not args.force:  # all or nothing: refuse before writing any
-        raise UsageError(f"{', '.join(existing)} already exist(s); choose another folder or add --force to replace")
+        verb_form = "already exists" if len(existing) == 1 else "already exist"
+        raise UsageError(f"{', '.join(existing)} {verb_form}; choose another folder or add --force to replace")
     for kind, target in targets.items():
         _write(target, json.dumps(json_schema(SCHEMAS[kind], vocab), indent=2, ensure_ascii=False) + "\n", args.force)
         print(f"wrote {target}")
