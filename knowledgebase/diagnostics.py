@@ -158,7 +158,7 @@ _ALL = [
          "`url: javascript:alert(1)`.",
          "Use a full `https://` address, or leave the field out."),
     Code("KB119", "unknown-path", E, "A reference names a reading path that does not exist.",
-         "{path}`first-term` with no `content/paths/first-term.md`.",
+         "A `{path}` role naming `first-term` with no `content/paths/first-term.md`.",
          "Use the file name (without `.md`) of a path in `content/paths/`."),
     Code("KB120", "concept-cycle", E, "Broader concepts form a cycle.",
          "`trust` is broader than `agency` and `agency` broader than `trust`.",

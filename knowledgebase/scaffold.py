@@ -93,9 +93,9 @@ def concept(kb: KnowledgeBase, label: str) -> str:
         raise ScaffoldError(f"`{label}` is already the concept `{kb.aliases[normalise_term(label)]}` (or one of its aliases)")
     front_matter = {
         "label": label,
-        "aliases": ["TODO(author): other names a contributor might write, or remove this line"],
+        "aliases": ["TODO(author): another name, or delete"],
         "definition": "TODO(author): one plain sentence, used as the tooltip and in the glossary.",
-        "related": ["TODO(author): ids of two to five related concepts from `kb concepts`"],
+        "related": ["TODO(author): two to five concept ids from kb concepts"],
     }
     body = """TODO(author): 150 to 400 words: what the idea is, why it matters to a school leader, and how it shows
 up in practice. The site adds the list of articles, related concepts and a map.

@@ -31,7 +31,8 @@ def require(condition: bool, what: str) -> None:
 
 
 def chromium_path() -> str:
-    path = os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = (os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+            or shutil.which("google-chrome"))
     require(path is not None, "Chromium (Debian package `chromium`)")
     return path
 

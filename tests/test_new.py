@@ -76,13 +76,25 @@ def test_filled_article_template_passes_a_strict_check(content, capsys):
     assert "walking-together" in load(content).kb.articles
 
 
+@pytest.mark.parametrize("what", ["article", "concept", "path"])
+def test_every_unfilled_template_gives_only_placeholder_warnings(content, capsys, what):
+    assert new(content, what, "Something new") == 0
+    capsys.readouterr()
+    assert kb(["check", "--content", str(content), "--format", "json"]) == 0
+    import json
+
+    codes = {d["code"] for d in json.loads(capsys.readouterr().out)["diagnostics"]}
+    untagged = {"KB401"} if what == "concept" else set()  # a new concept has no article yet
+    assert codes == {"KB304"} | untagged
+
+
 def test_filled_concept_template_passes_a_strict_check(content, capsys):
     assert new(content, "concept", "Relational warmth") == 0
     path = content / "concepts" / "relational-warmth.md"
     path.write_text(fill(path.read_text(encoding="utf-8"), {
-        "other names": "- warmth",
+        "another name": "- warmth",
         "definition:": "definition: The felt care that colleagues show one another.",
-        "TODO(author): ids of": "- trust",
+        "concept ids from": "- trust",
     }), encoding="utf-8")
     article = content / "articles" / "quiet-reflection.md"
     article.write_text(article.read_text(encoding="utf-8").replace("concepts: [learning]", "concepts: [learning, warmth]"),

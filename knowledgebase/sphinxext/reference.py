@@ -22,10 +22,18 @@ TYPE_NAMES = {TEXT: "text", SLUG_TEXT: "id", TEXT_LIST: "list of texts", REF_LIS
               DATE: "date (YYYY-MM-DD)", URL: "http(s) address", CHOICE: "one of a set", STEPS: "list of steps"}
 
 
+def _inline(text: str) -> list[nodes.Node]:
+    """Text whose `backticked` parts are code, as the diagnostics and schema write them."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unmatched backtick: keep the text as it is
+        return [nodes.Text(text)]
+    return [nodes.literal(part, part) if i % 2 else nodes.Text(part) for i, part in enumerate(parts) if part]
+
+
 def _para(text: str, literal: bool = False) -> nodes.paragraph:
     if literal:
         return nodes.paragraph("", "", nodes.literal(text, text))
-    return nodes.paragraph(text, text)
+    return nodes.paragraph("", "", *_inline(text))
 
 
 def _table(headers: list[str], rows: list[list[nodes.Node]], widths: list[int]) -> nodes.table:
@@ -93,11 +101,10 @@ class DiagnosticReference(SphinxDirective):
             section = nodes.section(ids=[code.code.lower(), code.name])
             title = f"{code.code} {code.name}"
             section += nodes.title(title, title)
-            section += nodes.paragraph("", "", nodes.strong(code.severity.value.capitalize() + ". ",
-                                                            code.severity.value.capitalize() + ". "),
-                                       nodes.Text(code.summary))
-            section += nodes.paragraph("", "", nodes.emphasis("Example: ", "Example: "), nodes.Text(code.example))
-            section += nodes.paragraph("", "", nodes.emphasis("Fix: ", "Fix: "), nodes.Text(code.fix))
+            severity = code.severity.value.capitalize() + ". "
+            section += nodes.paragraph("", "", nodes.strong(severity, severity), *_inline(code.summary))
+            section += nodes.paragraph("", "", nodes.emphasis("Example: ", "Example: "), *_inline(code.example))
+            section += nodes.paragraph("", "", nodes.emphasis("Fix: ", "Fix: "), *_inline(code.fix))
             section += nodes.paragraph("", "", nodes.Text("Silence it in a Sphinx build with "),
                                        nodes.literal(f"kb.{code.name}", f"suppress_warnings = [\"kb.{code.name}\"]"),
                                        nodes.Text("."))
