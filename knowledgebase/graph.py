@@ -20,6 +20,7 @@ step-of        article -> path        the article is a step of the path
 
 from __future__ import annotations
 
+import heapq
 import io
 import json
 import math
@@ -35,6 +36,13 @@ EDGE_TYPES = ("tagged", "cites", "links-to", "prerequisite", "broader", "related
 PRIMARY_BONUS = 0.5    # sharing the primary concept of the article counts for more
 LINK_WEIGHT = 1.5      # an explicit link either way between two articles
 PREREQUISITE_WEIGHT = 2.0
+# Candidates for related articles come from each shared concept's "champion
+# list": its articles with the concept as primary first, then the most linked
+# to. A rare concept's list is complete; a very common concept (whose idf
+# weight is small anyway) contributes at most this many candidates, so the
+# cost per article stays bounded as the corpus grows. Every candidate found
+# is then scored exactly.
+CHAMPIONS_PER_CONCEPT = 300
 
 
 def node(kind: str, ident: str) -> str:
@@ -63,6 +71,14 @@ class ConceptGraph:
         self._build()
         total = len(kb.articles)
         self.idf = {cid: math.log((1 + total) / (1 + len(self._postings.get(cid, ())))) + 1 for cid in kb.concepts}
+        self._champions = {cid: self._champion_list(cid, ids) for cid, ids in self._postings.items()}
+
+    def _champion_list(self, concept_id: str, article_ids: list[str]) -> tuple[str, ...]:
+        if len(article_ids) <= CHAMPIONS_PER_CONCEPT:
+            return tuple(article_ids)
+        ranked = sorted(article_ids, key=lambda a: (self.kb.articles[a].primary_concept != concept_id,
+                                                    -len(self._backlinks.get(a, ())), a))
+        return tuple(ranked[:CHAMPIONS_PER_CONCEPT])
 
     def _build(self) -> None:
         kb, g = self.kb, self.graph
@@ -157,26 +173,24 @@ class ConceptGraph:
         squared. Ties break by title, then id.
         """
         article = self.kb.articles[article_id]
-        scores: dict[str, float] = defaultdict(float)
-        shared: dict[str, list[str]] = defaultdict(list)
+        articles = self.kb.articles
+        linked = (set(article.links) | set(self._backlinks.get(article_id, ()))) & articles.keys()
+        prerequisites = (set(article.prerequisites) | set(self._dependents.get(article_id, ()))) & articles.keys()
+        candidates = set(linked) | prerequisites
         for cid in article.concepts:
-            weight = self.idf[cid]
-            for other in self._postings.get(cid, ()):
-                if other == article_id:
-                    continue
-                bonus = PRIMARY_BONUS if cid == article.primary_concept or cid == self.kb.articles[other].primary_concept else 0.0
-                scores[other] += weight + bonus
-                shared[other].append(cid)
-        linked = (set(article.links) | set(self._backlinks.get(article_id, ()))) & self.kb.articles.keys()
-        prerequisites = (set(article.prerequisites) | set(self._dependents.get(article_id, ()))) & self.kb.articles.keys()
-        for other in linked:
-            scores[other] += LINK_WEIGHT
-        for other in prerequisites:
-            scores[other] += PREREQUISITE_WEIGHT
-        scores.pop(article_id, None)
-        ranked = sorted(scores, key=lambda other: (-round(scores[other], 9), self.kb.articles[other].title, other))
-        return [Related(other, round(scores[other], 3), tuple(shared.get(other, ())), other in linked,
-                        other in prerequisites) for other in ranked[:k]]
+            candidates.update(self._champions.get(cid, ()))
+        candidates.discard(article_id)
+        scored: list[tuple[float, str, tuple[str, ...]]] = []
+        for other in candidates:
+            other_article = articles[other]
+            shared = tuple(c for c in article.concepts if c in other_article.concepts)
+            score = sum(self.idf[c] + (PRIMARY_BONUS if c in (article.primary_concept, other_article.primary_concept) else 0.0)
+                        for c in shared)
+            score += (LINK_WEIGHT if other in linked else 0.0) + (PREREQUISITE_WEIGHT if other in prerequisites else 0.0)
+            scored.append((round(score, 9), other, shared))
+        best = heapq.nsmallest(k, scored, key=lambda item: (-item[0], articles[item[1]].title, item[1]))
+        return [Related(other, round(score, 3), shared, other in linked, other in prerequisites)
+                for score, other, shared in best]
 
     def ego(self, kind: str, ident: str, radius: int = 1) -> nx.MultiDiGraph:
         """The neighbourhood of a node, following edges in either direction."""

@@ -8,13 +8,14 @@ Nothing here imports Sphinx.
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from functools import cache
 
 from .graph import ConceptGraph
 from .model import Article, KnowledgeBase
 
 RELATED_COUNT = 5
+LINKED_FROM_COUNT = 12   # an article page shows this many backlinks, so hub pages stay small
 KIND_LABELS = {
     "guide": "Guides", "explainer": "Explainers", "case-study": "Case studies",
     "research-summary": "Research summaries", "reflection": "Reflections",
@@ -83,6 +84,7 @@ class ArticleView:
     prerequisites: tuple[ArticleCard, ...]
     related: tuple[ArticleCard, ...]
     linked_from: tuple[Link, ...]
+    linked_from_more: int          # backlinks beyond those shown
     paths: tuple[Link, ...]
     updated: str | None
     map: MapView
@@ -135,9 +137,12 @@ class AudienceView:
 
 
 def fingerprint(view) -> str:
-    """A stable hash of a view: equal views give equal fingerprints across runs."""
-    data = json.dumps(asdict(view) if hasattr(view, "__dataclass_fields__") else view, sort_keys=True, default=str)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+    """A stable hash of a view: equal views give equal fingerprints across runs.
+
+    Views are frozen dataclasses of strings, numbers and tuples, whose ``repr``
+    is deterministic (no sets, no memory addresses) and much cheaper than
+    converting them to JSON."""
+    return hashlib.sha256(repr(view).encode("utf-8")).hexdigest()[:16]
 
 
 def format_reference(source) -> str:
@@ -161,6 +166,12 @@ class Views:
     def __init__(self, kb: KnowledgeBase, graph: ConceptGraph | None = None):
         self.kb = kb
         self.graph = graph or ConceptGraph(kb)
+        # A page's view is needed for its fingerprint and again to render it: compute it once per build.
+        self.article = cache(self.article)
+        self.concept = cache(self.concept)
+        self.path = cache(self.path)
+        self.audience = cache(self.audience)
+        self.card = cache(self.card)
 
     # Links and cards ------------------------------------------------------------------------
 
@@ -203,7 +214,11 @@ class Views:
 
     def article(self, aid: str) -> ArticleView:
         a: Article = self.kb.articles[aid]
-        related = self.graph.related_articles(aid, RELATED_COUNT)
+        ranked = self.graph.related_articles(aid, max(RELATED_COUNT, LINKED_FROM_COUNT))
+        related = ranked[:RELATED_COUNT]
+        # Most related first, so the backlinks shown are the most useful ones.
+        rank = {r.article: i for i, r in enumerate(ranked)}
+        backlinks = sorted(self.graph.backlinks(aid), key=lambda b: (rank.get(b, len(rank)), b))
         return ArticleView(
             title=a.title, summary=a.summary, kind=a.kind, reading_time=a.reading_time,
             concepts=tuple(self.concept_link(c) for c in a.concepts),
@@ -212,7 +227,8 @@ class Views:
             sources=tuple(self.source(s) for s in a.sources),
             prerequisites=tuple(self.card(p) for p in a.prerequisites if p in self.kb.articles),
             related=tuple(self.card(r.article) for r in related),
-            linked_from=tuple(self.article_link(b) for b in self.graph.backlinks(aid)),
+            linked_from=tuple(self.article_link(b) for b in backlinks[:LINKED_FROM_COUNT]),
+            linked_from_more=max(0, len(backlinks) - LINKED_FROM_COUNT),
             paths=tuple(self.path_link(p) for p in self.graph.paths_with(aid)),
             updated=a.updated.isoformat() if a.updated else None,
             map=self.article_map(aid, [r.article for r in related]),

@@ -210,3 +210,17 @@ def test_audience_page_offers_places_to_start_and_its_paths(site):
     assert soup.select_one(".kb-lead").get_text() == "People who lead a whole school."
     assert "Trust comes first" in _titles(soup.select_one("#kb-start-here"))
     assert [a.get_text() for a in soup.select("#kb-paths li a")] == ["First steps in trust and inquiry"]
+
+
+def test_linked_from_is_capped_so_hub_articles_stay_small(tmp_path):
+    from knowledgebase.views import LINKED_FROM_COUNT
+    from sphinx_support import build, copy_root
+
+    srcdir = copy_root("site-basic", tmp_path)
+    template = (srcdir / "articles" / "quiet-reflection.md").read_text(encoding="utf-8")
+    for n in range(LINKED_FROM_COUNT + 3):
+        (srcdir / "articles" / f"pointer-{n:02d}.md").write_text(
+            template.replace("Take ten minutes.", "Read {article}`trust-first` first."), encoding="utf-8")
+    soup = build(srcdir).soup("articles/trust-first")
+    assert len(soup.select("#kb-linked-from li")) == LINKED_FROM_COUNT
+    assert "and 4 more articles" in soup.select_one("#kb-linked-from").get_text()

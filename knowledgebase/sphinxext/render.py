@@ -154,7 +154,8 @@ class Renderer:
         if view.related:
             out.append(_section("Related articles", "related", self.card_list(view.related)))
         if view.linked_from:
-            out.append(_section("Linked from", "linked-from", self.link_list(view.linked_from)))
+            more = [_para(f"and {view.linked_from_more} more articles", classes=["kb-more"])] if view.linked_from_more else []
+            out.append(_section("Linked from", "linked-from", self.link_list(view.linked_from), *more))
         if view.paths:
             out.append(_section("Reading paths with this article", "paths", self.link_list(view.paths)))
         if view.sources:
