@@ -183,8 +183,12 @@ class _Builder:
     def scalar(self, event) -> Any:
         if event.tag not in (None, "!"):
             tag = event.tag
+        elif event.style:  # quoted or a block scalar: always text
+            return event.value
         else:
             tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == "tag:yaml.org,2002:str":
+            return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return _scalar_constructor.construct_object(node, deep=True)

@@ -9,7 +9,9 @@ of the corpus can be checked against it.
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +86,15 @@ def _rel(path: Path, root: Path) -> str:
 
 def _display(path: Path, root: Path) -> str:
     """How a file is named in diagnostics: as the user would type it from where they stand."""
-    return os.path.relpath(path) if not Path(os.path.relpath(path)).is_absolute() else path.as_posix()
+    try:
+        return posixpath.join(_root_display(str(root)), path.relative_to(root).as_posix())
+    except ValueError:
+        return os.path.relpath(path)
+
+
+@lru_cache(maxsize=8)
+def _root_display(root: str) -> str:
+    return Path(os.path.relpath(root)).as_posix()
 
 
 def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagnostic]) -> list[Path]:
@@ -93,13 +103,14 @@ def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagn
     found: list[Path] = []
     files = sorted(folder.glob("*.md"))
     slug_stems = {f.stem for f in files if s.SLUG.match(f.stem)}
+    folder_inside = folder.resolve().is_relative_to(real_root)
     for file in files:
         shown = _display(file, root)
-        if file.is_symlink() or not file.resolve().is_relative_to(real_root):
-            if not file.resolve().is_relative_to(real_root):
-                diagnostics.append(make("KB013", shown, 1, "this file is a link to a place outside the content folder",
-                                        "replace the link with a real file inside content/"))
-                continue
+        # Only a link (or a linked folder) can lead outside; resolving every file would cost a syscall each.
+        if (not folder_inside or file.is_symlink()) and not file.resolve().is_relative_to(real_root):
+            diagnostics.append(make("KB013", shown, 1, "this file is a link to a place outside the content folder",
+                                    "replace the link with a real file inside content/"))
+            continue
         if not file.is_file():
             continue
         stem = file.stem

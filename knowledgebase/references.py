@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_right
 
 from .model import Reference
 
@@ -17,7 +18,7 @@ _EXPLICIT_TARGET = re.compile(r"<([^<>]+)>\s*$")
 # [text](target) and ![alt](target); the target ends at a space or a closing bracket.
 _LINK = re.compile(r"\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(?<![`{}])(`+)(?!\{)[^`]*?\1")
+_INLINE_CODE = re.compile(r"(?<![`{}])(`+)(?!\{)[^`\n]*?\1")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _FOLDER_KIND = {"articles": "article", "concepts": "concept", "paths": "path"}
 
@@ -40,34 +41,53 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
     lines still holding a ``TODO(`` marker from a template.
 
     ``document`` is the file's path relative to the content folder, used to
-    resolve relative Markdown links. Code blocks are skipped.
+    resolve relative Markdown links. Code blocks are skipped. The prose is
+    scanned in one pass per pattern (not line by line): this runs on every
+    file of the corpus.
     """
-    references: list[Reference] = []
-    placeholders: list[int] = []
-    words = 0
+    prose_lines: list[str] = []
+    numbers: list[int] = []          # file line of each prose line
     fence: str | None = None
-    folder = posixpath.dirname(document)
     for offset, line in enumerate(body.split("\n")):
-        fence_match = _FENCE.match(line)
-        if fence:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
+        stripped = line.lstrip()
+        if stripped[:3] in ("```", "~~~"):
+            marker = _FENCE.match(line).group(1)
+            if fence is None:
+                fence = marker
+                continue
+            if marker[0] == fence[0] and len(marker) >= len(fence):
                 fence = None
-            continue
-        if fence_match:
-            fence = fence_match.group(1)
-            continue
-        number = first_line + offset
-        if "TODO(" in line:
-            placeholders.append(number)
-        for match in _ROLE.finditer(line):
-            references.append(Reference(match.group(1), role_target(match.group(2)), number))
-        for match in _LINK.finditer(line):
-            reference = _link_reference(match.group(1), folder, number)
+                continue
+        if fence is None:
+            prose_lines.append(line)
+            numbers.append(first_line + offset)
+    prose = "\n".join(prose_lines)
+    starts = [0]
+    for line in prose_lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def line_of(position: int) -> int:
+        return numbers[bisect_right(starts, position) - 1]
+
+    folder = posixpath.dirname(document)
+    references: list[Reference] = []
+    if "{" in prose:
+        for match in _ROLE.finditer(prose):
+            references.append(Reference(match.group(1), role_target(match.group(2)), line_of(match.start())))
+    if "](" in prose:
+        for match in _LINK.finditer(prose):
+            reference = _link_reference(match.group(1), folder, line_of(match.start()))
             if reference:
                 references.append(reference)
-        prose = _ROLE.sub(lambda m: split_role_text(m.group(2))[0] or m.group(2), line)
-        words += len(_WORD.findall(_INLINE_CODE.sub(" ", prose)))
-    return references, words, placeholders
+    references.sort(key=lambda r: r.line)
+    placeholders = []
+    position = prose.find("TODO(")
+    while position != -1:
+        placeholders.append(line_of(position))
+        position = prose.find("TODO(", position + 1)
+    shown = _ROLE.sub(lambda m: split_role_text(m.group(2))[0] or m.group(2), prose) if "{" in prose else prose
+    words = len(_WORD.findall(_INLINE_CODE.sub(" ", shown) if "`" in shown else shown))
+    return references, words, sorted(set(placeholders))
 
 
 def _link_reference(target: str, folder: str, line: int) -> Reference | None:
