@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for build.json")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the built sites")
+    parser.add_argument("--name", default="build", help="results file name (default build: build.json)")
     args = parser.parse_args(argv)
     arms = ["kb", "plain"] + (["plain-nosearch"] if args.nosearch_arm else [])
     sizes, skipped = [], []
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         last = sizes[-1]
         log(f"  median: kb {last['kb_median_s']} s, plain {last['plain_median_s']} s, "
             f"ratio {last['ratio_vs_plain']} (per pair: {last['ratios_vs_plain']})")
-        save_result("build", {"reps": args.reps, "jobs": args.jobs, "sizes": sizes, "skipped": skipped},
+        save_result(args.name, {"reps": args.reps, "jobs": args.jobs, "sizes": sizes, "skipped": skipped},
                     args.results, argv)
     smallest = sizes[0]
     for entry in sizes[1:]:
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         entry["plain_growth"] = round(entry["plain_median_s"] / smallest["plain_median_s"], 2)
         log(f"{entry['articles']} articles: kb takes {entry['kb_growth']}x the {smallest['articles']}-article time "
             f"(plain: {entry['plain_growth']}x)")
-    path = save_result("build", {"reps": args.reps, "jobs": args.jobs, "sizes": sizes, "skipped": skipped},
+    path = save_result(args.name, {"reps": args.reps, "jobs": args.jobs, "sizes": sizes, "skipped": skipped},
                        args.results, argv)
     if path:
         log(f"results: {path}")

@@ -200,6 +200,28 @@ def machine() -> dict:
             "platform": platform.platform(), "versions": versions, "load_at_start": load}
 
 
+def code_version() -> dict:
+    """A digest of the code being measured (``knowledgebase/`` and ``conf.py``) and its newest file's time.
+
+    The benchmarks record it when they start and when they save, so a result measured while the code
+    was being edited says so (``code_changed_during_run``).
+    """
+    files = sorted([*(REPO / "knowledgebase").rglob("*.py"), *(REPO / "knowledgebase").rglob("*.js"),
+                    *(REPO / "knowledgebase").rglob("*.css"), REPO / "conf.py"])
+    digest = hashlib.sha256()
+    newest = 0.0
+    for file in files:
+        if "__pycache__" in file.parts or not file.is_file():
+            continue
+        digest.update(file.relative_to(REPO).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+        newest = max(newest, file.stat().st_mtime)
+    return {"digest": digest.hexdigest()[:16],
+            "newest_file": dt.datetime.fromtimestamp(newest, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}
+
+
+CODE_AT_START = code_version()
+
+
 def save_result(name: str, data: dict, results: Path | None, argv: list[str] | None = None) -> Path | None:
     """Write ``<results>/<name>.json`` with the command, the date and the machine."""
     if results is None:
@@ -214,6 +236,8 @@ def save_result(name: str, data: dict, results: Path | None, argv: list[str] | N
         "command": shlex.join(["python", str(script), *(sys.argv[1:] if argv is None else argv)]),
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
+        "code": CODE_AT_START,
+        "code_changed_during_run": code_version()["digest"] != CODE_AT_START["digest"],
         **data,
     }
     target = results / f"{name}.json"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REPO, RESULTS  # noqa: E402
+from common import REPO, RESULTS, median  # noqa: E402
 
 DOC = REPO / "docs" / "performance.md"
 PLOT_NAME = "build-time.svg"
@@ -149,7 +149,13 @@ def table(header: list[str], rows: list[list]) -> list[str]:
 
 
 def provenance(record: dict) -> str:
-    return f"`{record['command']}` — {record['date']}"
+    text = f"`{record['command']}` — {record['date']}"
+    code = record.get("code")
+    if code:
+        text += f" — code `{code['digest']}` (newest file {code['newest_file']})"
+    if record.get("code_changed_during_run"):
+        text += " — **the code changed while this ran: treat these numbers with suspicion**"
+    return text
 
 
 def machine_line(m: dict) -> str:
@@ -183,6 +189,13 @@ def write(results: Path, doc: Path) -> str:
         lines += ["## Machine", "", machine_line(first["machine"]), ""]
         if len(machines) > 1:
             lines += ["(Results come from more than one machine; each JSON file records its own.)", ""]
+        digests = sorted({r["code"]["digest"] for r in data.values() if r.get("code")})
+        if len(digests) > 1:
+            lines += [f"**The results below were measured on {len(digests)} different versions of the code** "
+                      f"({', '.join(digests)}); each section names its own.", ""]
+        elif digests:
+            lines += [f"All results were measured on the same code: digest `{digests[0]}` of `knowledgebase/` and "
+                      "`conf.py` (see `benchmarks/common.py:code_version`).", ""]
         lines += ["The machine was shared with another developer's test runs while these were taken, so wall-clock",
                   "times carry noise; the builds being compared alternate to spread it evenly, and CPU times",
                   "(user + system of the build's whole process tree) are given alongside.", ""]
@@ -191,11 +204,22 @@ def write(results: Path, doc: Path) -> str:
     rows = []
     extrapolated: dict[int, float] = {}
     by_size = {s["articles"]: s for s in build["sizes"]} if build else {}
+    repeats = [v for k, v in sorted(data.items()) if k.startswith("build-")]
     if build:
         s1000 = by_size.get(1000) or build["sizes"][0]
+        pooled = list(s1000["ratios_vs_plain"])
+        measured = f"{s1000['ratio_vs_plain']}x (median of {len(s1000['ratios_vs_plain'])} pairs; CPU time " \
+                   f"{s1000['cpu_ratio_vs_plain']}x)"
+        for repeat in repeats:
+            for entry in repeat["sizes"]:
+                if entry["articles"] == s1000["articles"]:
+                    pooled += entry["ratios_vs_plain"]
+                    measured += (f"; repeat run: {entry['ratio_vs_plain']}x ({len(entry['ratios_vs_plain'])} pairs, "
+                                 f"CPU {entry['cpu_ratio_vs_plain']}x)")
+        if len(pooled) > len(s1000["ratios_vs_plain"]):
+            measured += f"; all {len(pooled)} pairs: median {median(pooled):.3f}x"
         rows.append([f"Full build, {s1000['articles']} articles: at most {BUILD_RATIO_MAX}x plain Sphinx + MyST",
-                     f"{s1000['ratio_vs_plain']}x (median of {len(s1000['ratios_vs_plain'])} pairs; "
-                     f"CPU time {s1000['cpu_ratio_vs_plain']}x)", mark(s1000["ratio_vs_plain"] <= BUILD_RATIO_MAX)])
+                     measured, mark(median(pooled) <= BUILD_RATIO_MAX)])
         largest = max(build["sizes"], key=lambda s: s["articles"])
         if 5000 in by_size:
             growth = by_size[5000]["kb_median_s"] / s1000["kb_median_s"]
@@ -278,6 +302,12 @@ def write(results: Path, doc: Path) -> str:
             lines += [f"Skipped sizes: {', '.join(map(str, build['skipped']))} (the previous build pair took longer "
                       "than the limit); the figures above for them are a straight-line extrapolation, not a measurement.", ""]
         lines += [f"![Full build time against corpus size](../benchmarks/results/{PLOT_NAME})", ""]
+        for repeat in repeats:
+            lines += ["Repeat measurement: " + provenance(repeat), "",
+                      *table(["Articles", "kb build (s)", "plain (s)", "ratio", "per-pair ratios", "CPU ratio"],
+                             [[f"{e['articles']:,}", e["kb_median_s"], e["plain_median_s"], f"{e['ratio_vs_plain']}x",
+                               ", ".join(str(r) for r in e["ratios_vs_plain"]), f"{e['cpu_ratio_vs_plain']}x"]
+                              for e in repeat["sizes"]])]
 
     if parallel:
         lines += ["## Parallel builds", "", provenance(parallel), "",
