@@ -46,7 +46,7 @@ class ArticleCard:
     summary: str
     kind: str
     reading_time: int
-    concepts: tuple[Link, ...] = ()
+    concepts: tuple[Link, ...] = ()   # only where the card shows them: data a page does not show stays out of its hash
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class ArticleView:
     audience: tuple[Link, ...]
     questions: tuple[str, ...]
     sources: tuple[SourceView, ...]
-    prerequisites: tuple[ArticleCard, ...]
+    prerequisites: tuple[Link, ...]
     related: tuple[ArticleCard, ...]
     linked_from: tuple[Link, ...]
     linked_from_more: int          # backlinks beyond those shown
@@ -205,10 +205,10 @@ class Views:
             return None
         return getattr(self, f"{kind}_link")(ident)
 
-    def card(self, aid: str) -> ArticleCard:
+    def card(self, aid: str, with_concepts: bool = False) -> ArticleCard:
         a = self.kb.articles[aid]
         return ArticleCard(self.article_link(aid), a.summary, a.kind, a.reading_time,
-                           tuple(self.concept_link(c) for c in a.concepts))
+                           tuple(self.concept_link(c) for c in a.concepts) if with_concepts else ())
 
     # Pages -----------------------------------------------------------------------------------
 
@@ -225,7 +225,7 @@ class Views:
             audience=tuple(self.audience_link(x) for x in a.audience if x in self.kb.audiences),
             questions=a.questions,
             sources=tuple(self.source(s) for s in a.sources),
-            prerequisites=tuple(self.card(p) for p in a.prerequisites if p in self.kb.articles),
+            prerequisites=tuple(self.article_link(p) for p in a.prerequisites if p in self.kb.articles),
             related=tuple(self.card(r.article) for r in related),
             linked_from=tuple(self.article_link(b) for b in backlinks[:LINKED_FROM_COUNT]),
             linked_from_more=max(0, len(backlinks) - LINKED_FROM_COUNT),
@@ -315,7 +315,8 @@ class Views:
     # Lists -----------------------------------------------------------------------------------
 
     def article_list(self, concept: str | None = None, audience: str | None = None, kind: str | None = None,
-                     sort: str = "title", limit: int | None = None) -> tuple[ArticleCard, ...]:
+                     sort: str = "title", limit: int | None = None,
+                     with_concepts: bool = True) -> tuple[ArticleCard, ...]:
         articles = list(self.kb.articles.values())
         if concept:
             cid = self.kb.aliases.get(_term(concept), concept)
@@ -331,7 +332,7 @@ class Views:
             articles.sort(key=lambda a: (a.reading_time, a.title.lower(), a.id))
         else:
             articles.sort(key=lambda a: (a.title.lower(), a.id))
-        return tuple(self.card(a.id) for a in articles[:limit])
+        return tuple(self.card(a.id, with_concepts) for a in articles[:limit])
 
 
 def _term(text: str) -> str:

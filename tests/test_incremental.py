@@ -41,6 +41,13 @@ def test_changing_an_articles_concepts_updates_the_concept_pages_that_list_it(sr
     assert "A quiet reflection" not in site.html("concepts/learning")
 
 
+def test_changing_an_articles_concepts_leaves_pages_that_show_only_its_card_alone(srcdir):
+    edit(srcdir / "articles" / "learning-walks.md", "concepts: [learning, inquiry]", "concepts: [learning, inquiry, trust]")
+    site = build(srcdir)
+    assert "concepts/trust" in site.written()
+    assert "paths/first-steps" not in site.written()
+
+
 def test_changing_a_title_updates_every_page_that_shows_it(srcdir):
     edit(srcdir / "articles" / "asking-good-questions.md", "title: Asking good questions", "title: Questions worth asking")
     site = build(srcdir)

@@ -85,20 +85,20 @@ class Renderer:
 
     # Cards -----------------------------------------------------------------------------------
 
-    def card(self, card: v.ArticleCard, show_concepts: bool = False) -> nodes.container:
+    def card(self, card: v.ArticleCard) -> nodes.container:
         box = nodes.container(classes=["kb-card"])
         box += _para(self.link(card.link, classes=["kb-card-title"]), classes=["kb-card-heading"])
         box += _para(card.summary, classes=["kb-card-summary"])
         meta = f"{v.KIND_SINGULAR[card.kind]} · {minutes(card.reading_time)} read"
         box += _para(meta, classes=["kb-card-meta"])
-        if show_concepts and card.concepts:
+        if card.concepts:
             box += self.chips(card.concepts, classes=("kb-chips", "kb-chips-small"))
         return box
 
-    def card_list(self, cards, show_concepts: bool = False) -> nodes.container:
+    def card_list(self, cards) -> nodes.container:
         box = nodes.container(classes=["kb-cards"])
         for card in cards:
-            box += self.card(card, show_concepts)
+            box += self.card(card)
         return box
 
     def design_grid(self, cards) -> nodes.container:
@@ -141,7 +141,7 @@ class Renderer:
         header += meta
         header += self.chips(view.concepts, "Concepts: ")
         if view.prerequisites:
-            header += _para("Read first: ", *self.inline_list([c.link for c in view.prerequisites]), classes=["kb-prerequisites"])
+            header += _para("Read first: ", *self.inline_list(view.prerequisites), classes=["kb-prerequisites"])
         return [header]
 
     def article_sections(self, view: v.ArticleView) -> list[nodes.Node]:

@@ -69,7 +69,8 @@ def directive_view(views: v.Views, name: str, options: dict):
     if name == "kb-articles":
         return views.article_list(concept=options.get("concept"), audience=options.get("audience"),
                                   kind=options.get("kind"), sort=options.get("sort", "title"),
-                                  limit=int(options["limit"]) if "limit" in options else None)
+                                  limit=int(options["limit"]) if "limit" in options else None,
+                                  with_concepts=options.get("layout") != "cards")
     if name == "kb-concept-map":
         return views.vocabulary_map()
     if name == "kb-glossary":
@@ -93,7 +94,7 @@ def _articles(views, renderer: Renderer, options) -> list[nodes.Node]:
         return [_para("No articles match yet.", classes=["kb-empty"])]
     if options.get("layout") == "cards":
         return [renderer.design_grid(cards)]
-    return [renderer.card_list(cards, show_concepts=True)]
+    return [renderer.card_list(cards)]
 
 
 def _concept_map(views, renderer: Renderer, options) -> list[nodes.Node]:
