@@ -16,6 +16,7 @@ from .model import Article, KnowledgeBase
 
 RELATED_COUNT = 5
 LINKED_FROM_COUNT = 12   # an article page shows this many backlinks, so hub pages stay small
+CONCEPT_CARDS_PER_KIND = 12   # a concept page shows this many articles of each kind; search lists them all
 KIND_LABELS = {
     "guide": "Guides", "explainer": "Explainers", "case-study": "Case studies",
     "research-summary": "Research summaries", "reflection": "Reflections",
@@ -91,14 +92,23 @@ class ArticleView:
 
 
 @dataclass(frozen=True)
+class KindGroup:
+    kind: str
+    cards: tuple[ArticleCard, ...]   # the most central articles of this kind, in title order
+    total: int                       # all the concept's articles of this kind
+
+
+@dataclass(frozen=True)
 class ConceptView:
+    id: str
     label: str
     definition: str
     aliases: tuple[str, ...]
     broader: tuple[Link, ...]
     narrower: tuple[Link, ...]
     related: tuple[Link, ...]
-    articles_by_kind: tuple[tuple[str, tuple[ArticleCard, ...]], ...]
+    articles_by_kind: tuple[KindGroup, ...]
+    article_count: int
     paths: tuple[Link, ...]
     map: MapView
 
@@ -240,19 +250,28 @@ class Views:
 
     def concept(self, cid: str) -> ConceptView:
         c = self.kb.concepts[cid]
-        by_kind: dict[str, list[ArticleCard]] = {}
-        for aid in self.graph.articles_for(cid):
-            by_kind.setdefault(self.kb.articles[aid].kind, []).append(self.card(aid))
-        groups = tuple((kind, tuple(sorted(by_kind[kind], key=lambda card: (card.link.label.lower(), card.link.id))))
-                       for kind in KIND_LABELS if kind in by_kind)
+        tagged = self.graph.articles_for(cid)
+        by_kind: dict[str, list[Article]] = {}
+        for aid in tagged:
+            by_kind.setdefault(self.kb.articles[aid].kind, []).append(self.kb.articles[aid])
+        groups = []
+        for kind in KIND_LABELS:
+            if kind in by_kind:
+                # A hub concept can have hundreds of articles: the page shows the most central ones
+                # (about this concept first, then the most linked to) so its size does not grow with the corpus.
+                central = sorted(by_kind[kind], key=lambda a: (a.concepts[0] != cid, -len(self.graph.backlinks(a.id)),
+                                                               a.title.lower(), a.id))[:CONCEPT_CARDS_PER_KIND]
+                shown = sorted(central, key=lambda a: (a.title.lower(), a.id))
+                groups.append(KindGroup(kind, tuple(self.card(a.id) for a in shown), len(by_kind[kind])))
         paths = sorted({p.id for p in self.kb.paths.values()
                         for s in p.steps if cid in self.kb.articles[s.article].concepts})
         return ConceptView(
-            label=c.label, definition=c.definition, aliases=c.aliases,
+            id=cid, label=c.label, definition=c.definition, aliases=c.aliases,
             broader=tuple(self.concept_link(x) for x in c.broader),
             narrower=tuple(self.concept_link(x) for x in self.graph.narrower(cid)),
             related=tuple(self.concept_link(x) for x in self.graph.related_concepts(cid)),
-            articles_by_kind=groups,
+            articles_by_kind=tuple(groups),
+            article_count=len(tagged),
             paths=tuple(self.path_link(p) for p in paths),
             map=self.concept_local_map(cid),
         )

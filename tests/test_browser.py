@@ -76,6 +76,19 @@ def test_search_with_a_concept_filter_returns_the_matching_article(page, site_ur
     assert "Case study: maths feedback stickers in a primary partnership" in titles
 
 
+def test_search_shows_fifty_results_at_a_time_and_more_on_request(page, site_url):
+    page.goto(site_url + "search.html?q=school")
+    page.wait_for_selector("#kb-search-results li")
+    found = int(page.inner_text("#kb-search-status").split()[0])
+    assert found > 50, "the content should hold more than one page of results for 'school'"
+    assert page.locator("#kb-search-results li").count() == 50
+    more = page.locator("#kb-search-more")
+    assert more.inner_text() == f"Show more results ({found - 50} left)"
+    more.click()
+    page.wait_for_function(f"document.querySelectorAll('#kb-search-results li').length === {min(found, 100)}")
+    assert more.is_hidden() == (found <= 100)
+
+
 def test_search_filter_excludes_articles_outside_the_concept(page, site_url):
     from knowledgebase.loader import load
 

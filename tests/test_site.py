@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from knowledgebase.views import CONCEPT_CARDS_PER_KIND
 from sphinx_support import build, copy_root
 
 
@@ -88,6 +89,30 @@ def test_concept_page_groups_its_articles_by_kind(site):
     groups = {section.find(["h2", "h3"]).get_text(strip=True).rstrip("¶"): [a.get_text() for a in section.select(".kb-card-title")]
               for section in soup.select("#kb-articles section")}
     assert groups == {"Explainers": ["Asking good questions"], "Case studies": ["Learning walks that help"]}
+
+
+def test_a_hub_concept_page_shows_its_most_central_articles_and_links_to_search_for_all(tmp_path):
+    srcdir = copy_root("site-basic", tmp_path)
+    many = CONCEPT_CARDS_PER_KIND + 3
+    for n in range(many):
+        # The last one is about learning first, so it is the least central to trust and is left off.
+        concepts = "[learning, trust]" if n == many - 1 else "[trust]"
+        (srcdir / "articles" / f"extra-{n:02}.md").write_text(
+            f"---\ntitle: Extra guide {n:02}\nsummary: One more guide on trust.\nconcepts: {concepts}\n"
+            f"audience: [headteacher]\nkind: guide\n---\n\nA short body about trust.\n", encoding="utf-8")
+    soup = build(srcdir).soup("concepts/trust")
+    guides = soup.select("#kb-kind-guide .kb-card-title")
+    assert len(guides) == CONCEPT_CARDS_PER_KIND
+    assert "Trust comes first" in [a.get_text() for a in guides]  # about trust first, and linked to
+    assert f"Extra guide {many - 1:02}" not in [a.get_text() for a in guides]
+    assert f"Showing {CONCEPT_CARDS_PER_KIND} of {many + 1} guides" in soup.select_one("#kb-kind-guide .kb-more").get_text()
+    search = soup.find("a", string=f"Search all {many + 2} articles on trust")
+    assert search["href"] == "../search.html?concept=trust"
+
+
+def test_a_concept_page_with_few_articles_lists_them_all_without_a_search_link(site):
+    soup = site.soup("concepts/trust")
+    assert not soup.select(".kb-more")
 
 
 def test_concept_page_names_paths_that_use_it(site):
@@ -214,7 +239,6 @@ def test_audience_page_offers_places_to_start_and_its_paths(site):
 
 def test_linked_from_is_capped_so_hub_articles_stay_small(tmp_path):
     from knowledgebase.views import LINKED_FROM_COUNT
-    from sphinx_support import build, copy_root
 
     srcdir = copy_root("site-basic", tmp_path)
     template = (srcdir / "articles" / "quiet-reflection.md").read_text(encoding="utf-8")

@@ -6,6 +6,8 @@ only raw HTML is the SVG map, whose text :mod:`knowledgebase.maps` escapes.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from docutils import nodes
 
 from .. import views as v
@@ -192,8 +194,17 @@ class Renderer:
         out: list[nodes.Node] = []
         if view.articles_by_kind:
             groups = []
-            for kind, cards in view.articles_by_kind:
-                groups.append(_section(v.KIND_LABELS[kind], f"kind-{kind}", self.card_list(cards)))
+            for group in view.articles_by_kind:
+                section = _section(v.KIND_LABELS[group.kind], f"kind-{group.kind}", self.card_list(group.cards))
+                if group.total > len(group.cards):
+                    section += _para(f"Showing {len(group.cards)} of {group.total} "
+                                     f"{v.KIND_LABELS[group.kind].lower()}: those about this concept first, "
+                                     "then those other articles link to most.", classes=["kb-more"])
+                groups.append(section)
+            if self.html and view.article_count > sum(len(g.cards) for g in view.articles_by_kind):
+                label = f"Search all {view.article_count} articles on {_in_sentence(view.label)}"
+                search = self.builder.get_relative_uri(self.docname, "search") + "?" + urlencode({"concept": view.id})
+                groups.append(_para(nodes.reference(label, label, refuri=search, internal=True), classes=["kb-more"]))
             out.append(_section(f"Articles on {_in_sentence(view.label)}", "articles", *groups))
         else:
             out.append(_section("Articles", "articles", _para("No article is tagged with this concept yet.")))

@@ -90,6 +90,7 @@ def search_page_body(app, kb) -> str:
 or <a href="{uri('articles')}">all articles</a>.</p></noscript>
 <p id="kb-search-status" role="status" aria-live="polite"></p>
 <ol id="kb-search-results" class="kb-search-results" data-index="{escape(INDEX_FOLDER)}/" data-root=""></ol>
+<p><button id="kb-search-more" type="button" hidden>Show more results</button></p>
 </section>"""
 
 

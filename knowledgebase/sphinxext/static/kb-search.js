@@ -102,6 +102,22 @@
       });
   }
 
+  // Results arrive a page at a time, so a filter matching hundreds of articles downloads only what is shown.
+  var PAGE = 50;
+  var more = document.getElementById("kb-search-more");
+
+  function showNext(meta, candidates, from) {
+    var upto = Math.min(from + PAGE, candidates.length);
+    more.hidden = true;
+    return render(meta, candidates.slice(from, upto)).then(function () {
+      if (upto < candidates.length) {
+        more.textContent = "Show more results (" + (candidates.length - upto) + " left)";
+        more.hidden = false;
+        more.onclick = function () { showNext(meta, candidates, upto); };
+      }
+    });
+  }
+
   load("meta.json").then(function (meta) {
     var stop = new Set(meta.stopWords);
     document.getElementById("kb-q").value = query;
@@ -125,10 +141,12 @@
       var candidates = scores ? Array.from(scores.keys()) : Array.from(allowed[0]);
       candidates = candidates.filter(function (d) { return allowed.every(function (s) { return s.has(d); }); });
       candidates.sort(function (a, b) { return scores ? (scores.get(b) - scores.get(a)) || (a - b) : a - b; });
-      var shown = candidates.slice(0, 50);
-      say(candidates.length ? candidates.length + (candidates.length === 1 ? " result" : " results") +
-          (candidates.length > shown.length ? ", showing the first " + shown.length : "") : "Nothing matched. Try fewer or different words, or remove a filter.");
-      return render(meta, shown);
+      if (!candidates.length) {
+        say("Nothing matched. Try fewer or different words, or remove a filter.");
+        return;
+      }
+      say(candidates.length + (candidates.length === 1 ? " result" : " results"));
+      return showNext(meta, candidates, 0);
     });
   }).catch(function (error) {
     say("Search is not available: " + error.message);
