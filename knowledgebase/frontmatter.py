@@ -22,6 +22,8 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 MAX_DEPTH = 20
+_TOO_DEEP = f"the YAML is nested more than {MAX_DEPTH} levels deep"
+_FLAT = "use the flat structure shown in the front matter reference"
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
@@ -107,6 +109,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter |
             mark = error.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
         problem = error.problem or str(error)
+        if "maximum nesting depth" in problem:  # newer libyaml stops very deep nesting itself, before our limit
+            return None, [make("KB008", path, line, _TOO_DEEP, _FLAT)]
         context = f" {error.context}" if error.context else ""
         return None, [make("KB005", path, line, f"YAML syntax error: {problem}{context}".strip(),
                            "check the line shown; text containing `: `, `#` or starting with a symbol needs quotes")]
@@ -176,8 +180,7 @@ class _Builder:
         self.place(event, value)
         if isinstance(value, (dict, list)) and not isinstance(event, yaml.ScalarEvent):
             if len(self.stack) >= MAX_DEPTH:
-                raise _Refused("KB008", self.line(event), f"the YAML is nested more than {MAX_DEPTH} levels deep",
-                               "use the flat structure shown in the front matter reference")
+                raise _Refused("KB008", self.line(event), _TOO_DEEP, _FLAT)
             self.stack.append([value, self.current_key, None, 0])
 
     def scalar(self, event) -> Any:
