@@ -180,17 +180,22 @@ class ConceptGraph:
         for cid in article.concepts:
             candidates.update(self._champions.get(cid, ()))
         candidates.discard(article_id)
-        scored: list[tuple[float, str, tuple[str, ...]]] = []
+        # This loop runs for every candidate of every article on every build: plain loops and
+        # local names, no per-candidate generators or key functions.
+        mine, idf = article.concepts, self.idf
+        primary = mine[0]
+        scored: list[tuple[float, str, str, tuple[str, ...]]] = []
         for other in candidates:
             other_article = articles[other]
-            shared = tuple(c for c in article.concepts if c in other_article.concepts)
-            score = sum(self.idf[c] + (PRIMARY_BONUS if c in (article.primary_concept, other_article.primary_concept) else 0.0)
-                        for c in shared)
+            theirs = other_article.concepts
+            shared = [c for c in mine if c in theirs]
+            score = 0
+            for c in shared:
+                score += idf[c] + (PRIMARY_BONUS if c == primary or c == theirs[0] else 0.0)
             score += (LINK_WEIGHT if other in linked else 0.0) + (PREREQUISITE_WEIGHT if other in prerequisites else 0.0)
-            scored.append((round(score, 9), other, shared))
-        best = heapq.nsmallest(k, scored, key=lambda item: (-item[0], articles[item[1]].title, item[1]))
-        return [Related(other, round(score, 3), shared, other in linked, other in prerequisites)
-                for score, other, shared in best]
+            scored.append((-round(score, 9), other_article.title, other, tuple(shared)))
+        return [Related(other, round(-negative, 3), shared, other in linked, other in prerequisites)
+                for negative, _, other, shared in heapq.nsmallest(k, scored)]
 
     def ego(self, kind: str, ident: str, radius: int = 1) -> nx.MultiDiGraph:
         """The neighbourhood of a node, following edges in either direction."""

@@ -71,6 +71,24 @@ def test_changing_a_source_updates_the_articles_that_cite_it(srcdir):
     assert "articles/trust-first" in site.written()
 
 
+def search_documents(site) -> str:
+    return "".join(p.read_text(encoding="utf-8") for p in sorted((site.outdir / "_kb" / "search").glob("docs-*.json")))
+
+
+def test_changing_a_title_updates_the_search_index(srcdir):
+    edit(srcdir / "articles" / "asking-good-questions.md", "title: Asking good questions", "title: Questions worth asking")
+    documents = search_documents(build(srcdir))
+    assert "Questions worth asking" in documents
+    assert "Asking good questions" not in documents
+
+
+def test_a_rebuild_that_changes_nothing_searchable_leaves_the_search_index_alone(srcdir):
+    index = srcdir.parent / "build" / "html" / "_kb" / "search" / "meta.json"
+    before = index.stat().st_mtime_ns
+    build(srcdir)
+    assert index.stat().st_mtime_ns == before
+
+
 def test_deleting_an_article_leaves_nothing_stale(srcdir):
     (srcdir / "articles" / "learning-walks.md").unlink()
     site = build(srcdir)

@@ -7,9 +7,11 @@ which every reader downloads before the first result.
 from __future__ import annotations
 
 import hashlib
+import json
 from html import escape
 from pathlib import Path
 
+from .. import __version__
 from ..search import SearchEntry, build_index, dumps
 from .state import build_data, env_state
 from .transforms import record_for
@@ -56,21 +58,35 @@ def write_index(app):
     if app.builder.format != "html":
         return
     kb = build_data(app).kb
-    files = build_index(entries(app), {c.id: c.label for c in kb.concepts.values()},
-                        {a.id: a.label for a in kb.audiences.values()})
-    rendered = {name: dumps(content) for name, content in files.items()}
-    digest = hashlib.sha256("".join(f"{n}\n{t}" for n, t in sorted(rendered.items())).encode()).hexdigest()
+    indexed = sorted(entries(app), key=lambda e: e.url)
+    concepts = {c.id: c.label for c in kb.concepts.values()}
+    audiences = {a.id: a.label for a in kb.audiences.values()}
+    # The index is rebuilt only when what goes into it changed: on a large site, building
+    # and serialising it takes seconds, and most rebuilds change nothing in it.
+    inputs = [__version__, repr(concepts), repr(audiences)]
+    inputs += [repr((e.url, e.title, e.summary, e.kind, e.concepts, e.audiences, e.body_terms)) for e in indexed]
+    digest = hashlib.sha256("\n".join(inputs).encode()).hexdigest()
     folder = Path(app.outdir) / INDEX_FOLDER
-    state = env_state(app.env)
-    if state.search_digest != digest or not (folder / "meta.json").is_file():
+    if _built_from(folder) != digest:
+        files = build_index(indexed, concepts, audiences)
+        files["meta.json"]["source"] = digest
+        rendered = {name: dumps(content) for name, content in files.items()}
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob("*.json"):
             if stale.name not in rendered:
                 stale.unlink()
-        for name, text in rendered.items():
+        # meta.json last: it names what the whole index was built from.
+        for name, text in sorted(rendered.items(), key=lambda item: item[0] == "meta.json"):
             (folder / name).write_text(text, encoding="utf-8")
-        state.search_digest = digest
     yield "search", {"title": "Search", "body": search_page_body(app, kb), "kb_search_page": True}, "page.html"
+
+
+def _built_from(folder: Path) -> str | None:
+    """The digest of the inputs the index in ``folder`` was built from, if it is complete."""
+    try:
+        return json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("source")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def search_page_body(app, kb) -> str:

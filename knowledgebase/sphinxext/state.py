@@ -56,7 +56,6 @@ class EnvState:
     directives: dict[str, list[DirectiveUse]] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
     search_terms: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
-    search_digest: str = ""
 
     def purge(self, docname: str) -> None:
         self.references.pop(docname, None)
