@@ -76,9 +76,17 @@ class ConceptGraph:
     def _champion_list(self, concept_id: str, article_ids: list[str]) -> tuple[str, ...]:
         if len(article_ids) <= CHAMPIONS_PER_CONCEPT:
             return tuple(article_ids)
-        ranked = sorted(article_ids, key=lambda a: (self.kb.articles[a].primary_concept != concept_id,
-                                                    -len(self._backlinks.get(a, ())), a))
+        ranked = sorted(article_ids, key=lambda a: (*self.centrality(a, concept_id), a))
         return tuple(ranked[:CHAMPIONS_PER_CONCEPT])
+
+    def centrality(self, article_id: str, concept_id: str) -> tuple[bool, int]:
+        """A sort key, most central first: articles about the concept (it is their primary
+        concept) before those that only mention it, then the most linked to."""
+        return self.kb.articles[article_id].primary_concept != concept_id, -self.backlink_count(article_id)
+
+    def backlink_count(self, article_id: str) -> int:
+        """How many articles link to this one (each article's links are already distinct)."""
+        return len(self._backlinks.get(article_id, ()))
 
     def _build(self) -> None:
         kb, g = self.kb, self.graph

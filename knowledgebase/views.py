@@ -259,8 +259,8 @@ class Views:
             if kind in by_kind:
                 # A hub concept can have hundreds of articles: the page shows the most central ones
                 # (about this concept first, then the most linked to) so its size does not grow with the corpus.
-                central = sorted(by_kind[kind], key=lambda a: (a.concepts[0] != cid, -len(self.graph.backlinks(a.id)),
-                                                               a.title.lower(), a.id))[:CONCEPT_CARDS_PER_KIND]
+                central = sorted(by_kind[kind], key=lambda a: (*self.graph.centrality(a.id, cid), a.title.lower(),
+                                                               a.id))[:CONCEPT_CARDS_PER_KIND]
                 shown = sorted(central, key=lambda a: (a.title.lower(), a.id))
                 groups.append(KindGroup(kind, tuple(self.card(a.id) for a in shown), len(by_kind[kind])))
         paths = sorted({p.id for p in self.kb.paths.values()
@@ -295,7 +295,7 @@ class Views:
         a = self.kb.audiences[aid]
         articles = [x for x in self.kb.articles.values() if aid in x.audience]
         # Start with what has no prerequisites and is linked to most: the natural entry points.
-        ranked = sorted(articles, key=lambda x: (len(x.prerequisites) > 0, -len(self.graph.backlinks(x.id)),
+        ranked = sorted(articles, key=lambda x: (len(x.prerequisites) > 0, -self.graph.backlink_count(x.id),
                                                  x.title.lower(), x.id))
         paths = tuple(self.path_link(p.id) for p in self.kb.paths.values() if aid in p.audience)
         return AudienceView(a.label, a.description, tuple(self.card(x.id) for x in ranked[:limit]), paths, len(articles))
