@@ -15,7 +15,9 @@ source_suffix = {".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "**/.*", "README.md"]
 
-myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline"]
+# MyST's syntax (myst_enable_extensions) is set by the extension from the body
+# policy in knowledgebase/bodypolicy.py, so that `kb check` and the build read
+# pages alike; article bodies are untrusted input.
 myst_heading_anchors = 3
 
 # Furo: maintained, accessible, mobile-first, light and dark modes. Its sidebar

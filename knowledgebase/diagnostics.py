@@ -172,6 +172,38 @@ _ALL = [
     Code("KB123", "out-of-range", E, "A number is outside the range its field allows.",
          "`minutes: 0` in a reading path step.",
          "Use a number within the range given in the message."),
+    # Bodies: the body policy (knowledgebase/bodypolicy.py)
+    Code("KB201", "raw-html", E, "The page holds raw HTML (a block, an inline tag or an HTML comment); the site "
+                                 "never publishes it.",
+         "`<div onclick=\"...\">Note</div>` or `<!-- draft -->`.",
+         "Write it in Markdown; use a `{note}` admonition for a box, and start a comment line with `%`."),
+    Code("KB202", "refused-directive", E, "The page uses a directive that could publish script or another file "
+                                          "(`raw`, `eval-rst`, `include`, `literalinclude`, `csv-table`, `meta`).",
+         "```` ```{include} ../../.env ```` in an article.",
+         "Write the content itself in Markdown; the message says what to use instead."),
+    Code("KB203", "unknown-directive", E, "The page uses a directive the site does not allow.",
+         "```` ```{notes} ```` (a typo for `{note}`), or a directive from another Sphinx extension.",
+         "Use one of the directives in the contributor guide's list; the hint suggests the nearest."),
+    Code("KB204", "refused-role", E, "The page uses a role the site does not allow, such as `{download}`.",
+         "``{download}`../../conf.py` ``.",
+         "Use a role from the contributor guide's list; link to files in `content/_assets/` with a Markdown link."),
+    Code("KB205", "unsafe-link", E, "A link or image uses a scheme other than http, https or mailto "
+                                    "(such as `javascript:` or `data:`, in any letter case or encoding).",
+         "`[click](JavaScript:alert(1))` or `![x](data:image/svg+xml,...)`.",
+         "Link to an `https://` address or to a page of the site."),
+    Code("KB206", "file-outside-assets", E, "An image, figure or download names a file outside `content/_assets/` "
+                                            "(through `..`, an absolute path, a wildcard or a symbolic link), "
+                                            "or a file that does not exist.",
+         "`![x](../../.env)` or a `{figure}` of `../../conf.py`.",
+         "Put the file in `content/_assets/` and link to it there."),
+    Code("KB207", "refused-file-type", E, "An image or download is of a type the site does not publish (SVG, HTML, "
+                                          "script...).",
+         "`![map](../_assets/map.svg)`: an SVG file can carry script.",
+         "Export the picture as PNG or WebP; offer documents as PDF."),
+    Code("KB208", "refused-attribute", E, "Inline attributes other than an id, classes and an image's size or "
+                                          "alignment.",
+         "`[text]{onclick=\"steal()\"}`.",
+         "Use only `{#id .class}` (and `width`, `height` or `align` on an image)."),
     # Paths
     Code("KB301", "path-over-time", E, "The in-session steps take longer than the path's duration.",
          "Three 40-minute in-session steps in a 90-minute path.",

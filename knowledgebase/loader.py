@@ -18,9 +18,19 @@ from typing import Any
 import networkx as nx
 
 from . import schema as s
+from .bodypolicy import PageCheck, check_page
 from .diagnostics import Diagnostic, make
 from .frontmatter import FrontMatter, parse_yaml, split
-from .model import Article, Audience, Concept, KnowledgeBase, ReadingPath, Reference, Source, Step
+from .model import (
+    Article,
+    Audience,
+    Concept,
+    KnowledgeBase,
+    ReadingPath,
+    Reference,
+    Source,
+    Step,
+)
 from .references import scan_body
 from .suggest import did_you_mean
 from .validate import FieldChecker
@@ -35,6 +45,7 @@ class LoadResult:
     kb: KnowledgeBase
     diagnostics: list[Diagnostic]
     scanned: frozenset[str] = frozenset()   # files (relative to the content folder) whose body was checked
+    pages: dict[str, PageCheck] = field(default_factory=dict)  # every page's body policy check, by relative path
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -63,6 +74,7 @@ def load(content_dir: str | os.PathLike) -> LoadResult:
     root = Path(content_dir)
     diagnostics: list[Diagnostic] = []
     pending: dict[str, dict[str, _Pending]] = {kind: {} for kind in FOLDERS}
+    pages: dict[str, PageCheck] = {}
     if not root.is_dir():
         diagnostics.append(make("KB101", str(root), 1, f"the content folder `{root}` does not exist",
                                 "pass the folder with --content, e.g. `--content content`"))
@@ -70,14 +82,18 @@ def load(content_dir: str | os.PathLike) -> LoadResult:
         real_root = root.resolve()
         for kind, folder in FOLDERS.items():
             for file in _discover(root / folder, real_root, root, diagnostics):
-                record = _read_record(kind, file, root, diagnostics)
+                record = _read_record(kind, file, root, diagnostics, pages)
                 if record:
                     pending[kind][record.id] = record
+        for file in _other_pages(root, real_root, diagnostics):
+            text = read_text(file, _display(file, root), diagnostics)
+            if text is not None:
+                _check_body(text, file, root, diagnostics, pages)
     sources = _load_sources(root, diagnostics) if root.is_dir() else {}
     kb = _link(root, pending, sources, diagnostics)
     diagnostics.sort(key=Diagnostic.sort_key)
     scanned = frozenset(f"{FOLDERS[kind]}/{rid}.md" for kind, records in pending.items() for rid in records)
-    return LoadResult(kb, diagnostics, scanned)
+    return LoadResult(kb, diagnostics, scanned, pages)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -150,11 +166,40 @@ def read_text(file: Path, shown: str, diagnostics: list[Diagnostic]) -> str | No
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _read_record(kind: str, file: Path, root: Path, diagnostics: list[Diagnostic]) -> _Pending | None:
+def _other_pages(root: Path, real_root: Path, diagnostics: list[Diagnostic]) -> list[Path]:
+    """Every other Markdown file Sphinx would publish: the home page, list pages, and any in other folders."""
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        here = Path(folder)
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d != "_build")
+        in_records = here != root and here.parent == root and here.name in FOLDERS.values()
+        for name in sorted(files):
+            if not name.endswith(".md") or name.startswith(".") or in_records or (here == root and name == "README.md"):
+                continue
+            file = here / name
+            if not file.resolve().is_relative_to(real_root):
+                diagnostics.append(make("KB013", _display(file, root), 1, "this file is a link to a place outside "
+                                        "the content folder", "replace the link with a real file inside content/"))
+                continue
+            found.append(file)
+    return found
+
+
+def _check_body(text: str, file: Path, root: Path, diagnostics: list[Diagnostic], pages: dict[str, PageCheck]) -> None:
+    """Apply the body policy to a page, whether or not its front matter is sound."""
+    check = check_page(text, file, root)
+    pages[_rel(file, root)] = check
+    shown = _display(file, root)
+    diagnostics.extend(make(r.code, shown, r.line, r.message, r.hint) for r in check.refusals)
+
+
+def _read_record(kind: str, file: Path, root: Path, diagnostics: list[Diagnostic],
+                 pages: dict[str, PageCheck]) -> _Pending | None:
     shown = _display(file, root)
     text = read_text(file, shown, diagnostics)
     if text is None:
         return None
+    _check_body(text, file, root, diagnostics, pages)
     parts, problems = split(text, shown)
     diagnostics.extend(problems)
     if parts is None or parts.front_matter is None:

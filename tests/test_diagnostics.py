@@ -260,6 +260,51 @@ def test_kb014_a_tab_used_for_indentation(load_corpus):
     expect(result, "KB014", NEW, 6)
 
 
+# Bodies: KB201-KB208 (the body policy; every construct is in test_body_policy.py) ------------
+
+
+def test_kb201_raw_html_in_a_body(load_corpus):
+    result = load_corpus({NEW: staff_meeting(body="<div onclick=\"steal()\">Read me</div>\n")})
+    expect(result, "KB201", NEW, 9, "HTML")
+
+
+def test_kb202_a_directive_that_inserts_another_file(load_corpus):
+    result = load_corpus({NEW: staff_meeting(body="```{include} ../../.env\n```\n")})
+    expect(result, "KB202", NEW, 9, "`{include}`")
+
+
+def test_kb203_a_directive_the_site_does_not_allow_suggests_the_nearest(load_corpus):
+    result = load_corpus({NEW: staff_meeting(body="```{notes}\nA typo.\n```\n")})
+    diagnostic = expect(result, "KB203", NEW, 9, "`{notes}`")
+    assert "`note`" in diagnostic.hint
+
+
+def test_kb204_the_download_role(load_corpus):
+    result = load_corpus({NEW: staff_meeting(body="Take {download}`../../conf.py` home.\n")})
+    expect(result, "KB204", NEW, 9, "`{download}`")
+
+
+def test_kb205_a_javascript_link_in_mixed_case(load_corpus):
+    result = load_corpus({NEW: staff_meeting(body="[Open](JavaScript:alert(1))\n")})
+    expect(result, "KB205", NEW, 9, "`javascript:`")
+
+
+def test_kb206_an_image_from_outside_the_asset_folder(load_corpus):
+    result = load_corpus({NEW: staff_meeting(body="![A secret](../../.env)\n")})
+    expect(result, "KB206", NEW, 9, "content/_assets/")
+
+
+def test_kb207_an_svg_image(load_corpus):
+    result = load_corpus({NEW: staff_meeting(body="![A map](../_assets/map.svg)\n"),
+                          "_assets/map.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"})
+    expect(result, "KB207", NEW, 9, "map.svg")
+
+
+def test_kb208_an_event_handler_as_an_inline_attribute(load_corpus):
+    result = load_corpus({NEW: staff_meeting(body="A [span]{onclick=\"steal()\"} of text.\n")})
+    expect(result, "KB208", NEW, 9, "`onclick`")
+
+
 # Fields: KB101-KB123 -----------------------------------------------------------------------
 
 

@@ -338,7 +338,7 @@ def test_graphml_export_is_valid_xml_that_round_trips(base_graph):
 
 def test_titles_with_markup_characters_are_escaped_in_both_exports(graph_of):
     title = 'Trust & "tests" <script>alert(1)</script>'
-    graph = graph_of({"tricky": article(f"'{title}'", ["trust"])})
+    graph = graph_of({"tricky": article(f"'{title}'", ["trust"], body="A body in plain prose.")})
     assert graph.kb.articles["tricky"].title == title
     rebuilt = nx.read_graphml(io.BytesIO(graph.to_graphml().encode("utf-8")))
     assert rebuilt.nodes["article:tricky"]["label"] == title

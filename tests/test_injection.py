@@ -318,9 +318,17 @@ def test_every_output_file_is_of_a_kind_these_checks_parse(site):
         name = path.relative_to(site.outdir).as_posix()
         if not path.is_file() or name.startswith("_static/") or name in (".buildinfo", "objects.inv"):
             continue
-        if not (name.endswith(".html") or name == "feed.xml" or re.fullmatch(r"_kb/search/[^/]+\.json", name)):
+        if not (name.endswith(".html") or name in ("feed.xml", "_headers")
+                or re.fullmatch(r"_kb/search/[^/]+\.json", name)):
             unchecked.append(name)
     assert unchecked == []
+
+
+def test_the_headers_file_holds_only_the_sites_own_security_headers(site):
+    lines = (site.outdir / "_headers").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "/*"
+    assert [line.split(":", 1)[0].strip() for line in lines[1:]] == [
+        "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"]
 
 
 def test_no_static_file_carries_front_matter_text(site):

@@ -6,7 +6,8 @@
 * :mod:`.transforms` - page titles and placeholders for generated sections;
 * :mod:`.roles` and :mod:`.directives` - what authors write;
 * :mod:`.resolve` and :mod:`.render` - placeholders filled with current data at write time;
-* :mod:`.incremental` - which pages an incremental build must rewrite.
+* :mod:`.incremental` - which pages an incremental build must rewrite;
+* :mod:`.safety` - the body policy: refused content never reaches the site.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import facilitator, incremental, pagemeta, search
+from . import facilitator, incremental, pagemeta, safety, search
 from .directives import DIRECTIVES
 from .nodes import kb_generated, kb_reference, visit_skip
 from .resolve import resolve_page
@@ -41,6 +42,8 @@ def setup(app: Sphinx) -> dict:
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
     app.add_transform(KnowledgeBasePage)
+    app.add_transform(safety.RemoveUnsafeNodes)
+    app.connect("config-inited", safety.use_policy_syntax)
     app.connect("config-inited", incremental.load_corpus)
     app.connect("builder-inited", incremental.report_diagnostics)
     app.connect("builder-inited", _add_static)
@@ -49,8 +52,12 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-collect-pages", search.write_index)
     app.connect("html-collect-pages", facilitator.facilitator_pages)
     app.connect("html-page-context", pagemeta.add_page_metadata)
+    app.connect("html-page-context", safety.add_policy)
     app.connect("html-page-context", search.add_search_script)
     app.connect("build-finished", pagemeta.write_feed)
+    app.connect("build-finished", safety.write_headers)
+    app.connect("env-before-read-docs", safety.disable_raw_and_file_insertion)
+    app.connect("source-read", safety.drop_refused_blocks)
     app.connect("env-purge-doc", incremental.purge_doc)
     app.connect("env-merge-info", incremental.merge_info)
     app.connect("doctree-read", incremental.mark_orphan)

@@ -1,7 +1,8 @@
 """Reference pages for the project's own documentation, generated from the code itself.
 
-``kb-field-reference`` renders the front matter schema, ``kb-diagnostics``
-every diagnostic code, ``kb-cli-reference`` the real argument parser. The
+``kb-field-reference`` renders the front matter schema, ``kb-body-policy``
+what a page body may contain, ``kb-diagnostics`` every diagnostic code,
+``kb-cli-reference`` the real argument parser. The
 documentation therefore cannot drift from the rules it describes.
 Register with ``extensions = ["knowledgebase.sphinxext.reference"]``.
 """
@@ -15,6 +16,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
+from ..bodypolicy import DIRECTIVES, ROLES, SYNTAX
 from ..diagnostics import _ALL as ALL_CODES
 from ..schema import CHOICE, INTEGER, REF_LIST, SCHEMAS, SLUG_TEXT, STEPS, TEXT, TEXT_LIST, URL, DATE, Field
 
@@ -92,6 +94,22 @@ class FieldReference(SphinxDirective):
                                                   [12, 8, 12, 20, 48])]
 
 
+class BodyPolicyReference(SphinxDirective):
+    """``kb-body-policy syntax|directives|roles``: one table of the body policy, with the reason for each entry."""
+
+    required_arguments = 1
+    TABLES = {"syntax": (SYNTAX, "{}"), "directives": (DIRECTIVES, "{{{}}}"), "roles": (ROLES, "{{{}}}")}
+
+    def run(self):
+        if self.arguments[0] not in self.TABLES:
+            raise self.error(f"unknown table {self.arguments[0]!r}; use one of {', '.join(self.TABLES)}")
+        rules, shown = self.TABLES[self.arguments[0]]
+        ordered = sorted(rules.values(), key=lambda r: (not r.allowed, r.name))
+        rows = [[_para(shown.format(r.name), literal=shown != "{}"), _para("allowed" if r.allowed else "refused"),
+                 _para(r.reason), _para(r.instead or "-")] for r in ordered]
+        return [_table(["Construct", "", "Why", "Write instead"], rows, [18, 10, 42, 30])]
+
+
 class DiagnosticReference(SphinxDirective):
     """``kb-diagnostics``: every diagnostic code, with an example and the fix."""
 
@@ -154,6 +172,7 @@ class CliReference(SphinxDirective):
 
 def setup(app):
     app.add_directive("kb-field-reference", FieldReference)
+    app.add_directive("kb-body-policy", BodyPolicyReference)
     app.add_directive("kb-diagnostics", DiagnosticReference)
     app.add_directive("kb-cli-reference", CliReference)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -32,6 +32,7 @@ class BuildData:
     graph: ConceptGraph
     views: Views
     removed: set[str] = field(default_factory=set)  # documents deleted since the last build
+    security_policy: str | None = None               # the Content-Security-Policy, made at the first page
 
     @property
     def kb(self):

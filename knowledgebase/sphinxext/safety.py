@@ -1,0 +1,184 @@
+"""The body policy inside Sphinx: nothing it refuses reaches the site, even through a plain ``sphinx-build``.
+
+Three layers, each enough on its own for the gravest cases:
+
+* docutils' own switches turn off raw output and file insertion for every
+  document (``env-before-read-docs``);
+* before MyST parses a page, the lines of every block the policy refuses are
+  blanked, using the same check as ``kb check`` (``source-read``);
+* after parsing, the document is searched once more for anything that could
+  still carry script or a file from elsewhere: raw nodes, images and downloads
+  outside ``content/_assets/``, links with a refused scheme, ``<meta>`` tags.
+  They are removed, and reported unless the first check already reported
+  their page (a transform that runs before Sphinx collects images and
+  downloads).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from html import escape
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+from ..bodypolicy import (
+    ASSETS,
+    DOWNLOAD_TYPES,
+    IMAGE_TYPES,
+    LINK_SCHEMES,
+    MYST_EXTENSIONS,
+    SYNTAX,
+    asset_problem,
+    check_page,
+    digest,
+    link_scheme,
+)
+from ..diagnostics import CODES
+from .state import build_data
+
+logger = logging.getLogger(__name__)
+
+
+def use_policy_syntax(app, config) -> None:
+    """MyST reads exactly the syntax the policy checks (``config-inited``); the asset folder holds no pages."""
+    config.myst_enable_extensions = list(MYST_EXTENSIONS)
+    if ASSETS not in config.exclude_patterns:
+        config.exclude_patterns.append(ASSETS)
+
+
+def disable_raw_and_file_insertion(app, env, docnames) -> None:
+    """docutils' switches for the ``raw`` directive and file insertion (``include``, ``csv-table :file:``...)."""
+    env.settings["raw_enabled"] = False
+    env.settings["file_insertion_enabled"] = False
+
+
+def _warn(code: str, message: str, hint: str, location) -> None:
+    logger.warning(f"{code} {message} ({hint})", type="kb", subtype=CODES[code].name, location=location)
+
+
+def drop_refused_blocks(app, docname: str, source: list[str]) -> None:
+    """Blank every line the body policy refuses before MyST reads the page (``source-read``)."""
+    srcdir = Path(app.srcdir)
+    path = Path(app.env.doc2path(docname))
+    text = source[0]
+    check = build_data(app).result.pages.get(path.relative_to(srcdir).as_posix())
+    if check is None or check.digest != digest(text):
+        # Not the text the engine checked (it changed since, or the engine never saw it): check it here.
+        check = check_page(text, path, srcdir)
+        for refusal in check.refusals:
+            _warn(refusal.code, refusal.message, refusal.hint, (docname, refusal.line))
+    if check.refusals:
+        lines = text.split("\n")
+        for number in check.dropped_lines:
+            if number < len(lines):
+                lines[number] = ""
+        source[0] = "\n".join(lines)
+
+
+class RemoveUnsafeNodes(SphinxTransform):
+    """Whatever got past the source check and could carry script or a foreign file is removed here."""
+
+    default_priority = 850  # after docutils resolves link targets, before Sphinx collects images (880)
+
+    def apply(self, **kwargs) -> None:
+        docname = self.env.docname
+        srcdir = Path(self.env.srcdir)
+        page_dir = Path(self.env.doc2path(docname)).parent
+        check = build_data(self.env).result.pages.get(f"{docname}.md")
+        already_reported = bool(check and check.refusals)
+
+        def remove(node: nodes.Node, code: str, message: str, hint: str, keep_text: bool = False) -> None:
+            if not already_reported:
+                _warn(code, message, hint, node)
+            replacement = [nodes.inline(text=node.astext())] if keep_text and node.astext() else []
+            node.replace_self(replacement)
+
+        for node in list(self.document.findall(nodes.raw)):
+            remove(node, "KB201", "raw HTML was removed", SYNTAX["raw HTML"].instead)
+        for node in list(self.document.findall(nodes.meta)):
+            remove(node, "KB202", "a `<meta>` tag was removed", "leave it out")
+        for node in list(self.document.findall(nodes.image)):
+            problem = self._file_problem(node.get("uri", ""), page_dir, srcdir, IMAGE_TYPES)
+            if problem:
+                remove(node, *problem)
+        for node in list(self.document.findall(addnodes.download_reference)):
+            problem = self._file_problem(node.get("reftarget", ""), page_dir, srcdir, DOWNLOAD_TYPES)
+            if problem:
+                remove(node, *problem, keep_text=True)
+        for node in list(self.document.findall(lambda n: isinstance(n, nodes.Element) and "refuri" in n)):
+            scheme = link_scheme(node["refuri"])
+            if scheme is not None and scheme not in LINK_SCHEMES:
+                remove(node, "KB205", f"a link with the `{scheme}:` scheme was removed",
+                       SYNTAX["other link schemes"].instead, keep_text=True)
+
+    @staticmethod
+    def _file_problem(target: str, page_dir: Path, srcdir: Path, types) -> tuple[str, str, str] | None:
+        scheme = link_scheme(target)
+        if scheme is not None:
+            if scheme in LINK_SCHEMES:
+                return "KB206", f"`{target}` is not a file in content/_assets/", SYNTAX["files outside content/_assets/"].instead
+            return "KB205", f"`{target}` uses the `{scheme}:` scheme", SYNTAX["other link schemes"].instead
+        return asset_problem(target, page_dir, srcdir, types)
+
+
+# The site loads its script, styles and images from itself only. Inline script
+# is refused, except the theme's own snippets, allowed by their hashes; styles
+# may be inline (the SVG maps and the theme use style attributes), which cannot
+# run script. `frame-ancestors` works only as a real header, so it is only in
+# `_headers`, which hosts such as Netlify and Cloudflare Pages read.
+_POLICY = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+           "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+           "form-action 'self'")
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+HEADERS_FILE = "_headers"
+SPHINX_CATALOGUE = "_static/translations.js"
+
+
+def theme_script_hashes(template_dirs) -> list[str]:
+    """CSP hashes of the inline scripts written literally (no template code) in the theme's templates."""
+    hashes = set()
+    for folder in template_dirs:
+        for template in sorted(Path(folder).rglob("*.html")):
+            for match in _INLINE_SCRIPT.finditer(template.read_text(encoding="utf-8")):
+                script = match.group(1)
+                if "{{" not in script and "{%" not in script:
+                    hashes.add("'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'")
+    return sorted(hashes)
+
+
+def content_security_policy(app) -> str:
+    theme = getattr(app.builder, "theme", None)
+    return _POLICY.format(hashes=" ".join(theme_script_hashes(theme.get_theme_dirs() if theme else ())))
+
+
+def add_policy(app, pagename, templatename, context, doctree) -> None:
+    """The policy as the first of the page's meta tags, before any script (``html-page-context``)."""
+    policy = build_data(app).security_policy
+    if policy is None:
+        policy = build_data(app).security_policy = content_security_policy(app)
+    context["metatags"] = (f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">\n'
+                           + context.get("metatags", ""))
+    # Sphinx's JavaScript message catalogue compiles its plural rule with `new Function`, which the
+    # policy refuses (no 'unsafe-eval'). Nothing on the site needs it: the theme's and the site's
+    # scripts fall back to their English text, which is the site's language.
+    context["script_files"] = [script for script in context.get("script_files", ())
+                               if getattr(script, "filename", script) != SPHINX_CATALOGUE]
+
+
+def write_headers(app, exception) -> None:
+    """The same policy as HTTP headers, for hosts that read a ``_headers`` file (``build-finished``)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    text = ("/*\n"
+            f"  Content-Security-Policy: {content_security_policy(app)}; frame-ancestors 'none'\n"
+            "  X-Content-Type-Options: nosniff\n"
+            "  Referrer-Policy: strict-origin-when-cross-origin\n")
+    target = Path(app.outdir) / HEADERS_FILE
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
