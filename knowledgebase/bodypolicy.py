@@ -172,10 +172,13 @@ def digest(text: str) -> str:
 # A page whose text holds none of these cannot hold any construct the policy
 # looks at (HTML, links, images, directives, attributes or a role it does not
 # know), so it is not parsed: this keeps `kb check` fast on a large corpus.
-_NEEDS_PARSE = re.compile(
+_TRIGGER = re.compile(
     r"<|\]\(|\]:|!\[|\{(?!(?:" + "|".join(sorted(map(re.escape, (n for n, r in ROLES.items() if r.allowed))))
     + r")\}`)"
 )
+# ...nor is one whose only links are plain links to pages of the site, `[text](other-article.md)`
+# or `[text](../concepts/trust.md#a-section)`, the commonest link there is.
+_PAGE_LINK = re.compile(r"\]\((\.\./)?(?:[a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*\.md(?:#[a-z0-9-]*)?\)")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _DEFINITION = re.compile(r"^[ >]*\[([^\]]+)\]:\s*<?([^\s>]+)")
@@ -197,10 +200,20 @@ def _parser():
 def check_page(text: str, file: Path, root: Path) -> PageCheck:
     """Apply the body policy to ``text``, the contents of ``file`` in the content folder ``root``."""
     refusals: list[Refusal] = []
-    if _NEEDS_PARSE.search(text):
+    at_root = file.parent == root
+    if needs_parse(text, at_root):
         _Checker(file.parent, root, refusals).parse(text, 0)
     refusals.sort(key=lambda r: (r.line, r.code))
     return PageCheck(digest(text), tuple(refusals))
+
+
+def needs_parse(text: str, at_root: bool = False) -> bool:
+    """Could ``text`` hold anything the policy looks at? (A page in the content folder's root may not link up.)"""
+    for match in _TRIGGER.finditer(text):
+        link = _PAGE_LINK.match(text, match.start()) if match.group(0) == "](" else None
+        if link is None or (at_root and link.group(1)):
+            return True
+    return False
 
 
 def link_scheme(url: str) -> str | None:
@@ -306,7 +319,7 @@ class _Checker:
         if rule.body == "markdown":
             content = "\n".join(lines[skipped:])
             first = offset + token.map[0] + 1 + skipped
-            if _NEEDS_PARSE.search(content):
+            if needs_parse(content, self.page_dir == self.root):
                 self.parse(content, first)
 
     def inline(self, token, drop: tuple[int, int]) -> None:

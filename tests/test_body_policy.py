@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 from sphinx_support import REPO, ROOTS
 
 from knowledgebase.bodypolicy import (
-    _NEEDS_PARSE,
     DIRECTIVES,
     ROLES,
     check_page,
     link_scheme,
+    needs_parse,
 )
 from knowledgebase.cli import main as kb
 from knowledgebase.loader import load
@@ -242,17 +242,28 @@ def test_the_site_extension_registers_exactly_the_project_directives_the_policy_
     assert policy == set(REGISTERED)
 
 
-_PIECES = list("ab \n`{}[]()!<>:#*-~%&;=\"'/.") + ["javascript:", "{raw}", "{note}", "{article}", "```", ":::"]
+_PIECES = list("ab \n`{}[]()!<>:#*-~%&;=\"'/.") + ["javascript:", "{raw}", "{note}", "{article}", "```", ":::",
+                                                     "](", "x.md", "../", "md)", "](x.md)", "](../x.md)"]
 _MARKDOWN = st.lists(st.sampled_from(_PIECES), max_size=60).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
-@given(_MARKDOWN)
-def test_a_page_the_fast_path_skips_has_nothing_the_full_parse_would_refuse(tmp_path_factory, text):
-    root = tmp_path_factory.getbasetemp()
-    if _NEEDS_PARSE.search(text) is None:
-        from knowledgebase.bodypolicy import _Checker
+@pytest.fixture(scope="module")
+def link_targets(tmp_path_factory) -> Path:
+    """A content folder whose links in the property below can name real files, inside it and outside it."""
+    base = tmp_path_factory.mktemp("links")
+    for page in ("x.md", "content/x.md", "content/articles/x.md"):
+        (base / page).parent.mkdir(parents=True, exist_ok=True)
+        (base / page).write_text("# A page\n", encoding="utf-8")
+    return base / "content"
 
+
+@settings(max_examples=300, deadline=None)
+@given(text=_MARKDOWN, at_root=st.booleans())
+def test_a_page_the_fast_path_skips_has_nothing_the_full_parse_would_refuse(link_targets, text, at_root):
+    from knowledgebase.bodypolicy import _Checker
+
+    if not needs_parse(text, at_root):
         refusals: list = []
-        _Checker(root, root, refusals).parse(text, 0)
+        page_dir = link_targets if at_root else link_targets / "articles"
+        _Checker(page_dir, link_targets, refusals).parse(text, 0)
         assert refusals == []
