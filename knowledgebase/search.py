@@ -3,10 +3,21 @@
 Sphinx's own search loads one index of the whole site before the first
 result. Here the index is split so that a query downloads only:
 
-* ``meta.json`` - counts, concept and audience names, shard list (small, fixed size);
-* ``terms-<xx>.json`` - postings of the terms starting with the query words' first two letters;
-* ``docs-<n>.json`` - titles and summaries of the chunk of documents holding the top results;
+* ``meta.json`` - counts, concept and audience names, shard list, the word rules (small, fixed size);
+* ``terms-<xx>.json`` - postings of the stems starting with the query words' first two letters,
+  per word form, each with the block of text where the form first appears;
+* ``pairs-<x><y>.json`` - adjacent word pairs, for phrases (only for queries of two words or more);
+* ``doc-<n>-<b>.json`` - one result: title, summary, kind, concepts, audiences and one block of
+  text (a few hundred characters) for the snippet;
 * ``filter-<concept|audience>-<id>.json`` - only when a filter is chosen.
+
+Words are matched the same way on both sides: :func:`words` here, and the same
+steps, driven by the same rules from ``meta.json``, in ``kb-search.js``. A word is
+normalised (NFKD, combining marks removed, case folded), stop words are dropped,
+British and American spellings are folded to one (:data:`SPELLING`), and the
+result is stemmed with Snowball's English stemmer (the same algorithm Sphinx
+ships for the browser). The folded, unstemmed *form* is kept too, so that an
+exact match ranks above a different word with the same stem.
 
 Everything here is plain data; the Sphinx glue writes it into the site.
 """
@@ -16,32 +27,204 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-DOCS_PER_CHUNK = 200
-MAX_TERMS_PER_DOC = 400
-_TOKEN = re.compile(r"[a-z0-9]+")
+from snowballstemmer.english_stemmer import EnglishStemmer
+
+INDEX_VERSION = 2
+BLOCK_CHARS = 600             # the text of one snippet block, at most (a sentence longer than this is cut)
+MAX_FORMS_PER_DOC = 1000      # a bound for pathological pages; ordinary articles have far fewer
+MAX_PAIRS_PER_DOC = 300       # adjacent pairs kept per page: those in titles and fields, then the most repeated
+REFERENCE_MARK = "\ue000"     # stands for a cross-reference in collected text until its label is known
 STOP_WORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before being below between
-both but by can could did do does doing down during each few for from further had has have having he her here
-hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
-on once only or other our ours ourselves out over own same she should so some such than that the their theirs
-them themselves then there these they this those through to too under until up very was we were what when where
-which while who whom why will with would you your yours yourself yourselves
+a about above after again against all also am amongst an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have having he
+her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
+now of off on once only or other our ours ourselves out over own same she should so some such than that the
+their theirs them themselves then there these they this those through to too under until up very was we were
+what when where which while whilst who whom why will with would you your yours yourself yourselves
 """.split())
 FIELD_WEIGHTS = {"title": 10.0, "summary": 4.0, "concepts": 3.0}
 
+# British and American spellings, folded to one form before stemming, at index and query
+# time alike. Applied in order: a whole-word entry wins; otherwise the first prefix rule
+# that matches, then the first suffix rule that matches (``keep``: letters that must remain
+# before the suffix, so that "hour", "rise" or "telling" are left alone).
+SPELLING = {
+    "words": {
+        "programme": "program", "programmes": "programs", "judgement": "judgment", "judgements": "judgments",
+        "acknowledgement": "acknowledgment", "licence": "license", "licences": "licenses",
+        "defence": "defense", "offence": "offense", "offences": "offenses", "pretence": "pretense",
+        "learnt": "learned", "spelt": "spelled", "burnt": "burned", "dreamt": "dreamed",
+        "maths": "math", "enrol": "enroll", "enrolment": "enrollment", "fulfil": "fulfill",
+        "fulfilment": "fulfillment", "skilful": "skillful", "wilful": "willful", "focussed": "focused",
+        "focussing": "focusing", "ageing": "aging", "grey": "gray", "mould": "mold", "tyre": "tire",
+        "cheque": "check", "storey": "story", "aluminium": "aluminum", "sceptical": "skeptical",
+        "sceptic": "skeptic", "scepticism": "skepticism",
+    },
+    "prefixes": [["enquir", "inquir"], ["practis", "practic"], ["paediatr", "pediatr"],
+                 ["anaesth", "anesth"], ["manoeuvr", "maneuver"], ["encyclopaed", "encycloped"]],
+    "suffixes": [
+        ["isational", "izational", 3], ["isations", "izations", 3], ["isation", "ization", 3],
+        ["ising", "izing", 3], ["ised", "ized", 3], ["ises", "izes", 3], ["isers", "izers", 3],
+        ["iser", "izer", 3], ["ise", "ize", 3],
+        ["ysing", "yzing", 2], ["ysed", "yzed", 2], ["yses", "yzes", 2], ["yse", "yze", 2],
+        ["ourable", "orable", 3], ["ouring", "oring", 3], ["ourites", "orites", 3], ["ourite", "orite", 3],
+        ["ourful", "orful", 3], ["ourhood", "orhood", 3], ["ourless", "orless", 3], ["oured", "ored", 3],
+        ["ours", "ors", 3], ["our", "or", 3],
+        ["tres", "ters", 3], ["tred", "tered", 3], ["tre", "ter", 3], ["bres", "bers", 2], ["bre", "ber", 2],
+        ["ogues", "ogs", 3], ["ogue", "og", 3],
+        ["ellings", "elings", 3], ["elling", "eling", 3], ["elled", "eled", 3], ["ellers", "elers", 3],
+        ["eller", "eler", 3],
+    ],
+}
+# Where lower-casing and full case folding differ, for characters that survive NFKD
+# (Cherokee, whose folding goes to capitals, is left to lower-casing).
+CASE_FOLD = {"\u00df": "ss", "\u03c2": "\u03c3", "\u1c80": "\u0432", "\u1c81": "\u0434", "\u1c82": "\u043e",
+             "\u1c83": "\u0441", "\u1c84": "\u0442", "\u1c85": "\u0442", "\u1c86": "\u044a", "\u1c87": "\u0463",
+             "\u1c88": "\ua64b"}
+
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@lru_cache(maxsize=1)
+def _mark_table() -> dict[int, None]:
+    """Every nonspacing combining mark (category Mn), for ``str.translate``."""
+    return dict.fromkeys(i for i in range(sys.maxunicode + 1) if unicodedata.category(chr(i)) == "Mn")
+
+
+def normalise(text: str) -> str:
+    """NFKD, combining marks removed, case folded: "Ærøskøbing Straße" -> "ærøskøbing strasse"."""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text).translate(_mark_table()).lower()
+    return "".join(CASE_FOLD.get(c, c) for c in text) if any(c in CASE_FOLD for c in text) else text
+
+
+def fold_spelling(word: str) -> str:
+    """One spelling for British and American variants: "organisational" -> "organizational"."""
+    whole = SPELLING["words"].get(word)
+    if whole is not None:
+        return whole
+    for old, new in SPELLING["prefixes"]:
+        if word.startswith(old):
+            word = new + word[len(old):]
+            break
+    for old, new, keep in SPELLING["suffixes"]:
+        if word.endswith(old) and len(word) - len(old) >= keep:
+            return word[:-len(old)] + new
+    return word
+
+
+_STEMMER = EnglishStemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(form: str) -> str:
+    return _STEMMER.stemWord(form)
+
+
+@lru_cache(maxsize=200_000)
+def _word(raw: str) -> tuple[str, str] | None:
+    if len(raw) < 2 or raw in STOP_WORDS:
+        return None
+    form = fold_spelling(raw)
+    return form, stem(form)
+
+
+def words(text: str) -> list[tuple[str, str]]:
+    """The (form, stem) of each searchable word of ``text``, in order (the same rule runs in the browser)."""
+    found = []
+    for raw in _WORD.findall(normalise(text)):
+        word = _word(raw)
+        if word is not None:
+            found.append(word)
+    return found
+
 
 def tokens(text: str) -> list[str]:
-    """Lower-case ASCII words of two letters or more, without stop words (the same rule runs in the browser)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return [t for t in _TOKEN.findall(folded) if len(t) > 1 and t not in STOP_WORDS]
+    """The stems of the searchable words of ``text``."""
+    return [s for _, s in words(text)]
 
 
 def shard_key(term: str) -> str:
-    return term[:2]
+    """The term shard a stem lives in: its first two characters, spelled as hex beyond ``[a-z0-9]``."""
+    head = term[:2]
+    if re.fullmatch(r"[a-z0-9]+", head):
+        return head
+    return "x" + "-".join(f"{ord(c):x}" for c in head)
+
+
+def pair_key(first: str, second: str) -> str:
+    return shard_key(first[:1]) + shard_key(second[:1])
+
+
+# Page text ------------------------------------------------------------------------------------
+
+
+def split_blocks(paragraphs: list[str], size: int = BLOCK_CHARS) -> tuple[str, ...]:
+    """Paragraphs packed into blocks of at most ``size`` characters, broken at sentence ends."""
+    pieces: list[str] = []
+    for paragraph in paragraphs:
+        paragraph = " ".join(paragraph.split())
+        if not paragraph:
+            continue
+        if len(paragraph) <= size:
+            pieces.append(paragraph)
+            continue
+        for sentence in _SENTENCE_END.split(paragraph):
+            while len(sentence) > size:
+                cut = sentence.rfind(" ", 0, size)
+                cut = cut if cut > size // 2 else size
+                pieces.append(sentence[:cut])
+                sentence = sentence[cut:].lstrip()
+            if sentence:
+                pieces.append(sentence)
+    blocks: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and len(current) + 1 + len(piece) > size:
+            blocks.append(current)
+            current = piece
+        else:
+            current = f"{current}\n{piece}" if current else piece
+    if current:
+        blocks.append(current)
+    return tuple(blocks)
+
+
+@dataclass(frozen=True)
+class PageText:
+    """What a reader sees of a page's own text, collected while reading it.
+
+    ``blocks`` hold the text, with :data:`REFERENCE_MARK` where a cross-reference
+    without explicit text stands; ``references`` lists those references in order as
+    ``(kind, target)``. Their labels are filled in when the index is built, from the
+    current data, so that renaming an article re-labels every page citing it.
+    """
+
+    blocks: tuple[str, ...] = ()
+    references: tuple[tuple[str, str], ...] = ()
+
+    def resolved(self, label) -> tuple[str, ...]:
+        """The blocks with each reference replaced by ``label(kind, target)``."""
+        if not self.references:
+            return self.blocks
+        labels = iter(self.references)
+        out = []
+        for block in self.blocks:
+            parts = block.split(REFERENCE_MARK)
+            text = parts[0]
+            for part in parts[1:]:
+                kind, target = next(labels, ("", ""))
+                text += label(kind, target) + part
+            out.append(text)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -52,50 +235,109 @@ class SearchEntry:
     kind: str                     # an article kind, "concept" or "path"
     concepts: tuple[str, ...] = ()
     audiences: tuple[str, ...] = ()
-    body_terms: tuple[tuple[str, int], ...] = field(default=(), repr=False)  # (term, count)
-
-    @staticmethod
-    def count_body(text: str) -> tuple[tuple[str, int], ...]:
-        counts = Counter(tokens(text))
-        return tuple(sorted(counts.most_common(MAX_TERMS_PER_DOC)))
+    blocks: tuple[str, ...] = field(default=(), repr=False)    # the readable text, in snippet blocks
+    aliases: tuple[str, ...] = ()  # other names, with title weight (a concept's aliases on its own page)
 
 
-def build_index(entries: list[SearchEntry], concepts: dict[str, str], audiences: dict[str, str]) -> dict[str, object]:
-    """File name -> JSON data of every file of the index. Deterministic for the same entries."""
+def _doc_terms(entry: SearchEntry, concept_names: dict[str, str]) -> tuple[dict, Counter]:
+    """Per form: [stem, weight, first block]; and the page's adjacent pairs with their weights."""
+    forms: dict[str, list] = {}
+    body: Counter = Counter()
+    pairs: Counter = Counter()
+    for number, block in enumerate(entry.blocks):
+        for paragraph in block.split("\n"):
+            found = words(paragraph)
+            for position, (form, stem_) in enumerate(found):
+                body[form] += 1
+                if form not in forms:
+                    forms[form] = [stem_, 0.0, number]
+                if position:
+                    pairs[(found[position - 1][1], stem_)] += 1
+    for form, count in body.items():
+        forms[form][1] += 1 + math.log(count)
+    fields = (("title", [entry.title, *entry.aliases]), ("summary", [entry.summary]),
+              ("concepts", [concept_names.get(c, c) for c in entry.concepts]))
+    field_pairs: Counter = Counter()
+    for name, texts in fields:
+        seen: set[str] = set()
+        for text in texts:
+            for phrase in text.split("\n"):
+                found = words(phrase)
+                for position, (form, stem_) in enumerate(found):
+                    if form not in seen:
+                        seen.add(form)
+                        forms.setdefault(form, [stem_, 0.0, 0])[1] += FIELD_WEIGHTS[name]
+                    if position:
+                        field_pairs[(found[position - 1][1], stem_)] = max(
+                            field_pairs[(found[position - 1][1], stem_)], FIELD_WEIGHTS[name])
+    if len(forms) > MAX_FORMS_PER_DOC:
+        kept = sorted(forms, key=lambda f: (-forms[f][1], f))[:MAX_FORMS_PER_DOC]
+        forms = {f: forms[f] for f in kept}
+    weights: Counter = Counter()
+    for pair, count in pairs.items():
+        weights[pair] = 1 + math.log(count)
+    for pair, weight in field_pairs.items():
+        weights[pair] += weight
+    ranked = sorted(weights, key=lambda p: (-(p in field_pairs), -weights[p], p))[:MAX_PAIRS_PER_DOC]
+    return forms, Counter({p: weights[p] for p in ranked})
+
+
+def _flat(postings: list[tuple[int, ...]]) -> list[int]:
+    """Sorted postings as one flat list, document numbers as gaps: [d0, w0, ..., d1-d0, w1, ...]."""
+    flat: list[int] = []
+    previous = 0
+    for doc, *rest in postings:
+        flat.append(doc - previous)
+        flat.extend(rest)
+        previous = doc
+    return flat
+
+
+def build_index(entries: list[SearchEntry], concepts: dict[str, str], audiences: dict[str, str],
+                concept_names: dict[str, str] | None = None) -> dict[str, object]:
+    """File name -> JSON data of every file of the index. Deterministic for the same entries.
+
+    ``concepts`` maps concept ids to labels (shown in filters and results);
+    ``concept_names`` to the text indexed on pages tagged with the concept (its label and
+    aliases, one per line); it defaults to the labels.
+    """
     entries = sorted(entries, key=lambda e: e.url)
+    concept_names = concept_names or concepts
     concept_ids = sorted(concepts)
     audience_ids = sorted(audiences)
     concept_index = {c: i for i, c in enumerate(concept_ids)}
     audience_index = {a: i for i, a in enumerate(audience_ids)}
-    postings: dict[str, dict[str, dict[int, float]]] = {}
-    for number, entry in enumerate(entries):
-        weights: Counter = Counter()
-        for term, count in entry.body_terms:
-            weights[term] += 1 + math.log(count)
-        for field_name, text in (("title", entry.title), ("summary", entry.summary),
-                                 ("concepts", " ".join(concepts.get(c, c) for c in entry.concepts))):
-            for term in set(tokens(text)):
-                weights[term] += FIELD_WEIGHTS[field_name]
-        for term, weight in weights.items():
-            postings.setdefault(shard_key(term), {}).setdefault(term, {})[number] = round(weight, 2)
+    terms: dict[str, dict[str, dict[str, list]]] = {}
+    pairs: dict[str, dict[str, list]] = {}
     files: dict[str, object] = {}
-    for key, terms in postings.items():
-        files[f"terms-{key}.json"] = {term: sorted(docs.items()) for term, docs in sorted(terms.items())}
-    for start in range(0, len(entries), DOCS_PER_CHUNK):
-        files[f"docs-{start // DOCS_PER_CHUNK}.json"] = [
-            [e.url, e.title, e.summary, e.kind, [concept_index[c] for c in e.concepts if c in concept_index],
-             [audience_index[a] for a in e.audiences if a in audience_index]]
-            for e in entries[start:start + DOCS_PER_CHUNK]]
+    for number, entry in enumerate(entries):
+        forms, doc_pairs = _doc_terms(entry, concept_names)
+        for form, (stem_, weight, block) in forms.items():
+            terms.setdefault(shard_key(stem_), {}).setdefault(stem_, {}).setdefault(form, []).append(
+                (number, max(1, round(weight * 10)), block))
+        for (first, second), weight in doc_pairs.items():
+            pairs.setdefault(pair_key(first, second), {}).setdefault(f"{first} {second}", []).append(
+                (number, max(1, round(weight * 10))))
+        meta = [entry.url, entry.title, entry.summary, entry.kind,
+                [concept_index[c] for c in entry.concepts if c in concept_index],
+                [audience_index[a] for a in entry.audiences if a in audience_index]]
+        for block_number, block in enumerate(entry.blocks or ("",)):
+            files[f"doc-{number}-{block_number}.json"] = [*meta, block]
+    for key, stems in terms.items():
+        files[f"terms-{key}.json"] = {s: {f: _flat(p) for f, p in sorted(forms.items())}
+                                      for s, forms in sorted(stems.items())}
+    for key, found in pairs.items():
+        files[f"pairs-{key}.json"] = {p: _flat(postings) for p, postings in sorted(found.items())}
     for cid in concept_ids:
         files[f"filter-concept-{cid}.json"] = [n for n, e in enumerate(entries) if cid in e.concepts]
     for aid in audience_ids:
         files[f"filter-audience-{aid}.json"] = [n for n, e in enumerate(entries) if aid in e.audiences]
     files["meta.json"] = {
-        "version": 1, "documents": len(entries), "chunk": DOCS_PER_CHUNK,
-        "shards": sorted(postings),
+        "version": INDEX_VERSION, "documents": len(entries),
+        "shards": sorted(terms), "pairShards": sorted(pairs),
         "concepts": [[c, concepts[c]] for c in concept_ids],
         "audiences": [[a, audiences[a]] for a in audience_ids],
-        "stopWords": sorted(STOP_WORDS),
+        "stopWords": sorted(STOP_WORDS), "spelling": SPELLING, "caseFold": CASE_FOLD,
     }
     return files
 

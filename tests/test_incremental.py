@@ -72,7 +72,7 @@ def test_changing_a_source_updates_the_articles_that_cite_it(srcdir):
 
 
 def search_documents(site) -> str:
-    return "".join(p.read_text(encoding="utf-8") for p in sorted((site.outdir / "_kb" / "search").glob("docs-*.json")))
+    return "".join(p.read_text(encoding="utf-8") for p in sorted((site.outdir / "_kb" / "search").glob("doc-*.json")))
 
 
 def test_changing_a_title_updates_the_search_index(srcdir):

@@ -12,11 +12,15 @@ from html import escape
 from pathlib import Path
 
 from .. import __version__
-from ..search import SearchEntry, build_index, dumps
+from docutils import nodes
+
+from ..search import INDEX_VERSION, REFERENCE_MARK, PageText, SearchEntry, build_index, dumps, split_blocks
+from .nodes import kb_generated, kb_reference
 from .state import build_data, env_state
 from .transforms import record_for
 
 INDEX_FOLDER = "_kb/search"
+STEMMER_SCRIPT = "english-stemmer.js"
 
 
 def disable_sphinx_search(app) -> None:
@@ -25,32 +29,101 @@ def disable_sphinx_search(app) -> None:
 
 
 def collect_text(app, doctree) -> None:
-    """While reading, keep the word counts of a content page's own text (``doctree-read``)."""
+    """While reading, keep the text a reader sees of a content page (``doctree-read``).
+
+    Front matter (docinfo) is left out: its ids and facilitator notes are not what the
+    page shows. Cross-references are kept as markers, labelled when the index is built.
+    """
     docname = app.env.docname
     found = record_for(app.env, docname)
     if found is None or found[0] == "audiences":
         return
-    env_state(app.env).search_terms[docname] = SearchEntry.count_body(doctree.astext())
+    env_state(app.env).search_terms[docname] = page_text(doctree)
+
+
+_SKIPPED = (nodes.docinfo, nodes.comment, nodes.raw, nodes.system_message, nodes.substitution_definition,
+            nodes.Invisible, kb_generated)
+
+
+def page_text(doctree: nodes.Node) -> PageText:
+    """The readable text of a doctree, a paragraph per text element, references as markers."""
+    paragraphs: list[str] = []
+    references: list[tuple[str, str]] = []
+    stack = [doctree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SKIPPED):
+            continue
+        if isinstance(node, nodes.TextElement) and not isinstance(node, kb_reference):
+            parts: list[str] = []
+            inner = [node]
+            while inner:
+                child = inner.pop()
+                if isinstance(child, kb_reference):
+                    if child["explicit"]:
+                        parts.append(child["explicit"].replace(REFERENCE_MARK, ""))
+                    else:
+                        parts.append(REFERENCE_MARK)
+                        references.append((child["kind"], child["target"]))
+                elif isinstance(child, nodes.Text):
+                    parts.append(str(child).replace(REFERENCE_MARK, ""))
+                elif not isinstance(child, _SKIPPED):
+                    inner.extend(reversed(child.children))
+            paragraphs.append("".join(parts))
+            continue
+        stack.extend(reversed(node.children))
+    return PageText(split_blocks(paragraphs), tuple(references))
+
+
+def _label(data):
+    def label(kind: str, target: str) -> str:
+        link = data.views.link(kind, target) if kind else None
+        return link.label if link is not None else target
+    return label
 
 
 def entries(app) -> list[SearchEntry]:
+    """What the index holds for each page: its fields, and the text a reader sees, labelled now."""
     data = build_data(app)
     kb = data.kb
+    label = _label(data)
     result = []
-    for docname, terms in env_state(app.env).search_terms.items():
+    for docname, text in env_state(app.env).search_terms.items():
         found = record_for(app.env, docname)
-        if found is None:
+        if found is None or not isinstance(text, PageText):
             continue
         folder, record = found
         url = app.builder.get_target_uri(docname)
+        blocks = text.resolved(label)
         if folder == "articles":
-            result.append(SearchEntry(url, record.title, record.summary, record.kind, record.concepts, record.audience, terms))
+            extra = split_blocks(list(record.questions))
+            result.append(SearchEntry(url, record.title, record.summary, record.kind, record.concepts,
+                                      record.audience, blocks + extra))
         elif folder == "concepts":
-            result.append(SearchEntry(url, record.label, record.definition, "concept", (record.id,), (), terms))
+            extra = split_blocks(["Also called: " + ", ".join(record.aliases)] if record.aliases else [])
+            result.append(SearchEntry(url, record.label, record.definition, "concept", (record.id,), (),
+                                      blocks + extra, record.aliases))
         elif folder == "paths":
             concepts = tuple(dict.fromkeys(c for s in record.steps for c in kb.articles[s.article].concepts))
-            result.append(SearchEntry(url, record.title, record.summary, "path", concepts, record.audience, terms))
+            steps = [f"{kb.articles[s.article].title}. {s.prompt or ''}" for s in record.steps]
+            extra = split_blocks([*record.outcomes, *steps])
+            result.append(SearchEntry(url, record.title, record.summary, "path", concepts, record.audience,
+                                      blocks + extra))
     return result
+
+
+def concept_names(kb) -> dict[str, str]:
+    """What is indexed on a page tagged with a concept: its label and aliases, one per line."""
+    return {c.id: "\n".join((c.label, *c.aliases)) for c in kb.concepts.values()}
+
+
+def stemmer_script() -> str:
+    """Snowball's English stemmer for the browser, as Sphinx ships it (the algorithm the index used)."""
+    from sphinx.search import en
+
+    folder = Path(en.__file__).parent / "minified-js"
+    return "\n".join((folder / name).read_text(encoding="utf-8")
+                     for name in ("base-stemmer.js", en.SearchEnglish.js_stemmer_rawcode))
 
 
 def write_index(app):
@@ -60,25 +133,36 @@ def write_index(app):
     kb = build_data(app).kb
     indexed = sorted(entries(app), key=lambda e: e.url)
     concepts = {c.id: c.label for c in kb.concepts.values()}
+    names = concept_names(kb)
     audiences = {a.id: a.label for a in kb.audiences.values()}
+    script = stemmer_script()
     # The index is rebuilt only when what goes into it changed: on a large site, building
     # and serialising it takes seconds, and most rebuilds change nothing in it.
-    inputs = [__version__, repr(concepts), repr(audiences)]
-    inputs += [repr((e.url, e.title, e.summary, e.kind, e.concepts, e.audiences, e.body_terms)) for e in indexed]
+    inputs = [__version__, str(INDEX_VERSION), _stemmer_version(), script, repr(concepts), repr(names),
+              repr(audiences)]
+    inputs += [repr((e.url, e.title, e.summary, e.kind, e.concepts, e.audiences, e.blocks, e.aliases))
+               for e in indexed]
     digest = hashlib.sha256("\n".join(inputs).encode()).hexdigest()
     folder = Path(app.outdir) / INDEX_FOLDER
     if _built_from(folder) != digest:
-        files = build_index(indexed, concepts, audiences)
+        files = build_index(indexed, concepts, audiences, names)
         files["meta.json"]["source"] = digest
         rendered = {name: dumps(content) for name, content in files.items()}
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob("*.json"):
             if stale.name not in rendered:
                 stale.unlink()
+        (folder / STEMMER_SCRIPT).write_text(script, encoding="utf-8")
         # meta.json last: it names what the whole index was built from.
         for name, text in sorted(rendered.items(), key=lambda item: item[0] == "meta.json"):
             (folder / name).write_text(text, encoding="utf-8")
     yield "search", {"title": "Search", "body": search_page_body(app, kb), "kb_search_page": True}, "page.html"
+
+
+def _stemmer_version() -> str:
+    from importlib.metadata import version
+
+    return f"snowballstemmer {version('snowballstemmer')}, sphinx {version('sphinx')}"
 
 
 def _built_from(folder: Path) -> str | None:
@@ -113,6 +197,7 @@ or <a href="{uri('articles')}">all articles</a>.</p></noscript>
 def add_search_script(app, pagename, templatename, context, doctree) -> None:
     """Load the search script on the search page only (``html-page-context``)."""
     if context.get("kb_search_page"):
-        context["script_files"] = [*context.get("script_files", []), "_static/kb-search.js"]
+        context["script_files"] = [*context.get("script_files", []), f"{INDEX_FOLDER}/{STEMMER_SCRIPT}",
+                                   "_static/kb-search.js"]
     if context.get("kb_search_page") or context.get("kb_noindex"):
         context["metatags"] = context.get("metatags", "") + '<meta name="robots" content="noindex">\n'
