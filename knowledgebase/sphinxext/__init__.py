@@ -66,4 +66,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", incremental.remove_stale_pages)
     app.connect("doctree-resolved", resolve_page)
     app.add_css_file("kb.css")
-    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
