@@ -260,7 +260,7 @@ def test_kb014_a_tab_used_for_indentation(load_corpus):
     expect(result, "KB014", NEW, 6)
 
 
-# Bodies: KB201-KB208 (the body policy; every construct is in test_body_policy.py) ------------
+# Bodies: KB201-KB209 (the body policy; every construct is in test_body_policy.py) ------------
 
 
 def test_kb201_raw_html_in_a_body(load_corpus):
@@ -303,6 +303,17 @@ def test_kb207_an_svg_image(load_corpus):
 def test_kb208_an_event_handler_as_an_inline_attribute(load_corpus):
     result = load_corpus({NEW: staff_meeting(body="A [span]{onclick=\"steal()\"} of text.\n")})
     expect(result, "KB208", NEW, 9, "`onclick`")
+
+
+def test_kb209_a_visible_glob_toctree_on_the_home_page(load_corpus):
+    home = "# Home\n\n```{toctree}\n:glob:\n\narticles/*\n```\n"
+    result = load_corpus({"index.md": home})
+    expect(result, "KB209", "index.md", 3, "`articles/*`")
+
+
+def test_kb209_is_not_raised_for_a_hidden_glob_toctree(load_corpus):
+    home = "# Home\n\n```{toctree}\n:hidden:\n:glob:\n\narticles/*\n```\n"
+    assert "KB209" not in codes(load_corpus({"index.md": home}))
 
 
 # Fields: KB101-KB123 -----------------------------------------------------------------------
@@ -527,6 +538,25 @@ def test_kb111_two_articles_requiring_each_other(load_corpus):
     expect(result, "KB111", "articles/monitoring-as-a-process.md", 7,
            "`monitoring-as-a-process` requires `trust-before-tests` requires `monitoring-as-a-process`", alone=False)
     assert set(codes(result)) == {"KB111", "KB302"}
+
+
+def test_kb111_every_independent_prerequisite_cycle_is_reported_with_its_own_members(load_corpus):
+    result = load_corpus({
+        "articles/coaching-one.md": article("Coaching one", ["trust"], prerequisites=["coaching-two"]),
+        "articles/coaching-two.md": article("Coaching two", ["trust"], prerequisites=["coaching-one"]),
+        "articles/observing-one.md": article("Observing one", ["inquiry"], prerequisites=["observing-two"]),
+        "articles/observing-two.md": article("Observing two", ["inquiry"], prerequisites=["observing-three"]),
+        "articles/observing-three.md": article("Observing three", ["inquiry"], prerequisites=["observing-one"]),
+    })
+    assert codes(result) == ["KB111", "KB111"]
+    found = sorted((d.path, d.line, d.message) for d in result.diagnostics)
+    assert found == [
+        (shown("articles/coaching-one.md"), 7,
+         "prerequisites form a cycle: `coaching-one` requires `coaching-two` requires `coaching-one`"),
+        (shown("articles/observing-one.md"), 7,
+         "prerequisites form a cycle: `observing-one` requires `observing-two` requires `observing-three` "
+         "requires `observing-one`"),
+    ]
 
 
 def test_kb113_an_alias_that_is_another_concepts_id(load_corpus):

@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 from conftest import BASE_FILES, article, make_corpus
-from knowledgebase.graph import LINK_WEIGHT, PREREQUISITE_WEIGHT, PRIMARY_BONUS, ConceptGraph
+from knowledgebase.graph import CHAMPIONS_PER_CONCEPT, LINK_WEIGHT, PREREQUISITE_WEIGHT, PRIMARY_BONUS, ConceptGraph
 from knowledgebase.loader import load
 from knowledgebase.model import reading_minutes
 
@@ -163,6 +163,35 @@ def test_related_articles_are_the_same_on_every_build(graph_of):
     graph = graph_of(RARITY)
     again = ConceptGraph(load(graph.kb.root).kb)
     assert graph.related_articles("focus", k=10) == again.related_articles("focus", k=10)
+
+
+# A hub concept: more articles than its candidate list holds -----------------------------------
+
+def hub(**central: str) -> dict[str, str]:
+    """A corpus where `trust` has more articles than CHAMPIONS_PER_CONCEPT: the focus article, as
+    many fillers (trust as their second concept, ids first in id order) and the ``central`` ones."""
+    texts = {"focus": article("Focus article", ["agency", "trust"])}
+    for number in range(CHAMPIONS_PER_CONCEPT):
+        texts[f"a-filler-{number:03}"] = article(f"Filler {number:03}", ["inquiry", "trust"])
+    return {**texts, **central}
+
+
+def test_a_hub_concepts_candidates_are_the_articles_about_it_before_those_that_only_mention_it(graph_of):
+    graph = graph_of(hub(**{"zz-about-trust": article("Mostly about trust", ["trust"])}))
+    assert len(graph.articles_for("trust")) > CHAMPIONS_PER_CONCEPT
+    # its primary concept is trust, so it shares trust with the bonus and outscores every filler
+    assert ids(graph.related_articles("focus", k=2))[0] == "zz-about-trust"
+
+
+def test_a_hub_concepts_candidates_are_then_the_most_linked_to(graph_of):
+    graph = graph_of(hub(**{
+        "zz-well-linked": article("A well-linked guide", ["inquiry", "trust"]),
+        "linker-one": article("Linker one", ["evaluation-as-process"], body="See {article}`zz-well-linked`."),
+        "linker-two": article("Linker two", ["evaluation-as-process"], body="See {article}`zz-well-linked`."),
+    }))
+    assert len(graph.articles_for("trust")) > CHAMPIONS_PER_CONCEPT
+    # it ties with the fillers on score and wins on title, if it is a candidate at all
+    assert ids(graph.related_articles("focus", k=2)) == ["zz-well-linked", "a-filler-000"]
 
 
 # Backlinks ---------------------------------------------------------------------------------
