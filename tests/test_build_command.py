@@ -1,6 +1,16 @@
-"""`kb build`: where the site goes, strictness, and never a half-written site that looks finished."""
+"""`kb build` and `kb serve`: where the site goes, strictness, never a half-written site that looks finished,
+and a preview server from any install."""
 
 from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -74,6 +84,52 @@ def test_serve_runs_sphinx_autobuild_on_the_content_with_the_project_conf(tmp_pa
     content = copy_root("site-basic", tmp_path)
     kb(["serve", "--content", str(content), "--conf", str(REPO), "--out", str(tmp_path / "html"), "--port", "8123"])
     argv = calls[0]
-    assert argv[0].endswith("sphinx-autobuild")
+    assert argv[:3] == [sys.executable, "-m", "sphinx_autobuild"]
     assert argv[argv.index("-c") + 1] == str(REPO) and str(content) in argv and argv[argv.index("--port") + 1] == "8123"
     assert "http://127.0.0.1:8123/" in capsys.readouterr().out
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_works_from_a_virtual_environment_that_is_not_activated(tmp_path):
+    """`<venv>/bin/kb serve`, run by its path from another folder with the venv off PATH, serves the site."""
+    scripts = Path(sys.executable).parent
+    kb_script = scripts / ("kb.exe" if os.name == "nt" else "kb")
+    if not kb_script.is_file():
+        pytest.skip(f"the kb script is not installed beside {sys.executable}")
+    content = copy_root("site-basic", tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep)
+                           if p and Path(p).resolve() != scripts.resolve())
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME")} | {"PATH": path}
+    port = free_port()
+    server = subprocess.Popen(
+        [str(kb_script), "serve", "--content", str(content), "--conf", str(REPO), "--out", str(tmp_path / "html"),
+         "--port", str(port)],
+        cwd=elsewhere, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        page = None
+        deadline = time.monotonic() + 120  # the first build comes before the server answers
+        while page is None and server.poll() is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    page = response.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.5)
+        assert server.poll() is None, server.communicate()[0]
+        assert page is not None, "the server never answered"
+        assert "Trust comes first" in page
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+        server.stdout.close()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -99,13 +99,21 @@ def configure_serve(parser):
     parser.set_defaults(run=run_serve)
 
 
+def serve_command(args) -> list[str]:
+    """sphinx-autobuild, run by the interpreter running kb: whatever installed kb installed it too,
+    whether or not its scripts folder is on PATH (a virtual environment that is not activated)."""
+    if importlib.util.find_spec("sphinx_autobuild") is None:
+        raise UsageError(f"sphinx-autobuild is not installed for {sys.executable}; "
+                         "run `python -m pip install -e .` again with that Python")
+    conf = find_conf(args)
+    arguments = sphinx_arguments(args, conf, None, False)
+    arguments += ["--host", args.host, "--port", str(args.port), "--watch", str(conf / "conf.py")]
+    return [sys.executable, "-m", "sphinx_autobuild", *arguments]
+
+
 def run_serve(args) -> int:
-    executable = shutil.which("sphinx-autobuild")
-    if executable is None:
-        raise UsageError("sphinx-autobuild is not installed; run `python -m pip install -e .` again")
-    arguments = sphinx_arguments(args, find_conf(args), None, False)
-    arguments += ["--host", args.host, "--port", str(args.port), "--watch", str(find_conf(args) / "conf.py")]
+    command = serve_command(args)
     print(f"Serving on http://{args.host}:{args.port}/ - edit a file in {args.content} and the page reloads. Ctrl+C stops.")
     sys.stdout.flush()
-    os.execv(executable, [executable, *arguments])
+    os.execv(command[0], command)
     return EXIT_USAGE  # pragma: no cover - execv does not return
