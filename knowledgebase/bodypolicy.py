@@ -65,7 +65,9 @@ _GENERATED = "One of the site's own directives: it lists data from the corpus, e
 DIRECTIVES: dict[str, Rule] = _table(
     *(Rule(name, True, _GENERATED, body="none")
       for name in ("kb-articles", "kb-concept-map", "kb-glossary", "kb-paths", "kb-audiences", "kb-sources")),
-    Rule("toctree", True, "Lists pages of the site for navigation; it names documents, never files.", body="literal"),
+    Rule("toctree", True, "Lists pages of the site for navigation; it names documents, never files. A visible "
+                          "toctree with a glob pattern lists every page it matches, so `kb check` warns that the "
+                          "page grows with the corpus (KB209).", body="literal"),
     *(Rule(name, True, _ADMONITION)
       for name in ("note", "tip", "hint", "important", "attention", "caution", "warning", "danger", "error",
                    "seealso", "admonition")),
@@ -143,8 +145,8 @@ SYNTAX: dict[str, Rule] = _table(
 
 
 @dataclass(frozen=True)
-class Refusal:
-    """One place where a page breaks the policy, and the lines the build drops because of it."""
+class Finding:
+    """One place where a page breaks the policy, and the lines the build drops because of it (none for advice)."""
 
     code: str
     line: int                    # 1-based line in the file
@@ -158,11 +160,11 @@ class PageCheck:
     """What the policy found in one file's text; ``digest`` names the text that was checked."""
 
     digest: str
-    refusals: tuple[Refusal, ...]
+    findings: tuple[Finding, ...]
 
     @property
     def dropped_lines(self) -> frozenset[int]:
-        return frozenset(n for r in self.refusals for n in range(*r.drop))
+        return frozenset(n for r in self.findings for n in range(*r.drop))
 
 
 def digest(text: str) -> str:
@@ -199,12 +201,12 @@ def _parser():
 
 def check_page(text: str, file: Path, root: Path) -> PageCheck:
     """Apply the body policy to ``text``, the contents of ``file`` in the content folder ``root``."""
-    refusals: list[Refusal] = []
+    findings: list[Finding] = []
     at_root = file.parent == root
     if needs_parse(text, at_root):
-        _Checker(file.parent, root, refusals).parse(text, 0)
-    refusals.sort(key=lambda r: (r.line, r.code))
-    return PageCheck(digest(text), tuple(refusals))
+        _Checker(file.parent, root, findings).parse(text, 0)
+    findings.sort(key=lambda r: (r.line, r.code))
+    return PageCheck(digest(text), tuple(findings))
 
 
 def needs_parse(text: str, at_root: bool = False) -> bool:
@@ -251,13 +253,13 @@ def asset_problem(target: str, page_dir: Path, root: Path, types: tuple[str, ...
 
 
 class _Checker:
-    def __init__(self, page_dir: Path, root: Path, refusals: list[Refusal]):
+    def __init__(self, page_dir: Path, root: Path, findings: list[Finding]):
         self.page_dir = page_dir
         self.root = root
-        self.refusals = refusals
+        self.findings = findings
 
     def refuse(self, code: str, line: int, message: str, hint: str, drop: tuple[int, int]) -> None:
-        self.refusals.append(Refusal(code, line + 1, message, hint, drop))
+        self.findings.append(Finding(code, line + 1, message, hint, drop))
 
     def parse(self, text: str, offset: int) -> None:
         """Check ``text``, which starts at 0-based file line ``offset``."""
@@ -307,6 +309,8 @@ class _Checker:
             return
         lines = token.content.split("\n")
         options, skipped = _split_options(lines)
+        if name == "toctree":
+            self.toctree(options, lines[skipped:], drop[0])
         if rule.argument == "image" and argument:
             self.file(argument, IMAGE_TYPES, drop[0], drop)
         if rule.argument == "url" and argument:
@@ -321,6 +325,15 @@ class _Checker:
             first = offset + token.map[0] + 1 + skipped
             if needs_parse(content, self.page_dir == self.root):
                 self.parse(content, first)
+
+    def toctree(self, options: dict[str, str], entries: list[str], line: int) -> None:
+        """A visible toctree whose glob pattern lists pages as they are added makes its page grow with the corpus."""
+        patterns = [e.strip() for e in entries if any(c in e for c in "*?[")]
+        if "glob" in options and "hidden" not in options and patterns:
+            self.findings.append(Finding(
+                "KB209", line + 1, f"this toctree lists every page that `{patterns[0]}` matches, so the page "
+                "grows with the corpus", "add `:hidden:` (the sidebar stays bounded either way), or list the "
+                "section pages such as `articles` and let them list their pages", (line, line)))
 
     def inline(self, token, drop: tuple[int, int]) -> None:
         line = drop[0]

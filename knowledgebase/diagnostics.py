@@ -204,6 +204,10 @@ _ALL = [
                                           "alignment.",
          "`[text]{onclick=\"steal()\"}`.",
          "Use only `{#id .class}` (and `width`, `height` or `align` on an image)."),
+    Code("KB209", "toctree-grows", W, "A visible toctree with a glob pattern lists every page it matches, so "
+                                      "its page grows with every article added.",
+         "```` ```{toctree} ```` with `:glob:` and `articles/*` on the home page, without `:hidden:`.",
+         "Add `:hidden:`, or list section pages (`articles`, `concepts`) that list their own pages."),
     # Paths
     Code("KB301", "path-over-time", E, "The in-session steps take longer than the path's duration.",
          "Three 40-minute in-session steps in a 90-minute path.",

@@ -190,7 +190,7 @@ def _check_body(text: str, file: Path, root: Path, diagnostics: list[Diagnostic]
     check = check_page(text, file, root)
     pages[_rel(file, root)] = check
     shown = _display(file, root)
-    diagnostics.extend(make(r.code, shown, r.line, r.message, r.hint) for r in check.refusals)
+    diagnostics.extend(make(r.code, shown, r.line, r.message, r.hint) for r in check.findings)
 
 
 def _read_record(kind: str, file: Path, root: Path, diagnostics: list[Diagnostic],

@@ -7,7 +7,8 @@
 * :mod:`.roles` and :mod:`.directives` - what authors write;
 * :mod:`.resolve` and :mod:`.render` - placeholders filled with current data at write time;
 * :mod:`.incremental` - which pages an incremental build must rewrite;
-* :mod:`.safety` - the body policy: refused content never reaches the site.
+* :mod:`.safety` - the body policy: refused content never reaches the site;
+* :mod:`.navigation` - a sidebar bounded whatever toctrees authors write.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import facilitator, incremental, pagemeta, safety, search
+from . import facilitator, incremental, navigation, pagemeta, safety, search
 from .directives import DIRECTIVES
 from .nodes import kb_generated, kb_reference, visit_skip
 from .resolve import resolve_page
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", search.collect_text)
     app.connect("html-collect-pages", search.write_index)
     app.connect("html-collect-pages", facilitator.facilitator_pages)
+    app.connect("html-page-context", navigation.bounded_sidebar, priority=400)  # before the theme reads it
     app.connect("html-page-context", pagemeta.add_page_metadata)
     app.connect("html-page-context", safety.add_policy)
     app.connect("html-page-context", search.add_search_script)

@@ -19,6 +19,7 @@ from .. import __version__
 from ..graph import ConceptGraph
 from ..loader import load
 from ..views import Views, fingerprint
+from .navigation import build_navigation
 from .resolve import directive_view
 from .state import BuildData, EnvState, build_data, env_state, set_build_data
 from .transforms import PAGE_BLOCKS, record_for
@@ -83,6 +84,8 @@ def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str
         parts.append(f"{kind}:{target}:" + (fingerprint(link) if link else "-"))
     for use in state.directives.get(docname, ()):
         parts.append(use.name + ":" + fingerprint(directive_view(views, use.name, dict(use.options))))
+    if data.navigation is not None:
+        parts.append("sidebar:" + data.navigation.digest + data.navigation.page_digest(docname))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -106,6 +109,7 @@ def remove_stale_pages(app, exception) -> None:
 def pages_with_changed_data(app, env) -> list[str]:
     """Pages whose generated content differs from the last build's (``env-get-updated``)."""
     data = build_data(app)
+    data.navigation = build_navigation(env)
     state = env_state(env)
     changed = []
     for docname in sorted(env.found_docs):

@@ -71,9 +71,9 @@ def drop_refused_blocks(app, docname: str, source: list[str]) -> None:
     if check is None or check.digest != digest(text):
         # Not the text the engine checked (it changed since, or the engine never saw it): check it here.
         check = check_page(text, path, srcdir)
-        for refusal in check.refusals:
-            _warn(refusal.code, refusal.message, refusal.hint, (docname, refusal.line))
-    if check.refusals:
+        for finding in check.findings:
+            _warn(finding.code, finding.message, finding.hint, (docname, finding.line))
+    if check.findings:
         lines = text.split("\n")
         for number in check.dropped_lines:
             if number < len(lines):
@@ -91,7 +91,7 @@ class RemoveUnsafeNodes(SphinxTransform):
         srcdir = Path(self.env.srcdir)
         page_dir = Path(self.env.doc2path(docname)).parent
         check = build_data(self.env).result.pages.get(f"{docname}.md")
-        already_reported = bool(check and check.refusals)
+        already_reported = bool(check and check.findings)
 
         def remove(node: nodes.Node, code: str, message: str, hint: str, keep_text: bool = False) -> None:
             if not already_reported:

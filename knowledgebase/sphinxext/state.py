@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -19,6 +20,9 @@ from sphinx.environment import BuildEnvironment
 from ..graph import ConceptGraph
 from ..loader import LoadResult
 from ..views import Views
+
+if TYPE_CHECKING:
+    from .navigation import Navigation
 
 _ENV_ATTRIBUTE = "knowledgebase_state"
 # Per source folder, so that transforms (which see the environment, not the
@@ -33,6 +37,7 @@ class BuildData:
     views: Views
     removed: set[str] = field(default_factory=set)  # documents deleted since the last build
     security_policy: str | None = None               # the Content-Security-Policy, made at the first page
+    navigation: Navigation | None = None             # the bounded sidebar, made once the documents are read
 
     @property
     def kb(self):

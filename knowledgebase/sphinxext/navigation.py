@@ -1,0 +1,164 @@
+"""A sidebar that costs the same at 50 or 5,000 articles, whatever toctrees authors write.
+
+Furo draws its sidebar from ``context["toctree"]()``: Sphinx resolves the whole
+global toctree for every page, and Furo parses the result, so a home page
+with ``:glob: articles/*`` makes every page list every article and the build
+quadratic. The extension gives Furo a bounded tree instead, made once per
+build from what the toctrees include:
+
+* the site's sections: the root document's toctree entries, where a record
+  page (an article, concept, path or audience) listed there is folded into its
+  folder's list page (``articles``, ``concepts``...) when that page exists;
+* under each section, at most :data:`LIMIT` of its pages, then a link to the
+  section for the rest;
+* the current page's place: its chain of parents from its section down, each
+  shown with a capped list of its own pages, the current page always among them.
+
+Each page's tree is also part of its fingerprint (``incremental.py``), so a
+renamed section or a new page in a capped list rewrites exactly the pages
+whose sidebar shows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from html import escape
+
+from sphinx import addnodes
+
+from ..bodypolicy import link_scheme
+from .state import build_data
+from .transforms import PAGE_BLOCKS
+
+LIMIT = 12   # pages listed under one entry before "All N ..."
+DEPTH = 6    # levels of the current page's chain shown below its section
+
+
+@dataclass
+class Navigation:
+    """The navigation of one build: sections, the pages under each entry, and each page's parent."""
+
+    groups: list[tuple[str, list[str]]]           # (caption, entries): docnames or external URLs
+    children: dict[str, list[str]]
+    parent: dict[str, str]
+    titles: dict[str, str]
+    digest: str = ""                              # of everything every page shows
+    _page_digests: dict[str, str] = field(default_factory=dict)
+
+    def chain(self, docname: str) -> list[str]:
+        """The current page and its parents up to its section, section first."""
+        chain = [docname]
+        while chain[-1] in self.parent and len(chain) <= DEPTH and self.parent[chain[-1]] not in chain:
+            chain.append(self.parent[chain[-1]])
+        return chain[::-1]
+
+    def page_digest(self, docname: str) -> str:
+        """What this page's sidebar shows beyond the shared part, as a digest (for fingerprints)."""
+        parts = []
+        for node in self.chain(docname):
+            parts.append(node + "=" + self.titles.get(node, ""))
+            parts.extend(f"{c}={self.titles.get(c, '')}" for c in self.children.get(node, ())[:LIMIT])
+            parts.append(str(len(self.children.get(node, ()))))
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def build_navigation(env) -> Navigation:
+    root = env.config.root_doc
+    titles = {doc: title.astext() for doc, title in env.titles.items()}
+    children: dict[str, list[str]] = {doc: list(included) for doc, included in env.toctree_includes.items()}
+    sections_by_folder = {folder: folder for folder in PAGE_BLOCKS if folder in env.all_docs}
+    groups: list[tuple[str, list[str]]] = []
+    seen: set[str] = set()
+    if root in env.all_docs:
+        for toctree in env.get_doctree(root).findall(addnodes.toctree):
+            entries: list[str] = []
+            for _, ref in toctree["entries"]:
+                if ref not in env.all_docs:
+                    if link_scheme(ref) in ("http", "https"):
+                        entries.append(ref)
+                    continue
+                section = sections_by_folder.get(ref.partition("/")[0]) if "/" in ref else None
+                if section is not None and section != ref:
+                    folded = children.setdefault(section, [])
+                    if ref not in folded:
+                        folded.append(ref)
+                    ref = section
+                if ref not in seen and ref != root:
+                    seen.add(ref)
+                    entries.append(ref)
+            groups.append((toctree.get("caption") or "", entries))
+    parent: dict[str, str] = {}
+    queue = [entry for _, entries in groups for entry in entries if entry in env.all_docs]
+    for doc in queue:  # breadth first, so each page's parent is the nearest section's
+        for child in children.get(doc, ()):
+            if child not in parent and child not in seen and child != root:
+                parent[child] = doc
+                queue.append(child)
+    for doc in env.all_docs:  # record pages no toctree reaches belong to their folder's list page
+        folder = doc.partition("/")[0]
+        if doc not in parent and doc not in seen and "/" in doc and folder in sections_by_folder:
+            parent[doc] = sections_by_folder[folder]
+    navigation = Navigation(groups, children, parent, titles)
+    shared = [f"{caption}:" + ",".join(f"{e}={titles.get(e, '')}" for e in entries) for caption, entries in groups]
+    shared += [f"{e}>" + ",".join(f"{c}={titles.get(c, '')}" for c in children.get(e, ())[:LIMIT])
+               + f"#{len(children.get(e, ()))}" for _, entries in groups for e in entries]
+    navigation.digest = hashlib.sha256("\n".join(shared).encode()).hexdigest()[:16]
+    return navigation
+
+
+def render(navigation: Navigation, builder, pagename: str) -> str:
+    """The sidebar of ``pagename``, in the HTML shape Sphinx's toctree gives and Furo expects."""
+    chain = navigation.chain(pagename)
+    on_chain = set(chain)
+
+    def link(doc: str, level: int) -> str:
+        title = escape(navigation.titles.get(doc, doc))
+        if doc == pagename:
+            return f'<a class="current reference internal" href="#">{title}</a>'
+        if doc not in navigation.titles and link_scheme(doc):
+            return f'<a class="reference external" href="{escape(doc)}">{title}</a>'
+        return f'<a class="reference internal" href="{escape(builder.get_relative_uri(pagename, doc))}">{title}</a>'
+
+    def items(doc: str, level: int) -> str:
+        pages = navigation.children.get(doc, [])
+        shown = pages[:LIMIT]
+        extra = [c for c in chain if navigation.parent.get(c) == doc and c not in shown]
+        if not shown + extra or level > DEPTH + 1:
+            return ""
+        out = [entry(c, level) for c in shown + extra]
+        if len(pages) > LIMIT:
+            href = escape(builder.get_relative_uri(pagename, doc)) if doc != pagename else "#"
+            out.append(f'<li class="toctree-l{level} kb-nav-more"><a class="reference internal" href="{href}">'
+                       f'See all {len(pages):,}</a></li>')
+        return _list(out, doc in on_chain)
+
+    def entry(doc: str, level: int) -> str:
+        current = doc in on_chain
+        inner = items(doc, level + 1) if current or level == 1 else ""
+        return f'<li class="toctree-l{level}{" current" if current else ""}">{link(doc, level)}{inner}</li>'
+
+    html = []
+    for caption, entries in navigation.groups:
+        if not entries:
+            continue
+        if caption:
+            html.append(f'<p class="caption" role="heading"><span class="caption-text">{escape(caption)}</span></p>')
+        html.append(_list([entry(e, 1) for e in entries], bool(on_chain & set(entries))))
+    return "".join(html)
+
+
+def _list(items: list[str], current: bool) -> str:
+    return ('<ul class="current">\n' if current else "<ul>\n") + "\n".join(items) + "\n</ul>\n"
+
+
+def bounded_sidebar(app, pagename, templatename, context, doctree) -> None:
+    """Give the theme this page's bounded tree in place of Sphinx's whole toctree (``html-page-context``,
+    before the theme's own handler reads it)."""
+    if "toctree" not in context:
+        return
+    data = build_data(app)
+    if data.navigation is None:
+        data.navigation = build_navigation(app.env)
+    html = render(data.navigation, app.builder, pagename)
+    context["toctree"] = lambda **kwargs: html
