@@ -8,8 +8,9 @@ process tree read with ``os.wait4``), then measures:
 * the HTML size of article pages (median, 90th percentile, largest) and of
   concept pages (median, largest), raw and gzip-compressed (as a server sends
   them), plus the listing pages (home, all articles, concepts);
-* what a first search query downloads: ``meta.json``, the term shards of a
-  two-word query and one chunk of document data, from ``_kb/search/``.
+* what a first search query downloads, as the search page's own script asks for it (run in
+  Node): ``meta.json``, the term and pair shards of a two-word query and one small file for
+  each of the first 50 results, from ``_kb/search/``.
 
 ``--site DIR`` measures an existing build instead of building. Writes
 ``<results>/sizes-<N>.json``.
@@ -54,18 +55,28 @@ def page_stats(pages: list[Path], root: Path) -> dict:
 
 
 def search_download(site: Path, words=QUERY) -> dict:
+    """What the search page downloads for a first query: every file, as the page's own script asks for it.
+
+    The script runs in Node against the built index (``search_runner.js``): ``meta.json``, the
+    term shards of the query's words, the pair shard for their adjacency, and one small file per
+    result shown on the first page (its title, summary and the block of text for its snippet).
+    """
+    from bench_search_quality import run_requests
+
     folder = site / "_kb" / "search"
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    files = ["meta.json"] + sorted({f"terms-{w[:2]}.json" for w in words})
-    chunks = sorted(folder.glob("docs-*.json"), key=lambda p: p.stat().st_size)
-    files.append(chunks[-1].name)   # the largest chunk: what the worst first result costs
+    answer = run_requests(site, [{"search": " ".join(words), "top": 0, "show": 50}])[0]
     detail = {}
-    for name in files:
+    for name in answer["downloaded"]:
         raw, packed = sizes(folder / name)
         detail[name] = {"kb": round(raw / 1024, 1), "gzip_kb": round(packed / 1024, 1)}
+    results = [n for n in detail if n.startswith("doc-")]
     total_files = list(folder.glob("*.json"))
     return {
-        "query": " ".join(words), "files": detail,
+        "query": " ".join(words), "results": answer["total"], "results_shown": len(results),
+        "files": {n: d for n, d in detail.items() if not n.startswith("doc-")},
+        "result_files": {"count": len(results), "kb": round(sum(detail[n]["kb"] for n in results), 1),
+                         "gzip_kb": round(sum(detail[n]["gzip_kb"] for n in results), 1)},
         "total_kb": round(sum(d["kb"] for d in detail.values()), 1),
         "total_gzip_kb": round(sum(d["gzip_kb"] for d in detail.values()), 1),
         "index_files": len(total_files),
@@ -121,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     a, c, s = result["article_pages"], result["concept_pages"], result["search"]
     log(f"  article pages: median {a['median_kb']} KB, p90 {a['p90_kb']} KB, max {a['max_kb']} KB ({a['max_page']})")
     log(f"  concept pages: median {c['median_kb']} KB, max {c['max_kb']} KB ({c['max_page']})")
-    log(f"  first search for '{s['query']}': {s['total_kb']} KB ({s['total_gzip_kb']} KB gzip) in {len(s['files'])} files")
+    log(f"  first search for '{s['query']}': {s['total_kb']} KB ({s['total_gzip_kb']} KB gzip): "
+        f"{len(s['files'])} index files and {s['result_files']['count']} result files of {s['results']} results")
     path = save_result(f"sizes-{args.articles}", result, args.results, argv)
     if path:
         log(f"results: {path}")

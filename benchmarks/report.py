@@ -426,9 +426,12 @@ def write(results: Path, doc: Path) -> str:
         s = sz["search"]
         lines += [f"First search for \"{s['query']}\": the browser fetches "
                   + ", ".join(f"`{n}` ({v['kb']} KB, {v['gzip_kb']} KB gzip)" for n, v in s["files"].items())
+                  + (f", and one file per result shown ({s['result_files']['count']} of {s['results']} results: "
+                     f"{s['result_files']['kb']} KB, {s['result_files']['gzip_kb']} KB gzip)" if "result_files" in s else "")
                   + f" — **{s['total_kb']} KB in all, {s['total_gzip_kb']} KB gzip-compressed** — out of an index of "
                   f"{s['index_files']} files ({s['index_total_kb']} KB) covering {s['documents']} documents. "
-                  "The docs chunk counted is the largest one.", "",
+                  + ("The files are those the search page's own script asks for (run in Node)."
+                     if "result_files" in s else "The docs chunk counted is the largest one."), "",
                   f"Whole site: {sz['site_files']} files, {sz['site_mb']} MB.", ""]
 
     for prof in profiles:

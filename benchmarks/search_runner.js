@@ -4,9 +4,10 @@
  *
  * Loads SITE/_kb/search/english-stemmer.js and SITE/_static/kb-search.js, exactly as the
  * search page does, with the index files read from disk instead of fetched. A request is
- * {"search": query, "filters": [file names], "top": n} (answer: the ranked pages' URLs, what
- * the status line would say, the snippets of the first results and every file downloaded),
- * {"words": text} (answer: [form, stem] pairs) or {"stem": [forms]} (answer: stems).
+ * {"search": query, "filters": [file names], "top": n, "show": m} (answer: the first n ranked
+ * pages' URLs, corrections, unknown words, the snippets of the first m results and every file
+ * the page would download to show them), {"words": text} ([form, stem] pairs), {"split": text}
+ * (the runs of letters and digits), {"normalise": text} or {"stem": [forms]} (stems).
  */
 "use strict";
 const fs = require("fs");
@@ -31,15 +32,17 @@ function reader(downloaded) {
 
 async function answer(meta, request) {
   if (request.words !== undefined) { return engine.words(request.words, meta); }
+  if (request.split !== undefined) { return engine.split(request.split, meta); }
+  if (request.normalise !== undefined) { return engine.normalise(request.normalise, meta); }
   if (request.stem !== undefined) { return request.stem.map(engine.stem); }
   const downloaded = new Map([["meta.json", fs.statSync(path.join(folder, "meta.json")).size]]);
   const load = reader(downloaded);
   const found = await engine.search(meta, load, request.search, request.filters || []);
-  const top = found.ranked.slice(0, request.top || 10);
+  const top = found.ranked.slice(0, request.top === undefined ? 10 : request.top);
+  const file = (d) => "doc-" + d + "-" + (found.blocks.get(d) || 0) + ".json";
   const wanted = new Set(found.terms.map((t) => t.matched));
-  const shown = await Promise.all(found.ranked.slice(0, request.show || 0).map(
-    (d) => load("doc-" + d + "-" + (found.blocks.get(d) || 0) + ".json")));
-  const urls = await Promise.all(top.map((d) => load("doc-" + d + "-0.json").then((doc) => doc[0])));
+  const shown = await Promise.all(found.ranked.slice(0, request.show || 0).map((d) => load(file(d))));
+  const urls = await Promise.all(top.map((d) => load(file(d)).then((doc) => doc[0])));
   return {
     results: urls, total: found.ranked.length, corrections: found.corrections, unknown: found.unknown,
     partial: found.partial,

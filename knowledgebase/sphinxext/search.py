@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from html import escape
 from pathlib import Path
 
@@ -118,12 +119,25 @@ def concept_names(kb) -> dict[str, str]:
 
 
 def stemmer_script() -> str:
-    """Snowball's English stemmer for the browser, as Sphinx ships it (the algorithm the index used)."""
+    """Snowball's English stemmer for the browser, as Sphinx ships it, agreeing with the Python one.
+
+    Sphinx's copy may come from another Snowball release than the ``snowballstemmer``
+    the index is built with. Snowball 3.1 added ``inter`` to the English stemmer's list
+    of prefixes that keep their letters (so that "internal" is not "intern"), so that
+    list, the first table of the script, is written from the Python stemmer's own. A test
+    runs both stemmers over every word of the index.
+    """
+    from snowballstemmer.english_stemmer import EnglishStemmer
     from sphinx.search import en
 
     folder = Path(en.__file__).parent / "minified-js"
-    return "\n".join((folder / name).read_text(encoding="utf-8")
-                     for name in ("base-stemmer.js", en.SearchEnglish.js_stemmer_rawcode))
+    script = "\n".join((folder / name).read_text(encoding="utf-8")
+                       for name in ("base-stemmer.js", en.SearchEnglish.js_stemmer_rawcode))
+    table = ",".join(f'["{a.s}",{a.substring_i},{a.result}]' for a in EnglishStemmer.a_0)
+    return _R1_PREFIXES.sub(lambda m: m.group(1) + table + "]", script, count=1)
+
+
+_R1_PREFIXES = re.compile(r'(=\[)\["arsen",-1,-1\](?:,\["[a-z]+",-1,-1\])*\]')
 
 
 def write_index(app):

@@ -9,7 +9,8 @@
 (function (root) {
   "use strict";
 
-  var FORM_FACTOR = 0.6;     // another word with the same stem counts for less than the word typed
+  var FORM_FACTOR = 0.6;     // another form of the word typed (trusted for trusting) counts for less
+  var FAR_FORM_FACTOR = 0.2; // and a word much longer or shorter (account for accountability) for much less
   var PREFIX_FACTOR = 0.5;   // a word the query word begins (a word typed in part)
   var PAIR_BOOST = 0.75;     // per pair of query words found side by side
   var WORD = /[\p{L}\p{N}]+/gu;
@@ -58,10 +59,15 @@
     return meta._stop;
   }
 
+  /* The runs of letters and digits of the normalised text (before stop words and stemming). */
+  function split(text, meta) {
+    return normalise(text, meta).match(WORD) || [];
+  }
+
   /* [form, stem] of each searchable word, in order: knowledgebase.search.words() in Python. */
   function words(text, meta) {
     var stop = stopSet(meta);
-    return (normalise(text, meta).match(WORD) || []).filter(function (raw) {
+    return split(text, meta).filter(function (raw) {
       return raw.length > 1 && !stop.has(raw);
     }).map(function (raw) {
       var form = foldSpelling(raw, meta);
@@ -167,7 +173,8 @@
   function termScores(found) {
     var scores = new Map();
     Object.keys(found.entry).forEach(function (form) {
-      var factor = found.how === "prefix" ? found.factor : (form === found.form ? 1 : FORM_FACTOR);
+      var factor = found.how === "prefix" ? found.factor : form === found.form ? 1
+        : Math.abs(form.length - found.form.length) <= 3 ? FORM_FACTOR : FAR_FORM_FACTOR;
       var flat = found.entry[form];
       var doc = 0;
       for (var k = 0; k < flat.length; k += 3) {
@@ -323,7 +330,7 @@
     return pieces;
   }
 
-  var KBSearch = {normalise: normalise, foldSpelling: foldSpelling, words: words, stem: stem, shardKey: shardKey,
+  var KBSearch = {normalise: normalise, split: split, foldSpelling: foldSpelling, words: words, stem: stem, shardKey: shardKey,
                   pairKey: pairKey, parseQuery: parseQuery, distance: distance, search: search, highlight: highlight,
                   documentCount: documentCount};
   root.KBSearch = KBSearch;
