@@ -71,6 +71,13 @@ def test_changing_a_source_updates_the_articles_that_cite_it(srcdir):
     assert "articles/trust-first" in site.written()
 
 
+def test_changing_a_concepts_aliases_updates_the_glossary(srcdir):
+    edit(srcdir / "concepts" / "inquiry.md", "aliases: [enquiry]", "aliases: [enquiry, questioning]")
+    site = build(srcdir)
+    assert "glossary" in site.written()
+    assert "Also called: enquiry, questioning" in site.html("glossary")
+
+
 def search_documents(site) -> str:
     return "".join(p.read_text(encoding="utf-8") for p in sorted((site.outdir / "_kb" / "search").glob("doc-*.json")))
 

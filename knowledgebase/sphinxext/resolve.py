@@ -74,7 +74,7 @@ def directive_view(views: v.Views, name: str, options: dict):
     if name == "kb-concept-map":
         return views.vocabulary_map()
     if name == "kb-glossary":
-        return tuple(views.concept_link(c) for c in views.kb.concepts)
+        return tuple((views.concept_link(c), views.kb.concepts[c].aliases) for c in views.kb.concepts)
     if name == "kb-paths":
         paths = [p for p in views.kb.paths.values() if not options.get("audience") or options["audience"] in p.audience]
         limit = int(options["limit"]) if "limit" in options else None
@@ -103,12 +103,11 @@ def _concept_map(views, renderer: Renderer, options) -> list[nodes.Node]:
 
 def _glossary(views, renderer: Renderer, options) -> list[nodes.Node]:
     glossary = nodes.definition_list(classes=["kb-glossary"])
-    for link in directive_view(views, "kb-glossary", options):
-        concept = views.kb.concepts[link.id]
+    for link, aliases in directive_view(views, "kb-glossary", options):
         term = nodes.term("", "", renderer.link(link), ids=[f"glossary-{link.id}"])
-        definition = nodes.definition("", _para(concept.definition))
-        if concept.aliases:
-            definition += _para("Also called: " + ", ".join(concept.aliases), classes=["kb-aliases"])
+        definition = nodes.definition("", _para(link.tooltip))  # the definition
+        if aliases:
+            definition += _para("Also called: " + ", ".join(aliases), classes=["kb-aliases"])
         glossary += nodes.definition_list_item("", term, definition)
     return [glossary]
 
