@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from urllib.request import urlopen
 
 import pytest
+from playwright.sync_api import expect
 from browser_support import (
     AXE,
     CHROMIUM_ARGS,
@@ -94,7 +96,7 @@ def test_search_shows_fifty_results_at_a_time_and_more_on_request(page, site_url
     more = page.locator("#kb-search-more")
     assert more.inner_text() == f"Show more results ({found - 50} left)"
     more.click()
-    page.wait_for_function(f"document.querySelectorAll('#kb-search-results li').length === {min(found, 100)}")
+    expect(page.locator("#kb-search-results li")).to_have_count(min(found, 100))
     assert more.is_hidden() == (found <= 100)
 
 
@@ -110,8 +112,7 @@ def test_search_filter_excludes_articles_outside_the_concept(page, site_url):
     concept = next(c for c in sorted(kb.concepts) if not mentions_stickers(kb.concepts[c].path)
                    and not any(c in kb.articles[a].concepts for a in mentioning))
     page.goto(site_url + f"search.html?q=stickers&concept={concept}")
-    page.wait_for_function("document.getElementById('kb-search-status').textContent.length > 0 "
-                           "&& !document.getElementById('kb-search-status').textContent.startsWith('Searching')")
+    expect(page.locator("#kb-search-status")).to_have_text(re.compile(r"^(?!Searching)."))
     assert page.locator("#kb-search-results li").count() == 0
     assert "Nothing matched" in page.inner_text("#kb-search-status")
 
