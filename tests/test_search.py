@@ -256,3 +256,11 @@ def test_blocks_are_short_and_break_at_sentences():
     assert all(len(b) <= search.BLOCK_CHARS for b in blocks)
     assert all(re.search(r"trust\.$", b) for b in blocks[1:-1])
     assert blocks[0].startswith("Heading\nSentence number 0")
+
+
+def test_the_stemmer_script_is_sphinxs_own_with_nothing_from_the_content(site):
+    from knowledgebase.sphinxext.search import stemmer_script
+
+    shipped = (site / "_kb" / "search" / "english-stemmer.js").read_text(encoding="utf-8")
+    assert shipped == stemmer_script()
+    assert '["inter",-1,-1]' in shipped  # the prefix list follows the Python stemmer
