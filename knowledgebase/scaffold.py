@@ -51,22 +51,7 @@ def check_audiences(kb: KnowledgeBase, audiences: list[str]) -> list[str]:
         raise ScaffoldError(str(error)) from None
 
 
-def article(kb: KnowledgeBase, title: str, concepts: list[str], audiences: list[str], kind: str,
-            today: dt.date) -> str:
-    if kind not in ARTICLE_KINDS:
-        raise ScaffoldError(f"unknown kind `{kind}`; use one of: {', '.join(ARTICLE_KINDS)}")
-    front_matter = {
-        "title": title,
-        "summary": "TODO(author): one or two plain sentences saying what the reader will get.",
-        "concepts": resolve_concepts(kb, concepts) or ["TODO(author): concept ids from `kb concepts`; the first is the main one"],
-        "audience": check_audiences(kb, audiences) or ["TODO(author): audience ids from content/audiences/"],
-        "kind": kind,
-        "sources": ["TODO(author): ids from content/sources.yaml of the works this draws on"],
-        "questions": ["TODO(author): a question that helps the reader apply the idea to their own school.",
-                      "TODO(author): a second question."],
-        "updated": today,
-    }
-    body = """TODO(author): an opening paragraph: the idea in a sentence or two, and why it matters to the reader.
+ARTICLE_BODY = """TODO(author): an opening paragraph: the idea in a sentence or two, and why it matters to the reader.
 
 ## What the idea is
 
@@ -85,6 +70,63 @@ TODO(author): what changes for pupils, teachers and leaders when this is done we
 
 - TODO(author): links to related articles and concepts, written with the {article} and {concept} roles.
 """
+
+# A tool is a practical instrument: readers print it and use it in a meeting, so its sections are the
+# ones a meeting needs, and it says plainly which parts come from a source and which are our suggestion.
+TOOL_BODY = """TODO(author): an opening paragraph: what the tool helps a leader or team do, who uses it and when.
+
+## What this tool is for
+
+TODO(author): the problem it helps with, and what the people using it will have at the end.
+
+## Where this comes from
+
+TODO(author): which ideas come from which work, cited with the {source} role and its id from
+content/sources.yaml; then say plainly that the steps, timings and prompts are our own suggestion.
+
+## Before you start
+
+- TODO(author): who takes part, what to bring and how long to set aside.
+
+## Steps
+
+The timings are our suggestion; adjust them to your group.
+
+| Step | Time | What to do |
+|---|---|---|
+| 1 | TODO(author): minutes | TODO(author): what happens in this step. |
+| 2 | TODO(author): minutes | TODO(author): what happens next. |
+
+## Prompts
+
+- TODO(author): a question to ask in the room, in plain words.
+
+## After you have used it
+
+TODO(author): what to do with what you found, and when to come back to the tool.
+
+## Related reading
+
+- TODO(author): the articles this tool puts into practice and the concepts it relies on ({article}, {concept} roles).
+"""
+
+
+def article(kb: KnowledgeBase, title: str, concepts: list[str], audiences: list[str], kind: str,
+            today: dt.date) -> str:
+    if kind not in ARTICLE_KINDS:
+        raise ScaffoldError(f"unknown kind `{kind}`; use one of: {', '.join(ARTICLE_KINDS)}")
+    front_matter = {
+        "title": title,
+        "summary": "TODO(author): one or two plain sentences saying what the reader will get.",
+        "concepts": resolve_concepts(kb, concepts) or ["TODO(author): concept ids from `kb concepts`; the first is the main one"],
+        "audience": check_audiences(kb, audiences) or ["TODO(author): audience ids from content/audiences/"],
+        "kind": kind,
+        "sources": ["TODO(author): ids from content/sources.yaml of the works this draws on"],
+        "questions": ["TODO(author): a question that helps the reader apply the idea to their own school.",
+                      "TODO(author): a second question."],
+        "updated": today,
+    }
+    body = TOOL_BODY if kind == "tool" else ARTICLE_BODY
     return f"---\n{_dump(front_matter)}---\n\n{body}"
 
 

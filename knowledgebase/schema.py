@@ -27,7 +27,7 @@ def normalise_term(text: str) -> str:
     """How a concept id, label or alias is compared: case and spacing do not matter."""
     return slugify(text)
 
-ARTICLE_KINDS = ("guide", "explainer", "case-study", "research-summary", "reflection")
+ARTICLE_KINDS = ("guide", "explainer", "case-study", "research-summary", "reflection", "tool")
 SOURCE_KINDS = ("report", "book", "article", "blog", "web")
 STEP_WHEN = ("pre-reading", "in-session", "follow-up")
 

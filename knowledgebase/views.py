@@ -19,11 +19,11 @@ LINKED_FROM_COUNT = 12   # an article page shows this many backlinks, so hub pag
 CONCEPT_CARDS_PER_KIND = 12   # a concept page shows this many articles of each kind; search lists them all
 KIND_LABELS = {
     "guide": "Guides", "explainer": "Explainers", "case-study": "Case studies",
-    "research-summary": "Research summaries", "reflection": "Reflections",
+    "research-summary": "Research summaries", "reflection": "Reflections", "tool": "Tools",
 }
 KIND_SINGULAR = {
     "guide": "Guide", "explainer": "Explainer", "case-study": "Case study",
-    "research-summary": "Research summary", "reflection": "Reflection",
+    "research-summary": "Research summary", "reflection": "Reflection", "tool": "Tool",
 }
 
 

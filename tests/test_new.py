@@ -76,16 +76,50 @@ def test_filled_article_template_passes_a_strict_check(content, capsys):
     assert "walking-together" in load(content).kb.articles
 
 
-@pytest.mark.parametrize("what", ["article", "concept", "path"])
+@pytest.mark.parametrize("what", [["article"], ["article", "--kind", "tool"], ["concept"], ["path"]],
+                         ids=["article", "tool", "concept", "path"])
 def test_every_unfilled_template_gives_only_placeholder_warnings(content, capsys, what):
-    assert new(content, what, "Something new") == 0
+    assert new(content, what[0], "Something new", *what[1:]) == 0
     capsys.readouterr()
     assert kb(["check", "--content", str(content), "--format", "json"]) == 0
     import json
 
     codes = {d["code"] for d in json.loads(capsys.readouterr().out)["diagnostics"]}
-    untagged = {"KB401"} if what == "concept" else set()  # a new concept has no article yet
+    untagged = {"KB401"} if what == ["concept"] else set()  # a new concept has no article yet
     assert codes == {"KB304"} | untagged
+
+
+def test_new_tool_has_the_sections_a_tool_needs_and_says_its_timings_are_a_suggestion(content):
+    assert new(content, "article", "A monitoring conversation", "--concepts", "trust", "--kind", "tool") == 0
+    text = (content / "articles" / "a-monitoring-conversation.md").read_text(encoding="utf-8")
+    assert re.findall(r"^## (.+)$", text, flags=re.MULTILINE) == [
+        "What this tool is for", "Where this comes from", "Before you start", "Steps", "Prompts",
+        "After you have used it", "Related reading"]
+    assert "kind: tool" in text and "| Step | Time | What to do |" in text
+    assert "The timings are our suggestion" in text and "our own suggestion" in text
+
+
+def test_other_kinds_keep_the_article_template(content):
+    new(content, "article", "Asking why", "--kind", "explainer")
+    text = (content / "articles" / "asking-why.md").read_text(encoding="utf-8")
+    assert "## What the idea is" in text and "## Steps" not in text
+
+
+def test_filled_tool_template_passes_a_strict_check(content, capsys):
+    new(content, "article", "A monitoring conversation", "--concepts", "trust", "--audience", "headteacher",
+        "--kind", "tool")
+    path = content / "articles" / "a-monitoring-conversation.md"
+    path.write_text(fill(path.read_text(encoding="utf-8"), {
+        "summary:": "summary: A twenty-minute conversation that replaces a book look.",
+        "sources": "- field-notes",
+        "TODO(author): a question": "- What did the last book look change for pupils?",
+        "TODO(author): a second": "- Who chooses the books next time?",
+        "| 1 |": "| 1 | 5 minutes | The teacher chooses three books and says why. |",
+        "| 2 |": "| 2 | 15 minutes | Look at the books together and agree one thing to try. |",
+    }), encoding="utf-8")
+    capsys.readouterr()
+    assert kb(["check", "--strict", "--content", str(content)]) == 0, capsys.readouterr().out
+    assert load(content).kb.articles["a-monitoring-conversation"].kind == "tool"
 
 
 def test_filled_concept_template_passes_a_strict_check(content, capsys):

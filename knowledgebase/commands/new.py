@@ -8,10 +8,12 @@ import datetime as dt
 from .. import scaffold
 from ..cli import EXIT_OK, UsageError, content_option, load_or_fail, verb
 from ..files import FileExists, write_new
+from ..schema import ARTICLE_KINDS
 
 EXAMPLES = """\
   kb new article "Trust before tests" --concepts trust design-vs-delivery --audience headteacher
   kb new article "Learning walks that help" --kind case-study
+  kb new article "A monitoring conversation" --kind tool
   kb new concept "Relational trust"
   kb new path "Trust for new middle leaders" --audience middle-leader
 """
@@ -24,7 +26,7 @@ def configure(parser: argparse.ArgumentParser):
     parser.add_argument("title", help="the title (or a concept's label); the file name is made from it")
     parser.add_argument("--concepts", nargs="+", default=[], metavar="CONCEPT", help="article: concept ids or aliases")
     parser.add_argument("--audience", nargs="+", default=[], metavar="ID", help="article or path: audience ids")
-    parser.add_argument("--kind", default="guide", help="article: guide, explainer, case-study, research-summary or reflection")
+    parser.add_argument("--kind", default="guide", help=f"article: {', '.join(ARTICLE_KINDS[:-1])} or {ARTICLE_KINDS[-1]}")
     parser.set_defaults(run=run)
 
 
