@@ -28,18 +28,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (DEFAULT_WORK, RESULTS, kb_build_command, log, median, run_timed, save_result,  # noqa: E402
                     sphinx_build_command, write_baseline_conf)
-from generate_corpus import ensure_corpus  # noqa: E402
+from generate_corpus import SHAPES, ensure_corpus  # noqa: E402
+
+
+BASELINES = ("plain", "plain-nosearch", "plain-alabaster")
 
 
 def warnings_in(output: str) -> int:
     return sum("WARNING" in line or "ERROR" in line for line in output.splitlines())
 
 
-def bench_size(size: int, reps: int, work: Path, jobs: int | None, arms: list[str], keep: bool, seed: int) -> dict:
-    content = work / f"corpus-{size}" / "content"
-    corpus = ensure_corpus(content, size, seed)
+def bench_size(size: int, reps: int, work: Path, jobs: int | None, arms: list[str], keep: bool, seed: int,
+               shape: str = "none") -> dict:
+    content = work / (f"corpus-{size}" if shape == "none" else f"corpus-{size}-{shape}") / "content"
+    corpus = ensure_corpus(content, size, seed, shape)
     confs = {"plain": write_baseline_conf(work / "baseline-conf"),
-             "plain-nosearch": write_baseline_conf(work / "baseline-conf-nosearch", search=False)}
+             "plain-nosearch": write_baseline_conf(work / "baseline-conf-nosearch", search=False),
+             "plain-alabaster": write_baseline_conf(work / "baseline-conf-alabaster", alabaster=True)}
     check = run_timed("kb check", [sys.executable, "-m", "knowledgebase", "check", "--content", str(content)])
     if check.returncode != 0:
         raise SystemExit(f"the generated corpus does not pass kb check:\n{check.output[-3000:]}")
@@ -47,7 +52,7 @@ def bench_size(size: int, reps: int, work: Path, jobs: int | None, arms: list[st
     for rep in range(reps):
         order = arms if rep % 2 == 0 else list(reversed(arms))
         for arm in order:
-            out = work / "runs" / str(size) / f"{arm}-{rep}" / "html"
+            out = work / "runs" / f"{size}-{shape}" / f"{arm}-{rep}" / "html"
             if out.parent.exists():
                 shutil.rmtree(out.parent)
             out.parent.mkdir(parents=True)
@@ -65,7 +70,7 @@ def bench_size(size: int, reps: int, work: Path, jobs: int | None, arms: list[st
                 f"{run.cpu_seconds:8.1f} s cpu  {run.max_rss_mb:7.0f} MB  {record['warnings']} warning line(s)")
             if not keep:
                 shutil.rmtree(out.parent)
-    result = {"articles": size, "corpus": corpus, "kb_check_seconds": check.seconds, "runs": runs}
+    result = {"articles": size, "shape": shape, "corpus": corpus, "kb_check_seconds": check.seconds, "runs": runs}
     for arm in arms:
         result[f"{arm}_median_s"] = round(median([r["seconds"] for r in runs[arm]]), 2)
         result[f"{arm}_median_cpu_s"] = round(median([r["cpu_seconds"] for r in runs[arm]]), 2)
@@ -86,8 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000], help="numbers of articles")
     parser.add_argument("--reps", type=int, default=3, help="build pairs per size")
     parser.add_argument("--jobs", "-j", type=int, default=None, help="pass -j N to both builds")
-    parser.add_argument("--nosearch-arm", action="store_true",
-                        help="add a third arm: plain Sphinx with its search index switched off")
+    parser.add_argument("--baselines", nargs="+", choices=BASELINES, default=["plain"],
+                        help="what kb build is compared with: plain (the project's conf.py and theme without the "
+                             "extension), plain-nosearch (the same without Sphinx's search index), plain-alabaster "
+                             "(plain Sphinx + MyST, default theme, no sidebars)")
+    parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=["none"],
+                        help="the toctrees the corpus has (generate_corpus.py --shape); each size is built per shape")
     parser.add_argument("--max-pair-seconds", type=float, default=360,
                         help="skip the larger sizes once a build pair takes longer than this")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where corpora and builds go")
@@ -96,26 +105,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the built sites")
     parser.add_argument("--name", default="build", help="results file name (default build: build.json)")
     args = parser.parse_args(argv)
-    arms = ["kb", "plain"] + (["plain-nosearch"] if args.nosearch_arm else [])
+    arms = ["kb", *args.baselines]
+    baseline = args.baselines[0]
     sizes, skipped = [], []
-    for size in args.sizes:
-        if sizes and (sizes[-1]["kb_median_s"] + sizes[-1]["plain_median_s"]) > args.max_pair_seconds:
-            skipped.append(size)
-            log(f"skipping {size} articles: the previous build pair took over {args.max_pair_seconds:.0f} s")
-            continue
-        log(f"{size} articles")
-        sizes.append(bench_size(size, args.reps, args.work, args.jobs, arms, args.keep, args.seed))
-        last = sizes[-1]
-        log(f"  median: kb {last['kb_median_s']} s, plain {last['plain_median_s']} s, "
-            f"ratio {last['ratio_vs_plain']} (per pair: {last['ratios_vs_plain']})")
-        save_result(args.name, {"reps": args.reps, "jobs": args.jobs, "sizes": sizes, "skipped": skipped},
-                    args.results, argv)
-    smallest = sizes[0]
-    for entry in sizes[1:]:
-        entry["kb_growth"] = round(entry["kb_median_s"] / smallest["kb_median_s"], 2)
-        entry["plain_growth"] = round(entry["plain_median_s"] / smallest["plain_median_s"], 2)
-        log(f"{entry['articles']} articles: kb takes {entry['kb_growth']}x the {smallest['articles']}-article time "
-            f"(plain: {entry['plain_growth']}x)")
+    for shape in args.shapes:
+        done: list[dict] = []
+        for size in args.sizes:
+            if done and (done[-1]["kb_median_s"] + done[-1][f"{baseline}_median_s"]) > args.max_pair_seconds:
+                skipped.append({"articles": size, "shape": shape})
+                log(f"skipping {size} articles ({shape}): the previous build pair took over "
+                    f"{args.max_pair_seconds:.0f} s")
+                continue
+            log(f"{size} articles, toctrees: {shape}")
+            done.append(bench_size(size, args.reps, args.work, args.jobs, arms, args.keep, args.seed, shape))
+            sizes.append(done[-1])
+            last = done[-1]
+            log("  median: " + ", ".join(f"{arm} {last[f'{arm}_median_s']} s" for arm in arms) + "; "
+                + ", ".join(f"kb/{arm} {last[f'ratio_vs_{arm}']} (per pair: {last[f'ratios_vs_{arm}']})"
+                            for arm in arms if arm != "kb"))
+            save_result(args.name, {"reps": args.reps, "jobs": args.jobs, "sizes": sizes, "skipped": skipped},
+                        args.results, argv)
+        for entry in done[1:]:
+            entry["kb_growth"] = round(entry["kb_median_s"] / done[0]["kb_median_s"], 2)
+            entry[f"{baseline}_growth"] = round(entry[f"{baseline}_median_s"] / done[0][f"{baseline}_median_s"], 2)
+            log(f"{entry['articles']} articles ({shape}): kb takes {entry['kb_growth']}x the "
+                f"{done[0]['articles']}-article time ({baseline}: {entry[f'{baseline}_growth']}x)")
     path = save_result(args.name, {"reps": args.reps, "jobs": args.jobs, "sizes": sizes, "skipped": skipped},
                        args.results, argv)
     if path:

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import DEFAULT_WORK, RESULTS, kb_build_command, log, median, run_timed, save_result  # noqa: E402
-from generate_corpus import ensure_corpus  # noqa: E402
+from generate_corpus import SHAPES, ensure_corpus  # noqa: E402
 
 QUERY = ("trust", "feedback")   # two words the generated prose uses often (and concept names)
 
@@ -112,12 +112,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shape", choices=SHAPES, default="none", help="the toctrees the corpus has")
     args = parser.parse_args(argv)
-    result: dict = {"articles": args.articles}
+    result: dict = {"articles": args.articles, "shape": args.shape}
+    suffix = "" if args.shape == "none" else f"-{args.shape}"
     if args.site is None:
-        content = args.work / f"corpus-{args.articles}" / "content"
-        result["corpus"] = ensure_corpus(content, args.articles, args.seed)
-        site = args.work / f"sizes-{args.articles}" / "html"
+        content = args.work / f"corpus-{args.articles}{suffix}" / "content"
+        result["corpus"] = ensure_corpus(content, args.articles, args.seed, args.shape)
+        site = args.work / f"sizes-{args.articles}{suffix}" / "html"
         if site.parent.exists():
             shutil.rmtree(site.parent)
         site.parent.mkdir(parents=True)
@@ -134,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"  concept pages: median {c['median_kb']} KB, max {c['max_kb']} KB ({c['max_page']})")
     log(f"  first search for '{s['query']}': {s['total_kb']} KB ({s['total_gzip_kb']} KB gzip): "
         f"{len(s['files'])} index files and {s['result_files']['count']} result files of {s['results']} results")
-    path = save_result(f"sizes-{args.articles}", result, args.results, argv)
+    path = save_result(f"sizes-{args.articles}{suffix}", result, args.results, argv)
     if path:
         log(f"results: {path}")
     return 0

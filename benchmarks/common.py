@@ -38,6 +38,10 @@ extensions = [e for e in extensions if e != "knowledgebase.sphinxext"]
 suppress_warnings = [*globals().get("suppress_warnings", []), "toc.not_included"]
 _project_setup = _project.get("setup")
 _search = {search!r}
+if {alabaster!r}:  # the plainest Sphinx site: the default theme, no sidebars
+    html_theme = "alabaster"
+    html_theme_options = {{}}
+    html_sidebars = {{"**": []}}
 
 
 def setup(app):
@@ -76,10 +80,11 @@ def setup(app):
 '''
 
 
-def write_baseline_conf(folder: Path, search: bool = True) -> Path:
+def write_baseline_conf(folder: Path, search: bool = True, alabaster: bool = False) -> Path:
     """Write the baseline ``conf.py`` into ``folder`` and return the folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "conf.py").write_text(BASELINE_CONF.format(conf=str(REPO / "conf.py"), search=search), encoding="utf-8")
+    (folder / "conf.py").write_text(BASELINE_CONF.format(conf=str(REPO / "conf.py"), search=search,
+                                                         alabaster=alabaster), encoding="utf-8")
     return folder
 
 

@@ -21,6 +21,12 @@ read) with:
 * the hand-made pages (``index.md``, ``articles.md``, ...) copied from the
   project's own ``content/*.md``.
 
+``--shape`` varies the toctrees an author may write, on the same articles:
+``none`` (the home page's toctree lists only the section pages), ``glob-home``
+(the home page also has the hidden glob toctree a Sphinx user naturally
+writes over every concept, article and path) and ``page-toctrees`` (every
+tenth article gathers the next nine in a toctree of its own).
+
 All text is generated from the fixed word lists below with a seeded
 ``random.Random``: nothing is copied from any document, and the same
 arguments always give byte-identical files. Every file is free of ``kb check``
@@ -468,10 +474,27 @@ class Corpus:
         return self.files
 
 
+SHAPES = ("none", "glob-home", "page-toctrees")
+GLOB_TOCTREE = "\n```{toctree}\n:hidden:\n:glob:\n\nconcepts/*\narticles/*\npaths/*\n```\n"
+
+
+def shape_toctrees(files: dict[str, str], shape: str) -> None:
+    """Give the corpus the toctrees of ``shape`` (see the module's docstring)."""
+    if shape == "glob-home":
+        files["index.md"] += GLOB_TOCTREE
+    elif shape == "page-toctrees":
+        ids = sorted(name[len("articles/"):-3] for name in files if name.startswith("articles/"))
+        for start in range(0, len(ids), 10):
+            series = ids[start + 1:start + 10]
+            if series:
+                files[f"articles/{ids[start]}.md"] += "\n```{toctree}\n:maxdepth: 1\n\n" + "\n".join(series) + "\n```\n"
+
+
 def write_corpus(out: Path, articles: int, seed: int = 1, concepts: int | None = None,
-                 concept_skew: float = 0.75, link_skew: float = 0.7) -> dict:
+                 concept_skew: float = 0.75, link_skew: float = 0.7, shape: str = "none") -> dict:
     """Write the corpus into ``out`` (emptied first) and return a summary of what it holds."""
     files = Corpus(articles, seed, concepts, concept_skew, link_skew).generate()
+    shape_toctrees(files, shape)
     if out.exists():
         shutil.rmtree(out)
     for name, text in files.items():
@@ -484,20 +507,20 @@ def write_corpus(out: Path, articles: int, seed: int = 1, concepts: int | None =
         "paths": sum(name.startswith("paths/") for name in files),
         "audiences": sum(name.startswith("audiences/") for name in files),
         "words": sum(len(text.split()) for name, text in files.items() if name.startswith("articles/")),
-        "seed": seed, "concept_skew": concept_skew, "link_skew": link_skew,
+        "seed": seed, "concept_skew": concept_skew, "link_skew": link_skew, "shape": shape,
     }
     (out.parent / f"{out.name}.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
 
 
-def ensure_corpus(out: Path, articles: int, seed: int = 1) -> dict:
+def ensure_corpus(out: Path, articles: int, seed: int = 1, shape: str = "none") -> dict:
     """Generate the corpus unless ``out`` already holds the one these arguments give."""
     stamp = out.parent / f"{out.name}.json"
     if out.is_dir() and stamp.is_file():
         summary = json.loads(stamp.read_text(encoding="utf-8"))
-        if summary.get("articles") == articles and summary.get("seed") == seed:
+        if (summary.get("articles"), summary.get("seed"), summary.get("shape", "none")) == (articles, seed, shape):
             return summary
-    return write_corpus(out, articles, seed)
+    return write_corpus(out, articles, seed, shape=shape)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -508,11 +531,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concepts", type=int, default=None, help="vocabulary size (default 28 + articles/25)")
     parser.add_argument("--concept-skew", type=float, default=0.75, help="Zipf exponent of concept tags")
     parser.add_argument("--link-skew", type=float, default=0.7, help="Zipf exponent of link targets")
+    parser.add_argument("--shape", choices=SHAPES, default="none", help="the toctrees the corpus has")
     parser.add_argument("--check", action="store_true", help="run `kb check` on the result; fail on any diagnostic")
     args = parser.parse_args(argv)
     if args.articles < 1:
         parser.error("--articles must be at least 1")
-    summary = write_corpus(args.out, args.articles, args.seed, args.concepts, args.concept_skew, args.link_skew)
+    summary = write_corpus(args.out, args.articles, args.seed, args.concepts, args.concept_skew, args.link_skew,
+                           args.shape)
     print(f"wrote {args.out}: {summary['articles']} articles ({summary['words']} words), "
           f"{summary['concepts']} concepts, {summary['paths']} paths, {summary['audiences']} audiences")
     if args.check:

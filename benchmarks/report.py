@@ -30,6 +30,8 @@ GROWTH_MAX = 5.5
 BODY_EDIT_MAX_PAGES = 4
 CHECK_MAX_SECONDS = 5.0
 ARTICLE_PAGE_MAX_KB = 100.0
+SHAPE_RATIO_MAX = 1.5               # issue 12: with the theme, whatever toctrees authors write
+SHAPE_ARTICLE_PAGE_MAX_KB = 60.0
 PARALLEL_MIN_SPEEDUP = 1.05
 
 
@@ -319,7 +321,34 @@ def write(results: Path, doc: Path) -> str:
                      f"{parallel['speedup']}x ({parallel['j1_median_s']} s → {parallel['j2_median_s']} s); output "
                      + ("identical" if parallel["identical"] else f"differs in {parallel['differing_count']} files"),
                      mark(parallel["speedup"] >= PARALLEL_MIN_SPEEDUP and parallel["identical"])])
+    shapes = data.get("toctree-shapes")
+    if shapes:
+        worst = max(shapes["sizes"], key=lambda e: e["ratio_vs_plain-alabaster"])
+        rows.append([f"Full build with the theme, {worst['articles']:,} articles, every toctree shape: at most "
+                     f"{SHAPE_RATIO_MAX}x plain Sphinx + MyST (alabaster, no sidebars)",
+                     "; ".join(f"{e['shape']} {e['ratio_vs_plain-alabaster']}x (CPU {e['cpu_ratio_vs_plain-alabaster']}x)"
+                               for e in shapes["sizes"]),
+                     mark(all(e["ratio_vs_plain-alabaster"] <= SHAPE_RATIO_MAX for e in shapes["sizes"]))])
+    for sz in sizes_all:
+        if sz.get("shape", "none") != "none" and sz["articles"] >= 5000:
+            largest_kb = sz["article_pages"]["max_kb"]
+            rows.append([f"Article pages at {sz['articles']:,} articles with the `{sz['shape']}` toctree: at most "
+                         f"{SHAPE_ARTICLE_PAGE_MAX_KB} KB",
+                         f"largest {largest_kb} KB, median {sz['article_pages']['median_kb']} KB",
+                         mark(largest_kb <= SHAPE_ARTICLE_PAGE_MAX_KB)])
     lines += ["## Targets", ""] + table(["Target", "Measured", "Result"], rows)
+    if shapes:
+        lines += ["## Toctree shapes", "", provenance(shapes), "",
+                  "The same generated articles with the toctrees an author may write (`generate_corpus.py --shape`): "
+                  "`none` (the home page lists only section pages), `glob-home` (a hidden `:glob:` toctree over "
+                  "every concept, article and path on the home page) and `page-toctrees` (every tenth article "
+                  "gathers the next nine). Each is built by `kb build` and by plain Sphinx + MyST with the default "
+                  "theme and no sidebars, alternating, into fresh folders; ratios are per pair.", ""]
+        lines += table(["Shape", "Articles", "kb build (median)", "plain Sphinx, alabaster (median)", "Ratio",
+                        "Per pair", "CPU ratio", "kb peak memory"],
+                       [[e["shape"], f"{e['articles']:,}", f"{e['kb_median_s']} s", f"{e['plain-alabaster_median_s']} s",
+                         f"{e['ratio_vs_plain-alabaster']}x", ", ".join(map(str, e["ratios_vs_plain-alabaster"])),
+                         f"{e['cpu_ratio_vs_plain-alabaster']}x", f"{e['kb_max_rss_mb']:.0f} MB"] for e in shapes["sizes"]])
 
     # Full builds -----------------------------------------------------------------------------
     if build:
@@ -409,7 +438,8 @@ def write(results: Path, doc: Path) -> str:
                   f"Output: `{check['summary_line']}`", ""]
 
     for sz in sizes_all:
-        lines += [f"## Page sizes and search download ({sz['articles']:,} articles)", "", provenance(sz), ""]
+        shape = f", `{sz['shape']}` toctrees" if sz.get("shape", "none") != "none" else ""
+        lines += [f"## Page sizes and search download ({sz['articles']:,} articles{shape})", "", provenance(sz), ""]
         if "build" in sz:
             b = sz["build"]
             lines += [f"The build these were measured on: {b['seconds']} s wall, {b['cpu_seconds']} s CPU, "

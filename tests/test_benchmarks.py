@@ -68,6 +68,16 @@ def test_build_benchmark(bench):
     assert size["runs"]["kb"][0]["warnings"] == 0 and size["runs"]["plain"][0]["warnings"] == 0
 
 
+def test_build_benchmark_builds_each_toctree_shape_against_plain_sphinx_with_alabaster(bench):
+    run_script("bench_build.py", "--sizes", str(ARTICLES), "--reps", "1", "--shapes", "glob-home", "page-toctrees",
+               "--baselines", "plain-alabaster", "--name", "shapes", *common(bench))
+    sizes = result(bench, "shapes")["sizes"]
+    assert [s["shape"] for s in sizes] == ["glob-home", "page-toctrees"]
+    for size in sizes:
+        assert size["ratio_vs_plain-alabaster"] > 0
+        assert size["runs"]["kb"][0]["warnings"] == 0 and size["runs"]["plain-alabaster"][0]["warnings"] == 0
+
+
 def test_incremental_benchmark(bench):
     run_script("bench_incremental.py", "--articles", str(ARTICLES), "--verify", *common(bench))
     data = result(bench, f"incremental-{ARTICLES}")

@@ -139,3 +139,13 @@ def test_a_retitled_article_in_a_capped_list_is_retitled_in_every_sidebar_that_s
     site = build(srcdir)
     for shown_on in ("index", "articles/generated-0015", "concepts/inquiry", "about"):
         assert "Renamed article" in sidebar(site, shown_on).get_text(), shown_on
+
+
+def test_pages_gathered_by_an_article_outside_every_toctree_sit_under_that_article(tmp_path):
+    srcdir = copy_root("glob-toctree", tmp_path)
+    index = srcdir / "index.md"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("concepts/*\narticles/*\npaths/*\n", "concepts/*\n"), encoding="utf-8")
+    site = build(srcdir)
+    chain = [li.a.get_text() for li in sidebar(site, "articles/series/part-one").select("li.current")]
+    assert chain == ["Articles", "A series on trust", "Trust, part one"]

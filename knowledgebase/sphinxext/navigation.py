@@ -95,6 +95,10 @@ def build_navigation(env) -> Navigation:
             if child not in parent and child not in seen and child != root:
                 parent[child] = doc
                 queue.append(child)
+    for includer in sorted(children):  # pages that only pages outside the sections include
+        for child in children[includer]:
+            if child not in parent and child not in seen and child != root and child != includer:
+                parent[child] = includer
     for doc in env.all_docs:  # record pages no toctree reaches belong to their folder's list page
         folder = doc.partition("/")[0]
         if doc not in parent and doc not in seen and "/" in doc and folder in sections_by_folder:
