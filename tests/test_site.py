@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledgebase.views import CONCEPT_CARDS_PER_KIND
+from knowledgebase.schema import ARTICLE_KINDS
+from knowledgebase.views import CONCEPT_CARDS_PER_KIND, KIND_LABELS, KIND_SINGULAR
 from sphinx_support import build, copy_root
 
 
@@ -108,6 +109,53 @@ def test_a_hub_concept_page_shows_its_most_central_articles_and_links_to_search_
     assert f"Showing {CONCEPT_CARDS_PER_KIND} of {many + 1} guides" in soup.select_one("#kb-kind-guide .kb-more").get_text()
     search = soup.find("a", string=f"Search all {many + 2} articles on trust")
     assert search["href"] == "../search.html?concept=trust"
+
+
+def test_every_article_kind_has_a_label_for_one_article_and_for_a_group():
+    assert list(KIND_SINGULAR) == list(KIND_LABELS) == list(ARTICLE_KINDS)
+    assert (KIND_SINGULAR["tool"], KIND_LABELS["tool"]) == ("Tool", "Tools")
+
+
+TOOL = """---
+title: A book look conversation
+summary: Twenty minutes with a teacher and their pupils' books.
+concepts: [inquiry, trust]
+audience: [headteacher]
+kind: tool
+sources: [field-notes]
+---
+
+## Steps
+
+| Step | Time | What to do |
+|---|---|---|
+| 1 | 5 minutes | The teacher chooses three books. |
+"""
+
+
+@pytest.fixture(scope="module")
+def site_with_a_tool(tmp_path_factory):
+    srcdir = copy_root("site-basic", tmp_path_factory.mktemp("tool-site"))
+    (srcdir / "articles" / "book-look-conversation.md").write_text(TOOL, encoding="utf-8")
+    return build(srcdir)
+
+
+def test_a_tool_page_is_marked_as_a_tool_and_says_it_prints(site_with_a_tool):
+    header = site_with_a_tool.soup("articles/book-look-conversation").select_one(".kb-article-header")
+    assert "kb-article-tool" in header["class"]
+    assert header.select_one(".kb-kind").get_text() == "Tool"
+    assert "print this page" in header.select_one(".kb-print-hint").get_text()
+
+
+def test_other_articles_are_marked_with_their_own_kind_and_carry_no_print_hint(site_with_a_tool):
+    header = site_with_a_tool.soup("articles/trust-first").select_one(".kb-article-header")
+    assert "kb-article-guide" in header["class"] and header.select_one(".kb-print-hint") is None
+
+
+def test_concept_page_groups_tools_under_their_own_heading(site_with_a_tool):
+    tools = site_with_a_tool.soup("concepts/inquiry").select_one("#kb-kind-tool")
+    assert tools.find(["h2", "h3"]).get_text(strip=True).rstrip("¶") == "Tools"
+    assert [a.get_text() for a in tools.select(".kb-card-title")] == ["A book look conversation"]
 
 
 def test_a_concept_page_with_few_articles_lists_them_all_without_a_search_link(site):

@@ -132,7 +132,7 @@ class Renderer:
     # Article pages ---------------------------------------------------------------------------
 
     def article_header(self, view: v.ArticleView) -> list[nodes.Node]:
-        header = nodes.container(classes=["kb-page-header", "kb-article-header"])
+        header = nodes.container(classes=["kb-page-header", "kb-article-header", f"kb-article-{view.kind}"])
         header += _para(view.summary, classes=["kb-lead"])
         meta = _para(classes=["kb-meta"])
         meta += nodes.inline(v.KIND_SINGULAR[view.kind], v.KIND_SINGULAR[view.kind], classes=["kb-kind"])
@@ -144,6 +144,10 @@ class Renderer:
         header += self.chips(view.concepts, "Concepts: ")
         if view.prerequisites:
             header += _para("Read first: ", *self.inline_list(view.prerequisites), classes=["kb-prerequisites"])
+        if view.kind == "tool":
+            header += _para("To take this tool into a meeting, print this page: navigation, maps and related "
+                            "articles are left out, and no step or table row is split across pages.",
+                            classes=["kb-print-hint"])
         return [header]
 
     def article_sections(self, view: v.ArticleView) -> list[nodes.Node]:
