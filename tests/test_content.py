@@ -13,6 +13,7 @@ from sphinx_support import REPO
 
 CONTENT = REPO / "content"
 OVERLAP_TOOL = REPO.parent / "shared" / "tools" / "seed_overlap.py"
+PARAPHRASE_TOOL = REPO.parent / "shared" / "tools" / "seed_paraphrase.py"
 
 
 def test_content_passes_a_strict_check(capsys):
@@ -45,4 +46,11 @@ def test_content_shares_no_run_of_ten_words_with_the_seed_documents():
     if not OVERLAP_TOOL.is_file():
         pytest.skip("the shared seed documents are not beside this clone")
     result = subprocess.run([sys.executable, str(OVERLAP_TOOL), str(CONTENT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_content_follows_no_seed_sentence_clause_by_clause():
+    if not PARAPHRASE_TOOL.is_file():
+        pytest.skip("the shared seed documents are not beside this clone")
+    result = subprocess.run([sys.executable, str(PARAPHRASE_TOOL), str(CONTENT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
