@@ -149,3 +149,43 @@ def test_pages_gathered_by_an_article_outside_every_toctree_sit_under_that_artic
     site = build(srcdir)
     chain = [li.a.get_text() for li in sidebar(site, "articles/series/part-one").select("li.current")]
     assert chain == ["Articles", "A series on trust", "Trust, part one"]
+
+
+class _Builder:
+    @staticmethod
+    def get_relative_uri(source: str, target: str) -> str:
+        return f"{target}.html"
+
+
+def _shape(html: str):
+    """A tag tree as comparable data: names, attributes (order-free, empty values as True) and text."""
+    from bs4 import BeautifulSoup, NavigableString
+
+    def node(element):
+        if isinstance(element, NavigableString):
+            return element.strip() or None
+        attrs = {k: (" ".join(v) if isinstance(v, list) else v) or True for k, v in element.attrs.items()}
+        return (element.name, tuple(sorted(attrs.items())),
+                tuple(c for c in (node(child) for child in element.children) if c is not None))
+
+    return node(BeautifulSoup(html, "html.parser"))
+
+
+@pytest.mark.parametrize("page", ["index", "articles", "articles/a", "articles/a/part", "articles/n"])
+def test_the_sidebar_made_for_furo_is_what_furo_makes_of_the_sphinx_shaped_one(page):
+    from furo.navigation import get_navigation_tree
+
+    from knowledgebase.sphinxext.navigation import Navigation, render
+
+    many = [f"articles/n{i:02d}" for i in range(LIMIT + 3)]
+    navigation = Navigation(
+        groups=[("", ["concepts", "articles"]), ("About", ["about"])],
+        children={"concepts": ["concepts/trust"], "articles": ["articles/a", *many, "articles/n"],
+                  "articles/a": ["articles/a/part"]},
+        parent={"concepts/trust": "concepts", "articles/a": "articles", "articles/a/part": "articles/a",
+                "articles/n": "articles", **{m: "articles" for m in many}},
+        titles={"index": "Home", "concepts": "Concepts", "articles": "Articles", "about": "About <us>",
+                "concepts/trust": "Trust", "articles/a": "A & B", "articles/a/part": "Part",
+                "articles/n": "Last", **{m: m for m in many}})
+    sphinx_shaped = render(navigation, _Builder(), page)
+    assert _shape(render(navigation, _Builder(), page, furo=True)) == _shape(get_navigation_tree(sphinx_shaped))

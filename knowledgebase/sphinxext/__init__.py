@@ -53,6 +53,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-collect-pages", search.write_index)
     app.connect("html-collect-pages", facilitator.facilitator_pages)
     app.connect("html-page-context", navigation.bounded_sidebar, priority=400)  # before the theme reads it
+    app.connect("html-page-context", navigation.furo_sidebar, priority=600)     # after Furo's own handler
     app.connect("html-page-context", pagemeta.add_page_metadata)
     app.connect("html-page-context", safety.add_policy)
     app.connect("html-page-context", search.add_search_script)
