@@ -65,6 +65,7 @@ _GENERATED = "One of the site's own directives: it lists data from the corpus, e
 DIRECTIVES: dict[str, Rule] = _table(
     *(Rule(name, True, _GENERATED, body="none")
       for name in ("kb-articles", "kb-concept-map", "kb-glossary", "kb-paths", "kb-audiences", "kb-sources")),
+    Rule("kb-search-box", True, "A search form leading to the search page; it shows no data.", body="none"),
     Rule("toctree", True, "Lists pages of the site for navigation; it names documents, never files. A visible "
                           "toctree with a glob pattern lists every page it matches, so `kb check` warns that the "
                           "page grows with the corpus (KB209).", body="literal"),

@@ -335,7 +335,10 @@ class Views:
 
     def article_list(self, concept: str | None = None, audience: str | None = None, kind: str | None = None,
                      sort: str = "title", limit: int | None = None,
-                     with_concepts: bool = True) -> tuple[ArticleCard, ...]:
+                     with_concepts: bool = True, ids: tuple[str, ...] = ()) -> tuple[ArticleCard, ...]:
+        """Articles filtered and sorted; ``ids`` (curated, in that order) replaces filtering and sorting."""
+        if ids:
+            return tuple(self.card(a, with_concepts) for a in dict.fromkeys(ids) if a in self.kb.articles)[:limit]
         articles = list(self.kb.articles.values())
         if concept:
             cid = self.kb.aliases.get(_term(concept), concept)
@@ -347,6 +350,8 @@ class Views:
         if sort == "updated":
             articles.sort(key=lambda a: (a.updated is None, -(a.updated.toordinal() if a.updated else 0),
                                          a.title.lower(), a.id))
+        elif sort == "most-linked":
+            articles.sort(key=lambda a: (-self.graph.backlink_count(a.id), a.title.lower(), a.id))
         elif sort == "reading-time":
             articles.sort(key=lambda a: (a.reading_time, a.title.lower(), a.id))
         else:

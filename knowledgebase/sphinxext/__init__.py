@@ -18,7 +18,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import facilitator, incremental, navigation, pagemeta, safety, search
+from . import facilitator, home, incremental, navigation, pagemeta, safety, search
 from .directives import DIRECTIVES
 from .nodes import kb_generated, kb_reference, visit_skip
 from .resolve import resolve_page
@@ -32,12 +32,28 @@ def _add_static(app: Sphinx) -> None:
     # After the builder has hashed its configuration, so incremental builds are not forced to rewrite everything.
     if app.builder.format == "html":
         app.config.html_static_path.append(str(STATIC))
+        _add_templates(app)
+
+
+def _add_templates(app: Sphinx) -> None:
+    """Templates that name Furo's landmarks (templates/page.html), ahead of the project's own
+    templates; added to the loader, not the configuration, for the same reason as the static folder."""
+    from sphinx.jinja2glue import SphinxFileSystemLoader
+
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "loaders") and hasattr(templates, "templatepathlen"):
+        templates.loaders.insert(0, SphinxFileSystemLoader(str(Path(__file__).parent / "templates")))
+        templates.templatepathlen += 1  # a user template: "!page.html" skips it and finds Furo's
 
 
 def setup(app: Sphinx) -> dict:
     skip = (visit_skip, None)
     for node in (kb_reference, kb_generated):
         app.add_node(node, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
+    home_skip = (home.visit_skip, None)
+    app.add_node(home.kb_search_box, html=(home.visit_html, None), latex=home_skip, text=home_skip,
+                 man=home_skip, texinfo=home_skip)
+    app.add_directive("kb-search-box", home.SearchBox)
     for kind in ("article", "concept", "path", "source"):
         app.add_role(kind, make_role(kind))
     for name, directive in DIRECTIVES.items():
@@ -53,7 +69,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-collect-pages", search.write_index)
     app.connect("html-collect-pages", facilitator.facilitator_pages)
     app.connect("html-page-context", navigation.bounded_sidebar, priority=400)  # before the theme reads it
-    app.connect("html-page-context", navigation.furo_sidebar, priority=600)     # after Furo's own handler
     app.connect("html-page-context", pagemeta.add_page_metadata)
     app.connect("html-page-context", safety.add_policy)
     app.connect("html-page-context", search.add_search_script)
@@ -69,4 +84,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", incremental.remove_stale_pages)
     app.connect("doctree-resolved", resolve_page)
     app.add_css_file("kb.css")
+    app.add_js_file("kb-preview.js", loading_method="defer")  # previews of concept and article links
     return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,7 +15,7 @@ from ..schema import ARTICLE_KINDS
 from .nodes import kb_generated
 from .state import DirectiveUse, env_state
 
-SORTS = ("title", "updated", "reading-time")
+SORTS = ("title", "updated", "reading-time", "most-linked")
 
 
 def _choice(values):
@@ -46,6 +46,7 @@ class ArticleList(GeneratedBlock):
         "sort": _choice(SORTS),
         "limit": directives.positive_int,
         "layout": _choice(("list", "cards")),
+        "ids": directives.unchanged_required,
     }
 
 
@@ -60,11 +61,14 @@ class Glossary(GeneratedBlock):
 class PathOverview(GeneratedBlock):
     """``kb-paths``: the reading paths, optionally for one audience, with duration and summary."""
 
-    option_spec = {"audience": directives.unchanged_required, "limit": directives.positive_int}
+    option_spec = {"audience": directives.unchanged_required, "limit": directives.positive_int,
+                   "ids": directives.unchanged_required}
 
 
 class AudienceEntries(GeneratedBlock):
-    """``kb-audiences``: one card per audience, leading to its landing page."""
+    """``kb-audiences``: one card per audience, leading to its landing page; ``:layout: chooser`` is one compact row of links."""
+
+    option_spec = {"layout": _choice(("cards", "chooser"))}
 
 
 class SourceList(GeneratedBlock):

@@ -49,7 +49,7 @@ def page_nodes(app, path_id: str) -> list[nodes.Node]:
     view = views.path(path_id)
     renderer = Renderer(app, facilitator_pagename(path_id))
     title = f"Facilitator notes: {view.title}"
-    section = nodes.section(ids=["facilitator-notes"])
+    section = nodes.section(ids=["facilitator-notes"])  # rendered on its own, so its title is the h1
     section += nodes.title(title, title)
     section += _para("For the facilitator only. Participants use the ",
                      renderer.link(views.path_link(path_id), "path page"),
@@ -81,9 +81,7 @@ def facilitator_pages(app):
         return
     for path_id in build_data(app).kb.paths:
         pagename = facilitator_pagename(path_id)
-        document = nodes.section()
-        document.extend(page_nodes(app, path_id))
-        body = render_html(app, document)
+        body = render_html(app, page_nodes(app, path_id)[0])  # the section itself, so its title is the page's <h1>
         # Templates insert `title` as HTML, so front matter text must be escaped here.
         title = escape(f"Facilitator notes: {build_data(app).kb.paths[path_id].title}")
         yield pagename, {"title": title, "body": body, "kb_noindex": True}, "page.html"

@@ -123,8 +123,7 @@ class Renderer:
     def map(self, view: v.MapView, whole: bool = False, element_id: str = "kb-map") -> list[nodes.Node]:
         if not self.html:
             return [self.link_list([n.link for n in view.nodes if not n.centre])]
-        svg = render_svg(view, self.uri, whole_vocabulary=whole, element_id=element_id,
-                         width=900 if whole else 600, height=560 if whole else 300)
+        svg = render_svg(view, self.uri, whole_vocabulary=whole, element_id=element_id)
         figure = nodes.container(classes=["kb-map-figure"])
         figure += nodes.raw("", svg, format="html")
         return [figure]

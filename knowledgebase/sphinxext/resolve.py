@@ -70,22 +70,30 @@ def directive_view(views: v.Views, name: str, options: dict):
         return views.article_list(concept=options.get("concept"), audience=options.get("audience"),
                                   kind=options.get("kind"), sort=options.get("sort", "title"),
                                   limit=int(options["limit"]) if "limit" in options else None,
-                                  with_concepts=options.get("layout") != "cards")
+                                  with_concepts=options.get("layout") != "cards", ids=_ids(options))
     if name == "kb-concept-map":
         return views.vocabulary_map()
     if name == "kb-glossary":
         return tuple((views.concept_link(c), views.kb.concepts[c].aliases) for c in views.kb.concepts)
     if name == "kb-paths":
         paths = [p for p in views.kb.paths.values() if not options.get("audience") or options["audience"] in p.audience]
+        if _ids(options):  # curated, in the order written
+            paths = [views.kb.paths[i] for i in dict.fromkeys(_ids(options)) if i in views.kb.paths]
         limit = int(options["limit"]) if "limit" in options else None
         return tuple((views.path_link(p.id), p.duration, tuple(views.audience_link(a) for a in p.audience
                                                                if a in views.kb.audiences)) for p in paths[:limit])
     if name == "kb-audiences":
-        return tuple((views.audience_link(a), sum(a in x.audience for x in views.kb.articles.values()))
-                     for a in views.kb.audiences)
+        return (options.get("layout", "cards"),
+                tuple((views.audience_link(a), sum(a in x.audience for x in views.kb.articles.values()))
+                      for a in views.kb.audiences))
     if name == "kb-sources":
         return tuple(views.source(s) for s in views.kb.sources)
     raise KeyError(name)
+
+
+def _ids(options) -> tuple[str, ...]:
+    """The ``:ids:`` option: record ids separated by commas or spaces."""
+    return tuple(i for i in options.get("ids", "").replace(",", " ").split() if i)
 
 
 def _articles(views, renderer: Renderer, options) -> list[nodes.Node]:
@@ -131,8 +139,11 @@ def _paths(views, renderer: Renderer, options) -> list[nodes.Node]:
 
 
 def _audiences(views, renderer: Renderer, options) -> list[nodes.Node]:
+    layout, entries = directive_view(views, "kb-audiences", options)
+    if layout == "chooser":
+        return [renderer.chips([link for link, _ in entries], "Guides for: ", classes=("kb-chips", "kb-audience-chooser"))]
     box = nodes.container(classes=["kb-cards", "kb-audience-cards"])
-    for link, count in directive_view(views, "kb-audiences", options):
+    for link, count in entries:
         card = nodes.container(classes=["kb-card"])
         card += _para(renderer.link(link, classes=["kb-card-title"]), classes=["kb-card-heading"])
         card += _para(link.tooltip, classes=["kb-card-summary"])
