@@ -168,6 +168,33 @@ def test_path_handout_prints_to_a4_with_prompts_and_without_facilitator_notes_or
     assert "Concept map" not in text
 
 
+def test_a_tool_prints_to_a4_with_its_steps_and_without_navigation_maps_or_related_articles(page, site_url, tmp_path):
+    from pypdf import PdfReader
+
+    page.goto(site_url + "articles/monitoring-conversation-protocol.html")
+    pdf = tmp_path / "tool.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    reader = PdfReader(str(pdf))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    assert "Where this comes from" in text and "Agree one thing" in text  # the source note and a step
+    assert "Glossary" not in text and "Reading paths" not in text  # the site navigation
+    assert "Concept map" not in text and "Related articles" not in text and "print this page" not in text
+
+
+def test_a_printed_tool_breaks_only_between_steps_and_prompts_and_rules_its_tables(page, site_url):
+    page.goto(site_url + "articles/monitoring-conversation-protocol.html")
+    page.emulate_media(media="print")
+    style = "(element, property) => getComputedStyle(element)[property]"
+    assert page.locator("article h2").first.evaluate(style, "breakAfter") == "avoid"  # the theme's rule, kept
+    assert page.locator("article tr").first.evaluate(style, "breakInside") == "avoid"
+    assert page.locator("article li").first.evaluate(style, "breakInside") == "avoid"
+    assert page.locator("article td").first.evaluate(style, "borderTopStyle") == "solid"
+    page.goto(site_url + "articles/monitoring-as-a-process-not-an-event.html")  # other articles are left as they were
+    assert page.locator("article li").first.evaluate(style, "breakInside") == "auto"
+
+
 def test_facilitator_page_is_not_linked_from_the_participant_page(page, site_url):
     page.goto(site_url + "paths/first-term-as-lead-learner.html")
     hrefs = page.eval_on_selector_all("a", "links => links.map(a => a.getAttribute('href'))")
