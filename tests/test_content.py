@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -40,6 +41,24 @@ def test_every_concept_in_the_starting_vocabulary_has_a_page():
 def test_every_article_cites_a_source_and_asks_questions():
     articles = load(CONTENT).kb.articles.values()
     assert [a.id for a in articles if not a.sources or not 2 <= len(a.questions) <= 4] == []
+
+
+def test_there_are_at_least_eight_tools_of_300_to_900_words_each_linked_from_an_article_that_is_not_a_tool():
+    articles = load(CONTENT).kb.articles
+    tools = {a.id: a for a in articles.values() if a.kind == "tool"}
+    assert len(tools) >= 8
+    assert {t.id: t.word_count for t in tools.values() if not 300 <= t.word_count <= 900} == {}
+    linked_from_ideas = {link for a in articles.values() if a.kind != "tool" for link in a.links}
+    assert sorted(set(tools) - linked_from_ideas) == []
+
+
+def test_every_tool_says_where_it_comes_from_and_that_its_steps_are_our_suggestion():
+    for tool in (a for a in load(CONTENT).kb.articles.values() if a.kind == "tool"):
+        body = (CONTENT / tool.path).read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        where_from = body.split("## Where this comes from\n", 1)[1].split("\n## ", 1)[0]
+        assert "{source}`" in where_from and re.search(r"\bour (own )?suggestions?\b", where_from), tool.id
+        assert "## Steps\n" in body and "## Prompts\n" in body and "| Time |" in body, tool.id
+        assert "The timings are our suggestion" in body, tool.id
 
 
 def test_content_shares_no_run_of_ten_words_with_the_seed_documents():
