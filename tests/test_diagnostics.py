@@ -542,7 +542,8 @@ def test_kb111_two_articles_requiring_each_other(load_corpus):
 
 def test_kb111_every_independent_prerequisite_cycle_is_reported_with_its_own_members(load_corpus):
     result = load_corpus({
-        "articles/coaching-one.md": article("Coaching one", ["trust"], prerequisites=["coaching-two"]),
+        # coaching-one also requires the other cycle: its own cycle must still be the one reported
+        "articles/coaching-one.md": article("Coaching one", ["trust"], prerequisites=["observing-one", "coaching-two"]),
         "articles/coaching-two.md": article("Coaching two", ["trust"], prerequisites=["coaching-one"]),
         "articles/observing-one.md": article("Observing one", ["inquiry"], prerequisites=["observing-two"]),
         "articles/observing-two.md": article("Observing two", ["inquiry"], prerequisites=["observing-three"]),

@@ -78,6 +78,15 @@ def test_changing_a_concepts_aliases_updates_the_glossary(srcdir):
     assert "Also called: enquiry, questioning" in site.html("glossary")
 
 
+def test_a_role_removed_from_a_page_no_longer_ties_the_page_to_its_target(srcdir):
+    edit(srcdir / "index.md", "Start with {article}`trust-first`, or read", "Start here, or read")
+    build(srcdir)
+    edit(srcdir / "articles" / "trust-first.md", "title: Trust comes first", "title: Trust before all else")
+    site = build(srcdir)
+    assert "articles/trust-first" in site.written()
+    assert "index" not in site.written()
+
+
 def search_documents(site) -> str:
     return "".join(p.read_text(encoding="utf-8") for p in sorted((site.outdir / "_kb" / "search").glob("doc-*.json")))
 
