@@ -186,6 +186,7 @@ def test_a_tool_prints_to_a4_with_its_steps_and_without_navigation_maps_or_relat
 
 
 def test_a_printed_tool_breaks_only_between_steps_and_prompts_and_rules_its_tables(page, site_url):
+    page.set_viewport_size({"width": 673, "height": 950})  # A4 less the print margins, in CSS px
     page.goto(site_url + "articles/monitoring-conversation-protocol.html")
     page.emulate_media(media="print")
     style = "(element, property) => getComputedStyle(element)[property]"
@@ -193,6 +194,8 @@ def test_a_printed_tool_breaks_only_between_steps_and_prompts_and_rules_its_tabl
     assert page.locator("article tr").first.evaluate(style, "breakInside") == "avoid"
     assert page.locator("article li").first.evaluate(style, "breakInside") == "avoid"
     assert page.locator("article td").first.evaluate(style, "borderTopStyle") == "solid"
+    right = "element => element.getBoundingClientRect().right"
+    assert page.locator("article table").first.evaluate(right) <= page.locator("article").evaluate(right)  # not clipped
     page.goto(site_url + "articles/monitoring-as-a-process-not-an-event.html")  # other articles are left as they were
     assert page.locator("article li").first.evaluate(style, "breakInside") == "auto"
 
