@@ -333,3 +333,41 @@ def load_corpus(corpus: Callable[..., Path]) -> Callable[..., LoadResult]:
         return load(corpus(files))
 
     return build
+
+
+# Browser tests ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory):
+    """The real content, built once with the project's conf.py and served on 127.0.0.1."""
+    from browser_support import REPO, StaticServer
+
+    from knowledgebase.cli import main as kb
+
+    out = tmp_path_factory.mktemp("browser-site") / "html"
+    assert kb(["build", "--content", str(REPO / "content"), "--conf", str(REPO), "--out", str(out), "-q"]) == 0
+    with StaticServer(out) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for every browser test."""
+    from browser_support import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

@@ -6,47 +6,15 @@ import re
 from urllib.request import urlopen
 
 import pytest
-from playwright.sync_api import expect
 from browser_support import (
     AXE,
-    CHROMIUM_ARGS,
     REPO,
-    StaticServer,
-    chromium_path,
     require,
 )
-
-from knowledgebase.cli import main as kb
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser") / "html"
-    assert kb(["build", "--content", str(REPO / "content"), "--conf", str(REPO), "--out", str(out), "-q"]) == 0
-    with StaticServer(out) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_home_page_renders_the_concept_map_with_a_link_per_concept(page, site_url):
@@ -153,16 +121,20 @@ def test_axe_finds_no_accessibility_violation_of_any_impact(browser, site_url, w
     assert violations == []
 
 
-def test_path_handout_prints_to_a4_with_prompts_and_without_facilitator_notes_or_navigation(page, site_url, tmp_path):
+def printed_a4_text(page, url: str, pdf) -> str:
+    """Print ``url`` to ``pdf`` as the browser would; the text of every page, once it is known to be A4."""
     from pypdf import PdfReader
 
-    page.goto(site_url + "paths/first-term-as-lead-learner.html")
-    pdf = tmp_path / "handout.pdf"
+    page.goto(url)
     page.pdf(path=str(pdf), prefer_css_page_size=True)
     reader = PdfReader(str(pdf))
-    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+
+
+def test_path_handout_prints_to_a4_with_prompts_and_without_facilitator_notes_or_navigation(page, site_url, tmp_path):
+    text = printed_a4_text(page, site_url + "paths/first-term-as-lead-learner.html", tmp_path / "handout.pdf")
     assert "Which initiatives you inherited could you pause for a term" in text
     assert "By the end you will be able to" in text
     assert "sticky notes" not in text  # a facilitator note
@@ -171,15 +143,7 @@ def test_path_handout_prints_to_a4_with_prompts_and_without_facilitator_notes_or
 
 
 def test_a_tool_prints_to_a4_with_its_steps_and_without_navigation_maps_or_related_articles(page, site_url, tmp_path):
-    from pypdf import PdfReader
-
-    page.goto(site_url + "articles/monitoring-conversation-protocol.html")
-    pdf = tmp_path / "tool.pdf"
-    page.pdf(path=str(pdf), prefer_css_page_size=True)
-    reader = PdfReader(str(pdf))
-    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
-    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
-    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = printed_a4_text(page, site_url + "articles/monitoring-conversation-protocol.html", tmp_path / "tool.pdf")
     assert "Where this comes from" in text and "Agree one thing" in text  # the source note and a step
     assert "Glossary" not in text and "Reading paths" not in text  # the site navigation
     assert "Concept map" not in text and "Related articles" not in text and "print this page" not in text

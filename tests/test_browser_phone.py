@@ -9,34 +9,14 @@ and the audience chooser.
 from __future__ import annotations
 
 import pytest
-from browser_support import CHROMIUM_ARGS, REPO, StaticServer, chromium_path
+from browser_support import REPO
 
-from knowledgebase.cli import main as kb
 from knowledgebase.loader import load
 
 pytestmark = pytest.mark.browser
 WIDTHS = (320, 390, 1280)
 SCHEMES = ("light", "dark")
 MAP_PAGES = ("index.html", "concepts/trust.html", "articles/skin-in-the-game.html")
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    out = tmp_path_factory.mktemp("phone") / "html"
-    assert kb(["build", "--content", str(REPO / "content"), "--conf", str(REPO), "--out", str(out), "-q"]) == 0
-    with StaticServer(out) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
