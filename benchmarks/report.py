@@ -210,6 +210,29 @@ def machine_line(m: dict) -> str:
             f"{m['platform']}; {versions}{load_text}")
 
 
+def lighthouse_section(results: dict) -> list[str]:
+    """Lighthouse scores of the real site (``benchmarks/lighthouse.py``), mobile settings."""
+    first = next(iter(results.values()))
+    rows = [[f"`{page}`", r["scores"]["performance"], r["scores"]["accessibility"], r["scores"]["best-practices"],
+             r["scores"]["seo"], r["metrics"]["first-contentful-paint"].replace("\u00a0", " "),
+             r["metrics"]["largest-contentful-paint"].replace("\u00a0", " "),
+             r["metrics"]["total-blocking-time"].replace("\u00a0", " "), r["metrics"]["cumulative-layout-shift"]]
+            for page, r in sorted(results.items())]
+    return ["## Lighthouse (the real site, mobile)", "",
+            f"Lighthouse {first['lighthouse']} (npm, pinned in `package.json`), its default mobile settings "
+            "(emulated phone, simulated slow 4G and CPU slowdown), Debian's Chromium, the site served on "
+            "127.0.0.1 with the headers of its `_headers` file (so the Content-Security-Policy is the real one). "
+            "Targets: Accessibility, Best Practices and SEO 100, Performance at least 95.", "",
+            "Command: `python benchmarks/lighthouse.py` (builds the site; `--site DIR` for a built one), which runs, "
+            "per page:", "",
+            "```", "CHROME_PATH=/usr/bin/chromium node_modules/.bin/lighthouse URL --output=json --quiet \\",
+            "  --only-categories=performance,accessibility,best-practices,seo \\",
+            '  --chrome-flags="--headless --no-sandbox --disable-gpu"', "```", "",
+            *table(["Page", "Performance", "Accessibility", "Best Practices", "SEO", "FCP", "LCP", "TBT", "CLS"], rows),
+            "", "Performance is below 100 only because simulated slow 4G puts first and largest contentful paint at "
+            "about 2 s; blocking time and layout shift are zero.", ""]
+
+
 def write(results: Path, doc: Path) -> str:
     data = load(results)
     build = data.get("build")
@@ -477,6 +500,9 @@ def write(results: Path, doc: Path) -> str:
                   *table(["Cumulative (s)", "Own (s)", "Calls", "Function"],
                          [[r["cumulative_s"], r["own_s"], r["calls"], f"`{r['function']}`"]
                           for r in prof["top_overall"][:12]])]
+
+    if (results / "lighthouse.json").is_file():
+        lines += lighthouse_section(json.loads((results / "lighthouse.json").read_text(encoding="utf-8")))
 
     notes = results / "notes.md"
     if notes.is_file():

@@ -5,11 +5,14 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from docutils import nodes
+
 from ..feed import atom_feed
 from .state import build_data
 from .transforms import record_for
 
 FEED_FILE = "feed.xml"
+ICON = "_static/kb-icon.svg"
 
 
 def add_page_metadata(app, pagename, templatename, context, doctree) -> None:
@@ -21,6 +24,14 @@ def add_page_metadata(app, pagename, templatename, context, doctree) -> None:
         _, record = found
         description = getattr(record, "summary", None) or getattr(record, "definition", None) or getattr(record, "description", "")
         tags.append(f'<meta name="description" content="{escape(description)}">')
+    elif doctree is not None:  # a hand-made page (the home page, the glossary): its first paragraph
+        first = next(iter(doctree.findall(nodes.paragraph)), None)
+        if first is not None and first.astext().strip():
+            text = " ".join(first.astext().split())
+            description = text if len(text) <= 300 else text[:299].rsplit(" ", 1)[0] + "…"
+            tags.append(f'<meta name="description" content="{escape(description)}">')
+    if not context.get("favicon_url"):  # an icon, so browsers do not ask for a missing /favicon.ico
+        context["favicon_url"] = context["pathto"](ICON, 1)
     context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
 
 

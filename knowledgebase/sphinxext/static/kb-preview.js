@@ -26,6 +26,7 @@
   textEl.className = "kb-preview-text";
   var openEl = document.createElement("a");
   openEl.className = "kb-preview-open";
+  openEl.href = links[0].href; // always a real link, even before the first preview
   preview.appendChild(kindEl);
   preview.appendChild(textEl);
   preview.appendChild(openEl);
