@@ -63,12 +63,13 @@ def setup(app):
         final_argument_whitespace = True
         has_content = True
         option_spec = {{name: directives.unchanged for name in
-                       ("concept", "audience", "kind", "sort", "limit", "layout")}}
+                       ("concept", "audience", "kind", "sort", "limit", "layout", "ids")}}
 
         def run(self):
             return []
 
-    for name in ("kb-articles", "kb-concept-map", "kb-glossary", "kb-paths", "kb-audiences", "kb-sources"):
+    for name in ("kb-articles", "kb-concept-map", "kb-glossary", "kb-paths", "kb-audiences", "kb-sources",
+                 "kb-search-box"):
         app.add_directive(name, Nothing)
 
     if not _search:
