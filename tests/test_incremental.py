@@ -137,3 +137,31 @@ def test_parallel_build_gives_the_same_html_as_a_serial_build(tmp_path):
     assert serial_pages == parallel_pages
     for page in serial_pages:
         assert (serial.outdir / page).read_bytes() == (parallel.outdir / page).read_bytes(), page
+
+
+def same_as_a_clean_build(site, tmp_path) -> None:
+    """Every page of an incremental ``site`` is byte for byte the page a clean build of its sources gives."""
+    import shutil
+
+    clean = build(Path(shutil.copytree(site.srcdir, tmp_path / "clean" / "src")))
+    pages = sorted(p.relative_to(clean.outdir) for p in clean.outdir.rglob("*.html"))
+    assert pages == sorted(p.relative_to(site.outdir) for p in site.outdir.rglob("*.html"))
+    for page in pages:
+        assert (site.outdir / page).read_bytes() == (clean.outdir / page).read_bytes(), page
+
+
+def test_deleting_an_article_a_markdown_link_names_rereads_the_page_that_links_to_it(srcdir, tmp_path):
+    # MyST decides whether `[text](trust-first.md)` names a page when it reads the linking page.
+    (srcdir / "articles" / "trust-first.md").unlink()
+    site = build(srcdir)  # the linking page itself is unchanged
+    assert "articles/asking-good-questions" in site.written()
+    same_as_a_clean_build(site, tmp_path)
+
+
+def test_an_article_that_stops_loading_without_a_change_of_its_own_is_read_again(srcdir, tmp_path):
+    edit(srcdir / "articles" / "quiet-reflection.md", "concepts: [learning]", "concepts: [relational trust]")
+    build(srcdir)
+    edit(srcdir / "concepts" / "trust.md", "aliases: [relational trust]\n", "")  # the article now has no concept
+    site = build(srcdir)
+    assert "articles/quiet-reflection" in site.written()
+    same_as_a_clean_build(site, tmp_path)

@@ -69,6 +69,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-collect-pages", search.write_index)
     app.connect("html-collect-pages", facilitator.facilitator_pages)
     app.connect("html-page-context", navigation.bounded_sidebar, priority=400)  # before the theme reads it
+    app.connect("html-page-context", navigation.furo_sidebar, priority=600)     # after Furo's own handler
     app.connect("html-page-context", pagemeta.add_page_metadata)
     app.connect("html-page-context", safety.add_policy)
     app.connect("html-page-context", search.add_search_script)
@@ -79,10 +80,11 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", incremental.purge_doc)
     app.connect("env-merge-info", incremental.merge_info)
     app.connect("doctree-read", incremental.mark_orphan)
-    app.connect("env-get-outdated", incremental.note_removed)
+    app.connect("doctree-read", incremental.note_read_dependencies)
+    app.connect("env-get-outdated", incremental.pages_to_read_again)
     app.connect("env-get-updated", incremental.pages_with_changed_data)
     app.connect("build-finished", incremental.remove_stale_pages)
     app.connect("doctree-resolved", resolve_page)
     app.add_css_file("kb.css")
     app.add_js_file("kb-preview.js", loading_method="defer")  # previews of concept and article links
-    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

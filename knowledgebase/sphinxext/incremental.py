@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import posixpath
 from pathlib import Path
 
+from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import __version__
@@ -21,7 +23,7 @@ from ..loader import load
 from ..views import Views, fingerprint
 from .navigation import build_navigation
 from .resolve import directive_view
-from .state import BuildData, EnvState, build_data, env_state, set_build_data
+from .state import BuildData, EnvState, ReadAs, build_data, env_state, set_build_data
 from .transforms import PAGE_BLOCKS, record_for
 
 logger = logging.getLogger(__name__)
@@ -89,10 +91,42 @@ def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def note_removed(app, env, added, changed, removed) -> list[str]:
-    """Remember deleted documents (``env-get-outdated``) so their old pages can be removed."""
+def note_read_dependencies(app, doctree) -> None:
+    """Record what this page's doctree was read against (``doctree-read``): see :class:`ReadAs`."""
+    docname = app.env.docname
+    folder = posixpath.dirname(docname)
+    links = set()
+    for node in doctree.findall(addnodes.pending_xref):
+        if node.get("reftype") != "myst":
+            continue
+        target = node.get("reftarget", "")
+        if node.get("refdomain") == "doc":
+            links.add(target)
+            continue
+        path = target.split("#", 1)[0]
+        if path.endswith(".md"):  # MyST found no such file when it read the page
+            joined = path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path)
+            links.add(posixpath.normpath(joined)[:-3])
+    env_state(app.env).read_as[docname] = ReadAs(record_for(app, docname) is not None, frozenset(links))
+
+
+def pages_to_read_again(app, env, added, changed, removed) -> list[str]:
+    """Unchanged pages whose saved doctree no longer fits the corpus (``env-get-outdated``).
+
+    A page is read again when it stopped or started being a record (its front matter is fine
+    but, say, the alias it relies on was removed), or when a document its Markdown links name
+    was added or deleted. Deleted documents are also remembered, so their old pages can be removed.
+    """
     build_data(app).removed = set(removed)
-    return []
+    touched = set(added) | set(removed)
+    skip = touched | set(changed)
+    again = []
+    for docname, read in env_state(env).read_as.items():
+        if docname in skip or docname not in env.found_docs:
+            continue
+        if read.page_links & touched or (record_for(app, docname) is not None) != read.record:
+            again.append(docname)
+    return sorted(again)
 
 
 def remove_stale_pages(app, exception) -> None:

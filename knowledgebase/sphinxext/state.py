@@ -54,6 +54,16 @@ class DirectiveUse:
     options: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class ReadAs:
+    """What a page's saved doctree depends on beyond its own source: whether it was read as a
+    record (an article, concept...), and the documents its Markdown links named, which MyST
+    resolves when it reads the page."""
+
+    record: bool
+    page_links: frozenset[str]
+
+
 @dataclass
 class EnvState:
     """Per-document data kept in the pickled environment between builds."""
@@ -62,12 +72,14 @@ class EnvState:
     directives: dict[str, list[DirectiveUse]] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
     search_terms: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    read_as: dict[str, ReadAs] = field(default_factory=dict)
 
     def purge(self, docname: str) -> None:
         self.references.pop(docname, None)
         self.directives.pop(docname, None)
         self.fingerprints.pop(docname, None)
         self.search_terms.pop(docname, None)
+        self.read_as.pop(docname, None)
 
     def merge(self, docnames: set[str], other: "EnvState") -> None:
         for docname in docnames:
@@ -77,6 +89,8 @@ class EnvState:
                 self.directives[docname] = other.directives[docname]
             if docname in other.search_terms:
                 self.search_terms[docname] = other.search_terms[docname]
+            if docname in other.read_as:
+                self.read_as[docname] = other.read_as[docname]
 
 
 def build_data(app_or_env: Sphinx | BuildEnvironment) -> BuildData:
