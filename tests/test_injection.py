@@ -41,7 +41,8 @@ RAW_MARKUP = ("<script>alert", "<img src=x", "<svg onload", "onerror=alert(1)>")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "cite", "srcset"}
 ATOM = "{http://www.w3.org/2005/Atom}"
 SVG = "{http://www.w3.org/2000/svg}"
-SVG_ELEMENTS = {f"{SVG}{name}" for name in ("svg", "title", "desc", "g", "line", "a", "circle", "text")}
+SVG_ELEMENTS = {f"{SVG}{name}" for name in ("svg", "title", "desc", "g", "path", "a", "rect", "circle",
+                                                         "text", "tspan")}
 # The only plain strings: a control http address, and the title of the source whose address is the payload.
 PLAIN_ON_PURPOSE = ("source plain-guide url", "source script-link title")
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})

@@ -53,7 +53,6 @@ def setup(app: Sphinx) -> dict:
     home_skip = (home.visit_skip, None)
     app.add_node(home.kb_search_box, html=(home.visit_html, None), latex=home_skip, text=home_skip,
                  man=home_skip, texinfo=home_skip)
-    app.add_directive("kb-search-box", home.SearchBox)
     for kind in ("article", "concept", "path", "source"):
         app.add_role(kind, make_role(kind))
     for name, directive in DIRECTIVES.items():

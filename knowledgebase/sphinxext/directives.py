@@ -12,6 +12,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from ..schema import ARTICLE_KINDS
+from .home import SearchBox
 from .nodes import kb_generated
 from .state import DirectiveUse, env_state
 
@@ -82,4 +83,5 @@ DIRECTIVES = {
     "kb-paths": PathOverview,
     "kb-audiences": AudienceEntries,
     "kb-sources": SourceList,
+    "kb-search-box": SearchBox,
 }
