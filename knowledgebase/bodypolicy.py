@@ -229,14 +229,28 @@ def link_scheme(url: str) -> str | None:
     return match.group(1) if match else None
 
 
+def scheme_problem(url: str) -> tuple[str, str, str] | None:
+    """Why a link to ``url`` may not be published (a scheme other than http, https or mailto), or None."""
+    scheme = link_scheme(url)
+    if scheme is not None and scheme not in LINK_SCHEMES:
+        return "KB205", f"the link `{_short(url)}` uses the `{scheme}:` scheme", SYNTAX["other link schemes"].instead
+    return None
+
+
 def asset_problem(target: str, page_dir: Path, root: Path, types: tuple[str, ...]) -> tuple[str, str, str] | None:
     """Why the file ``target`` (as written on a page in ``page_dir``) may not be published, or None.
 
     Returns (code, message, hint). The file must be inside ``root/_assets`` once
-    every symbolic link is followed, exist, and have one of ``types``.
+    every symbolic link is followed, exist, and have one of ``types``; an address
+    with a scheme is never such a file. ``kb check`` and the build both ask this.
     """
-    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
     assets_rule = SYNTAX["files outside content/_assets/"]
+    refused = scheme_problem(target)
+    if refused is not None:
+        return refused
+    if link_scheme(target) is not None:
+        return "KB206", f"`{_short(target)}` is not a file in content/{ASSETS}/", assets_rule.instead
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
     if "*" in path or "?" in target.split("#", 1)[0]:
         return "KB206", f"`{target}` is not a plain file name", assets_rule.instead
     candidate = (root / path.lstrip("/")) if path.startswith("/") else (page_dir / path)
@@ -363,13 +377,11 @@ class _Checker:
         elif not rule.allowed:
             self.refuse("KB204", line, f"the `{{{name}}}` role is not allowed: {rule.reason}", rule.instead, drop)
 
-    def url(self, url: str, line: int, drop: tuple[int, int]) -> bool:
-        scheme = link_scheme(url)
-        if scheme is not None and scheme not in LINK_SCHEMES:
-            self.refuse("KB205", line, f"the link `{_short(url)}` uses the `{scheme}:` scheme",
-                        SYNTAX["other link schemes"].instead, drop)
-            return False
-        return True
+    def url(self, url: str, line: int, drop: tuple[int, int]) -> None:
+        problem = scheme_problem(url)
+        if problem:
+            code, message, hint = problem
+            self.refuse(code, line, message, hint, drop)
 
     def link(self, href: str, line: int, drop: tuple[int, int]) -> None:
         scheme = link_scheme(href)
@@ -391,18 +403,13 @@ class _Checker:
         self.file(target, DOWNLOAD_TYPES, line, drop)
 
     def image(self, src: str, line: int, drop: tuple[int, int]) -> None:
-        if self.url(src, line, drop):
-            self.file(src, IMAGE_TYPES, line, drop)
+        self.file(src, IMAGE_TYPES, line, drop)
 
     def file(self, target: str, types: tuple[str, ...], line: int, drop: tuple[int, int]) -> None:
-        if link_scheme(target) is not None:
-            if self.url(target, line, drop):
-                self.refuse("KB206", line, f"`{_short(target)}` is not a file in content/{ASSETS}/",
-                            SYNTAX["files outside content/_assets/"].instead, drop)
-            return
         problem = asset_problem(target, self.page_dir, self.root, types)
         if problem:
-            self.refuse(problem[0], line, problem[1], problem[2], drop)
+            code, message, hint = problem
+            self.refuse(code, line, message, hint, drop)
 
     def attributes(self, child, line: int, drop: tuple[int, int]) -> None:
         names = [k for k in child.attrs if k not in ATTRIBUTES]

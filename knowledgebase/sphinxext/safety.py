@@ -31,13 +31,12 @@ from ..bodypolicy import (
     ASSETS,
     DOWNLOAD_TYPES,
     IMAGE_TYPES,
-    LINK_SCHEMES,
     MYST_EXTENSIONS,
     SYNTAX,
     asset_problem,
     check_page,
     digest,
-    link_scheme,
+    scheme_problem,
 )
 from ..diagnostics import CODES
 from .state import build_data
@@ -104,27 +103,17 @@ class RemoveUnsafeNodes(SphinxTransform):
         for node in list(self.document.findall(nodes.meta)):
             remove(node, "KB202", "a `<meta>` tag was removed", "leave it out")
         for node in list(self.document.findall(nodes.image)):
-            problem = self._file_problem(node.get("uri", ""), page_dir, srcdir, IMAGE_TYPES)
+            problem = asset_problem(node.get("uri", ""), page_dir, srcdir, IMAGE_TYPES)
             if problem:
                 remove(node, *problem)
         for node in list(self.document.findall(addnodes.download_reference)):
-            problem = self._file_problem(node.get("reftarget", ""), page_dir, srcdir, DOWNLOAD_TYPES)
+            problem = asset_problem(node.get("reftarget", ""), page_dir, srcdir, DOWNLOAD_TYPES)
             if problem:
                 remove(node, *problem, keep_text=True)
         for node in list(self.document.findall(lambda n: isinstance(n, nodes.Element) and "refuri" in n)):
-            scheme = link_scheme(node["refuri"])
-            if scheme is not None and scheme not in LINK_SCHEMES:
-                remove(node, "KB205", f"a link with the `{scheme}:` scheme was removed",
-                       SYNTAX["other link schemes"].instead, keep_text=True)
-
-    @staticmethod
-    def _file_problem(target: str, page_dir: Path, srcdir: Path, types) -> tuple[str, str, str] | None:
-        scheme = link_scheme(target)
-        if scheme is not None:
-            if scheme in LINK_SCHEMES:
-                return "KB206", f"`{target}` is not a file in content/_assets/", SYNTAX["files outside content/_assets/"].instead
-            return "KB205", f"`{target}` uses the `{scheme}:` scheme", SYNTAX["other link schemes"].instead
-        return asset_problem(target, page_dir, srcdir, types)
+            problem = scheme_problem(node["refuri"])
+            if problem:
+                remove(node, *problem, keep_text=True)
 
 
 # The site loads its script, styles and images from itself only. Inline script
