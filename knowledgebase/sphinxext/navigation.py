@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from sphinx import addnodes
@@ -46,7 +46,6 @@ class Navigation:
     parent: dict[str, str]
     titles: dict[str, str]
     digest: str = ""                              # of everything every page shows
-    _page_digests: dict[str, str] = field(default_factory=dict)
 
     def chain(self, docname: str) -> list[str]:
         """The current page and its parents up to its section, section first."""
