@@ -32,6 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import kb_build_command  # noqa: E402
 PAGES = ("index.html", "articles/skin-in-the-game.html", "concepts/trust.html")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 FLAGS = "--headless --no-sandbox --disable-gpu"
@@ -96,8 +98,7 @@ def main(argv=None) -> int:
         site = args.site
         if site is None:
             site = Path(tmp) / "html"
-            subprocess.run([sys.executable, "-m", "knowledgebase", "build", "--content", str(REPO / "content"),
-                            "--conf", str(REPO), "--out", str(site), "-q"], check=True)
+            subprocess.run(kb_build_command(REPO / "content", site), check=True)
         httpd, root = serve(site)
         try:
             results = {page: run(root + page, args.chrome) for page in PAGES}

@@ -19,6 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "_static" / "screenshots"
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import kb_build_command  # noqa: E402
 from browser_support import CHROMIUM_ARGS, StaticServer  # noqa: E402
 
 SHOTS = [  # (file, page, viewport width, height, element or None for the first screen)
@@ -43,8 +45,7 @@ def main(argv=None) -> int:
         site = args.site
         if site is None:
             site = Path(tmp) / "html"
-            subprocess.run([sys.executable, "-m", "knowledgebase", "build", "--content", str(REPO / "content"),
-                            "--conf", str(REPO), "--out", str(site), "-q"], check=True)
+            subprocess.run(kb_build_command(REPO / "content", site), check=True)
         with StaticServer(site) as server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=args.chrome, args=CHROMIUM_ARGS)
             for name, page_path, width, height, selector in SHOTS:
