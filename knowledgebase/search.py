@@ -24,6 +24,7 @@ Everything here is plain data; the Sphinx glue writes it into the site.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -152,6 +153,7 @@ def tokens(text: str) -> list[str]:
     return [s for _, s in words(text)]
 
 
+@lru_cache(maxsize=200_000)
 def shard_key(term: str) -> str:
     """The term shard a stem lives in: its first two characters, spelled as hex beyond ``[a-z0-9]``."""
     head = term[:2]
@@ -282,64 +284,196 @@ def _doc_terms(entry: SearchEntry, concept_names: dict[str, str]) -> tuple[dict,
     return forms, Counter({p: weights[p] for p in ranked})
 
 
-def _flat(postings: list[tuple[int, ...]]) -> list[int]:
-    """Sorted postings as one flat list, document numbers as gaps: [d0, w0, ..., d1-d0, w1, ...]."""
+def _flat(postings: dict[int, int | tuple[int, ...]]) -> list[int]:
+    """Postings (document number -> weight, or (weight, block)) as one flat list in document
+    order, numbers as gaps: [d0, w0, ..., d1-d0, w1, ...]."""
     flat: list[int] = []
     previous = 0
-    for doc, *rest in postings:
+    for doc in sorted(postings):
         flat.append(doc - previous)
-        flat.extend(rest)
+        value = postings[doc]
+        if isinstance(value, tuple):
+            flat.extend(value)
+        else:
+            flat.append(value)
         previous = doc
     return flat
 
 
-def build_index(entries: list[SearchEntry], concepts: dict[str, str], audiences: dict[str, str],
-                concept_names: dict[str, str] | None = None) -> dict[str, object]:
-    """File name -> JSON data of every file of the index. Deterministic for the same entries.
+def _doc_postings(entry: SearchEntry, concept_names: dict[str, str]) -> tuple[dict, dict]:
+    """What one page adds to the index: ``{(shard, stem, form): (weight, block)}`` and
+    ``{(pair shard, "first second"): weight}``, weights as the integers the files hold."""
+    forms, doc_pairs = _doc_terms(entry, concept_names)
+    terms = {(shard_key(stem_), stem_, form): (max(1, round(weight * 10)), block)
+             for form, (stem_, weight, block) in forms.items()}
+    pairs = {(pair_key(first, second), f"{first} {second}"): max(1, round(weight * 10))
+             for (first, second), weight in doc_pairs.items()}
+    return terms, pairs
 
-    ``concepts`` maps concept ids to labels (shown in filters and results);
-    ``concept_names`` to the text indexed on pages tagged with the concept (its label and
-    aliases, one per line); it defaults to the labels.
+
+def _entry_digest(entry: SearchEntry) -> str:
+    fields = (entry.url, entry.title, entry.summary, entry.kind, entry.concepts, entry.audiences, entry.blocks,
+              entry.aliases)
+    return hashlib.sha256(repr(fields).encode()).hexdigest()
+
+
+@dataclass
+class _Page:
+    entry: SearchEntry
+    digest: str
+    terms: dict
+    pairs: dict
+
+
+class SearchIndex:
+    """The files of the index, kept up to date page by page.
+
+    A long-lived process (``kb serve``) keeps one across rebuilds: when a page's text
+    changes, only that page's postings are taken out and put back, and :meth:`files`
+    returns only the files whose text changed. A new page, a deleted one or a change to
+    the concept or audience names renumbers or relabels everything, so the index is then
+    made again from scratch. Either way the files are exactly those a fresh index of the
+    same entries has.
     """
-    entries = sorted(entries, key=lambda e: e.url)
-    concept_names = concept_names or concepts
-    concept_ids = sorted(concepts)
-    audience_ids = sorted(audiences)
-    concept_index = {c: i for i, c in enumerate(concept_ids)}
-    audience_index = {a: i for i, a in enumerate(audience_ids)}
-    terms: dict[str, dict[str, dict[str, list]]] = {}
-    pairs: dict[str, dict[str, list]] = {}
-    files: dict[str, object] = {}
-    for number, entry in enumerate(entries):
-        forms, doc_pairs = _doc_terms(entry, concept_names)
-        for form, (stem_, weight, block) in forms.items():
-            terms.setdefault(shard_key(stem_), {}).setdefault(stem_, {}).setdefault(form, []).append(
-                (number, max(1, round(weight * 10)), block))
-        for (first, second), weight in doc_pairs.items():
-            pairs.setdefault(pair_key(first, second), {}).setdefault(f"{first} {second}", []).append(
-                (number, max(1, round(weight * 10))))
-        meta = [entry.url, entry.title, entry.summary, entry.kind,
-                [concept_index[c] for c in entry.concepts if c in concept_index],
-                [audience_index[a] for a in entry.audiences if a in audience_index]]
-        for block_number, block in enumerate(entry.blocks or ("",)):
-            files[f"doc-{number}-{block_number}.json"] = [*meta, block]
-    for key, stems in terms.items():
-        files[f"terms-{key}.json"] = {s: {f: _flat(p) for f, p in sorted(forms.items())}
-                                      for s, forms in sorted(stems.items())}
-    for key, found in pairs.items():
-        files[f"pairs-{key}.json"] = {p: _flat(postings) for p, postings in sorted(found.items())}
-    for cid in concept_ids:
-        files[f"filter-concept-{cid}.json"] = [n for n, e in enumerate(entries) if cid in e.concepts]
-    for aid in audience_ids:
-        files[f"filter-audience-{aid}.json"] = [n for n, e in enumerate(entries) if aid in e.audiences]
-    files["meta.json"] = {
-        "version": INDEX_VERSION, "documents": len(entries),
-        "shards": sorted(terms), "pairShards": sorted(pairs),
-        "concepts": [[c, concepts[c]] for c in concept_ids],
-        "audiences": [[a, audiences[a]] for a in audience_ids],
-        "stopWords": sorted(STOP_WORDS), "spelling": SPELLING, "caseFold": CASE_FOLD,
-    }
-    return files
+
+    def __init__(self) -> None:
+        self._header: tuple | None = None
+        self._concept_names: dict[str, str] = {}
+        self._concepts: dict[str, str] = {}
+        self._audiences: dict[str, str] = {}
+        self._pages: list[_Page] = []
+        self._terms: dict[str, dict[str, dict[str, dict[int, tuple[int, int]]]]] = {}
+        self._pairs: dict[str, dict[str, dict[int, int]]] = {}
+        self._texts: dict[str, str] = {}   # file name -> the text last returned for it
+        self._full = True                  # since the last files(): everything may have changed
+        self._touched_terms: set[str] = set()
+        self._touched_pairs: set[str] = set()
+        self._touched_docs: set[int] = set()
+        self._filters_changed = True
+
+    def update(self, entries: list[SearchEntry], concepts: dict[str, str], audiences: dict[str, str],
+               concept_names: dict[str, str] | None = None) -> None:
+        """Take in the current entries.
+
+        ``concepts`` maps concept ids to labels (shown in filters and results);
+        ``concept_names`` to the text indexed on pages tagged with the concept (its label and
+        aliases, one per line); it defaults to the labels.
+        """
+        entries = sorted(entries, key=lambda e: e.url)
+        concept_names = concept_names or concepts
+        header = (tuple(sorted(concepts.items())), tuple(sorted(audiences.items())),
+                  tuple(sorted(concept_names.items())))
+        self._concepts, self._audiences, self._concept_names = concepts, audiences, concept_names
+        if header != self._header or [p.entry.url for p in self._pages] != [e.url for e in entries]:
+            self._header = header
+            self._pages, self._terms, self._pairs = [], {}, {}
+            for number, entry in enumerate(entries):
+                self._pages.append(self._add(number, entry))
+            self._full = True
+            return
+        for number, entry in enumerate(entries):
+            old = self._pages[number]
+            if old.entry is entry or old.entry == entry:
+                continue
+            self._remove(number, old)
+            new = self._pages[number] = self._add(number, entry)
+            self._touched_terms.update(key[0] for key, _ in old.terms.items() ^ new.terms.items())
+            self._touched_pairs.update(key[0] for key, _ in old.pairs.items() ^ new.pairs.items())
+            self._touched_docs.add(number)
+            if (old.entry.concepts, old.entry.audiences) != (entry.concepts, entry.audiences):
+                self._filters_changed = True
+
+    def digest(self, *inputs: str) -> str:
+        """What the index is built from: the given inputs and every page's content."""
+        parts = [*inputs, *(page.digest for page in self._pages)]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def files(self, source: str) -> tuple[dict[str, str], set[str]]:
+        """(file name -> text) of the files whose text changed since the last call (all files the
+        first time), and the names of files that no longer exist. ``source`` goes into
+        ``meta.json``: the digest of what the index was built from."""
+        data = self._data()
+        data["meta.json"]["source"] = source
+        changed = {}
+        for name, content in data.items():
+            text = dumps(content)
+            if self._texts.get(name) != text:
+                changed[name] = self._texts[name] = text
+        removed = {name for name in self._texts if name not in data and (self._full or self._produced(name))}
+        for name in removed:
+            del self._texts[name]
+        self._full, self._filters_changed = False, False
+        self._touched_terms, self._touched_pairs, self._touched_docs = set(), set(), set()
+        return changed, removed
+
+    def _add(self, number: int, entry: SearchEntry) -> _Page:
+        terms, pairs = _doc_postings(entry, self._concept_names)
+        for (shard, stem_, form), posting in terms.items():
+            self._terms.setdefault(shard, {}).setdefault(stem_, {}).setdefault(form, {})[number] = posting
+        for (shard, pair), weight in pairs.items():
+            self._pairs.setdefault(shard, {}).setdefault(pair, {})[number] = weight
+        return _Page(entry, _entry_digest(entry), terms, pairs)
+
+    def _remove(self, number: int, page: _Page) -> None:
+        for shard, stem_, form in page.terms:
+            stems = self._terms[shard]
+            del stems[stem_][form][number]
+            if not stems[stem_][form]:
+                del stems[stem_][form]
+                if not stems[stem_]:
+                    del stems[stem_]
+                    if not stems:
+                        del self._terms[shard]
+        for shard, pair in page.pairs:
+            found = self._pairs[shard]
+            del found[pair][number]
+            if not found[pair]:
+                del found[pair]
+                if not found:
+                    del self._pairs[shard]
+
+    def _produced(self, name: str) -> bool:
+        """Would the last update have produced this file, had it still existed?"""
+        if name.startswith("terms-"):
+            return name[6:-5] in self._touched_terms
+        if name.startswith("pairs-"):
+            return name[6:-5] in self._touched_pairs
+        return name.startswith("doc-") and int(name.split("-")[1]) in self._touched_docs
+
+    def _data(self) -> dict[str, object]:
+        full = self._full
+        concept_ids = sorted(self._concepts)
+        audience_ids = sorted(self._audiences)
+        concept_index = {c: i for i, c in enumerate(concept_ids)}
+        audience_index = {a: i for i, a in enumerate(audience_ids)}
+        files: dict[str, object] = {}
+        for number in range(len(self._pages)) if full else sorted(self._touched_docs):
+            entry = self._pages[number].entry
+            meta = [entry.url, entry.title, entry.summary, entry.kind,
+                    [concept_index[c] for c in entry.concepts if c in concept_index],
+                    [audience_index[a] for a in entry.audiences if a in audience_index]]
+            for block_number, block in enumerate(entry.blocks or ("",)):
+                files[f"doc-{number}-{block_number}.json"] = [*meta, block]
+        for key in sorted(self._terms) if full else sorted(self._touched_terms & self._terms.keys()):
+            files[f"terms-{key}.json"] = {s: {f: _flat(p) for f, p in sorted(forms.items())}
+                                          for s, forms in sorted(self._terms[key].items())}
+        for key in sorted(self._pairs) if full else sorted(self._touched_pairs & self._pairs.keys()):
+            files[f"pairs-{key}.json"] = {p: _flat(postings) for p, postings in sorted(self._pairs[key].items())}
+        if full or self._filters_changed:
+            for cid in concept_ids:
+                files[f"filter-concept-{cid}.json"] = [n for n, p in enumerate(self._pages)
+                                                       if cid in p.entry.concepts]
+            for aid in audience_ids:
+                files[f"filter-audience-{aid}.json"] = [n for n, p in enumerate(self._pages)
+                                                        if aid in p.entry.audiences]
+        files["meta.json"] = {
+            "version": INDEX_VERSION, "documents": len(self._pages),
+            "shards": sorted(self._terms), "pairShards": sorted(self._pairs),
+            "concepts": [[c, self._concepts[c]] for c in concept_ids],
+            "audiences": [[a, self._audiences[a]] for a in audience_ids],
+            "stopWords": sorted(STOP_WORDS), "spelling": SPELLING, "caseFold": CASE_FOLD,
+        }
+        return files
 
 
 def dumps(data: object) -> str:

@@ -1,3 +1,3 @@
 """The ``kb`` verbs, one module per group; importing this package registers them all."""
 
-from . import check, inspect, new, path, site  # noqa: F401
+from . import check, inspect, new, path, serve, site  # noqa: F401

@@ -1,10 +1,8 @@
-"""``kb build`` and ``kb serve``: the site, built with the project's ``conf.py`` from any content folder."""
+"""``kb build``: the site, built with the project's ``conf.py`` from any content folder."""
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
 import sys
 from pathlib import Path
 
@@ -86,34 +84,3 @@ def run_build(args) -> int:
     marker.unlink()
     print(f"The site is ready: {index}\nOpen it in a browser, e.g. file://{index.resolve()}")
     return EXIT_OK
-
-
-@verb("serve", "Preview the site while you write: rebuilds and reloads the browser on every save.", """\
-  kb serve                      serve on http://127.0.0.1:8000
-  kb serve --port 8080
-""")
-def configure_serve(parser):
-    _common(parser)
-    parser.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.set_defaults(run=run_serve)
-
-
-def serve_command(args) -> list[str]:
-    """sphinx-autobuild, run by the interpreter running kb: whatever installed kb installed it too,
-    whether or not its scripts folder is on PATH (a virtual environment that is not activated)."""
-    if importlib.util.find_spec("sphinx_autobuild") is None:
-        raise UsageError(f"sphinx-autobuild is not installed for {sys.executable}; "
-                         "run `python -m pip install -e .` again with that Python")
-    conf = find_conf(args)
-    arguments = sphinx_arguments(args, conf, None, False)
-    arguments += ["--host", args.host, "--port", str(args.port), "--watch", str(conf / "conf.py")]
-    return [sys.executable, "-m", "sphinx_autobuild", *arguments]
-
-
-def run_serve(args) -> int:
-    command = serve_command(args)
-    print(f"Serving on http://{args.host}:{args.port}/ - edit a file in {args.content} and the page reloads. Ctrl+C stops.")
-    sys.stdout.flush()
-    os.execv(command[0], command)
-    return EXIT_USAGE  # pragma: no cover - execv does not return

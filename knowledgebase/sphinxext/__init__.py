@@ -83,6 +83,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", incremental.pages_to_read_again)
     app.connect("env-get-updated", incremental.pages_with_changed_data)
     app.connect("build-finished", incremental.remove_stale_pages)
+    app.connect("build-finished", incremental.remember_build)
+    app.connect("env-before-read-docs", incremental.note_pages_read)
     app.connect("doctree-resolved", resolve_page)
     app.add_css_file("kb.css")
     app.add_js_file("kb-preview.js", loading_method="defer")  # previews of concept and article links

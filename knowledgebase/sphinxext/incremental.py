@@ -20,10 +20,10 @@ from sphinx.util import logging
 from .. import __version__
 from ..graph import ConceptGraph
 from ..loader import load
-from ..views import Views, fingerprint
+from ..views import Views, fingerprint, same_published_data
 from .navigation import build_navigation
 from .resolve import directive_view
-from .state import BuildData, EnvState, ReadAs, build_data, env_state, set_build_data
+from .state import BuildData, EnvState, ReadAs, build_data, env_state, set_build_data, warm_state
 from .transforms import PAGE_BLOCKS, record_for
 
 logger = logging.getLogger(__name__)
@@ -38,8 +38,15 @@ UNREADABLE = {"KB001", "KB002", "KB011", "KB012", "KB013"}
 def load_corpus(app, config) -> None:
     """Load and check the corpus in the source folder (``config-inited``, before Sphinx looks for documents)."""
     result = load(Path(app.srcdir))
-    graph = ConceptGraph(result.kb)
-    set_build_data(app, BuildData(result, graph, Views(result.kb, graph)))
+    warm = warm_state(app)
+    previous = warm.previous if warm is not None else None
+    if previous is not None and same_published_data(previous.kb, result.kb):
+        # Every view would come out the same: keep the graph and the views already computed.
+        data = BuildData(result, previous.graph, previous.views, published_as_before=True)
+    else:
+        graph = ConceptGraph(result.kb)
+        data = BuildData(result, graph, Views(result.kb, graph))
+    set_build_data(app, data)
     srcdir = Path(app.srcdir).resolve()
     for d in result.diagnostics:
         if d.code in UNREADABLE:
@@ -48,6 +55,15 @@ def load_corpus(app, config) -> None:
                 pattern = glob.escape((path.parent.resolve() / path.name).relative_to(srcdir).as_posix())
                 if pattern not in config.exclude_patterns:
                     config.exclude_patterns.append(pattern)
+                    data.unreadable_patterns.append(pattern)
+
+
+def reload_corpus(app) -> None:
+    """Before each rebuild in a long-lived process: the corpus as it is now, and its diagnostics."""
+    for pattern in build_data(app).unreadable_patterns:  # a file that became readable is published again
+        app.config.exclude_patterns.remove(pattern)
+    load_corpus(app, app.config)
+    report_diagnostics(app)
 
 
 def report_diagnostics(app) -> None:
@@ -115,9 +131,11 @@ def pages_to_read_again(app, env, added, changed, removed) -> list[str]:
 
     A page is read again when it stopped or started being a record (its front matter is fine
     but, say, the alias it relies on was removed), or when a document its Markdown links name
-    was added or deleted. Deleted documents are also remembered, so their old pages can be removed.
+    was added or deleted. Added and deleted documents are also remembered, so that the old
+    pages of deleted ones can be removed.
     """
-    build_data(app).removed = set(removed)
+    data = build_data(app)
+    data.added, data.removed = set(added), set(removed)
     touched = set(added) | set(removed)
     skip = touched | set(changed)
     again = []
@@ -127,6 +145,13 @@ def pages_to_read_again(app, env, added, changed, removed) -> list[str]:
         if read.page_links & touched or (record_for(app, docname) is not None) != read.record:
             again.append(docname)
     return sorted(again)
+
+
+def note_pages_read(app, env, docnames) -> None:
+    """In a long-lived process, remember which pages this build reads (``env-before-read-docs``)."""
+    warm = warm_state(app)
+    if warm is not None:
+        warm.read = set(docnames)
 
 
 def remove_stale_pages(app, exception) -> None:
@@ -140,13 +165,31 @@ def remove_stale_pages(app, exception) -> None:
             page.unlink()
 
 
+def remember_build(app, exception) -> None:
+    """In a long-lived process, keep this build's data to compare the next one with (``build-finished``)."""
+    warm = warm_state(app)
+    if warm is not None:
+        warm.previous = build_data(app) if exception is None else None
+
+
 def pages_with_changed_data(app, env) -> list[str]:
-    """Pages whose generated content differs from the last build's (``env-get-updated``)."""
+    """Pages whose generated content differs from the last build's (``env-get-updated``).
+
+    Every page's fingerprint is computed again, except in a long-lived process when this
+    build changed nothing that pages show beyond the pages it read (a body edit, say):
+    then only those pages can have changed, and only theirs are computed.
+    """
     data = build_data(app)
     data.navigation = build_navigation(env)
+    warm = warm_state(app)
+    previous = warm.previous if warm is not None else None
+    data.only_read_pages_changed = (
+        data.published_as_before and previous is not None and previous.navigation is not None
+        and not data.added and not data.removed and previous.navigation.same_tree(data.navigation))
+    docnames = sorted(warm.read & env.found_docs) if data.only_read_pages_changed else sorted(env.found_docs)
     state = env_state(env)
     changed = []
-    for docname in sorted(env.found_docs):
+    for docname in docnames:
         new = page_fingerprint(app, data, state, docname)
         if state.fingerprints.get(docname) != new:
             if docname in state.fingerprints:

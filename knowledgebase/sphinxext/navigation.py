@@ -54,6 +54,11 @@ class Navigation:
             chain.append(self.parent[chain[-1]])
         return chain[::-1]
 
+    def same_tree(self, other: "Navigation") -> bool:
+        """Does every page's sidebar show the same in both? (Then their digests are equal too.)"""
+        return (self.groups, self.children, self.parent, self.titles) == (
+            other.groups, other.children, other.parent, other.titles)
+
     def page_digest(self, docname: str) -> str:
         """What this page's sidebar shows beyond the shared part, as a digest (for fingerprints)."""
         parts = []

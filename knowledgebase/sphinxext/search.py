@@ -6,7 +6,6 @@ which every reader downloads before the first result.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from html import escape
@@ -15,9 +14,9 @@ from pathlib import Path
 from .. import __version__
 from docutils import nodes
 
-from ..search import INDEX_VERSION, REFERENCE_MARK, PageText, SearchEntry, build_index, dumps, split_blocks
+from ..search import INDEX_VERSION, REFERENCE_MARK, PageText, SearchEntry, SearchIndex, split_blocks
 from .nodes import kb_generated, kb_reference
-from .state import build_data, env_state
+from .state import build_data, env_state, warm_state
 from .transforms import record_for
 
 INDEX_FOLDER = "_kb/search"
@@ -83,33 +82,48 @@ def _label(data):
     return label
 
 
-def entries(app) -> list[SearchEntry]:
-    """What the index holds for each page: its fields, and the text a reader sees, labelled now."""
+def page_entry(app, docname: str, text: PageText, label) -> SearchEntry | None:
+    """What the index holds for one page: its fields, and the text a reader sees, labelled now."""
+    found = record_for(app.env, docname)
+    if found is None or not isinstance(text, PageText):
+        return None
+    kb = build_data(app).kb
+    folder, record = found
+    url = app.builder.get_target_uri(docname)
+    blocks = text.resolved(label)
+    if folder == "articles":
+        extra = split_blocks(list(record.questions))
+        return SearchEntry(url, record.title, record.summary, record.kind, record.concepts,
+                           record.audience, blocks + extra)
+    if folder == "concepts":
+        extra = split_blocks(["Also called: " + ", ".join(record.aliases)] if record.aliases else [])
+        return SearchEntry(url, record.label, record.definition, "concept", (record.id,), (),
+                           blocks + extra, record.aliases)
+    if folder == "paths":
+        concepts = tuple(dict.fromkeys(c for s in record.steps for c in kb.articles[s.article].concepts))
+        steps = [f"{kb.articles[s.article].title}. {s.prompt or ''}" for s in record.steps]
+        extra = split_blocks([*record.outcomes, *steps])
+        return SearchEntry(url, record.title, record.summary, "path", concepts, record.audience,
+                           blocks + extra)
+    return None
+
+
+def entries(app) -> dict[str, SearchEntry]:
+    """The index's entries by document. In a long-lived process, when the build changed
+    nothing beyond the pages it read, only those pages' entries are made again."""
     data = build_data(app)
-    kb = data.kb
+    warm = warm_state(app)
+    terms = env_state(app.env).search_terms
     label = _label(data)
-    result = []
-    for docname, text in env_state(app.env).search_terms.items():
-        found = record_for(app.env, docname)
-        if found is None or not isinstance(text, PageText):
-            continue
-        folder, record = found
-        url = app.builder.get_target_uri(docname)
-        blocks = text.resolved(label)
-        if folder == "articles":
-            extra = split_blocks(list(record.questions))
-            result.append(SearchEntry(url, record.title, record.summary, record.kind, record.concepts,
-                                      record.audience, blocks + extra))
-        elif folder == "concepts":
-            extra = split_blocks(["Also called: " + ", ".join(record.aliases)] if record.aliases else [])
-            result.append(SearchEntry(url, record.label, record.definition, "concept", (record.id,), (),
-                                      blocks + extra, record.aliases))
-        elif folder == "paths":
-            concepts = tuple(dict.fromkeys(c for s in record.steps for c in kb.articles[s.article].concepts))
-            steps = [f"{kb.articles[s.article].title}. {s.prompt or ''}" for s in record.steps]
-            extra = split_blocks([*record.outcomes, *steps])
-            result.append(SearchEntry(url, record.title, record.summary, "path", concepts, record.audience,
-                                      blocks + extra))
+    if warm is not None and data.only_read_pages_changed and warm.search_written:
+        result = {doc: entry for doc, entry in warm.search_entries.items() if doc not in warm.read}
+        docnames = warm.read & terms.keys()
+    else:
+        result, docnames = {}, terms.keys()
+    for docname in docnames:
+        entry = page_entry(app, docname, terms[docname], label)
+        if entry is not None:
+            result[docname] = entry
     return result
 
 
@@ -141,35 +155,44 @@ _R1_PREFIXES = re.compile(r'(=\[)\["arsen",-1,-1\](?:,\["[a-z]+",-1,-1\])*\]')
 
 
 def write_index(app):
-    """Write the index files and yield the search page (``html-collect-pages``)."""
+    """Write the index files and yield the search page (``html-collect-pages``).
+
+    The index is written only where it changed: on a large site it has tens of thousands
+    of files, and most rebuilds change nothing in it, or a few files in a long-lived process.
+    """
     if app.builder.format != "html":
         return
     kb = build_data(app).kb
-    indexed = sorted(entries(app), key=lambda e: e.url)
+    warm = warm_state(app)
+    by_doc = entries(app)
     concepts = {c.id: c.label for c in kb.concepts.values()}
     names = concept_names(kb)
     audiences = {a.id: a.label for a in kb.audiences.values()}
     script = stemmer_script()
-    # The index is rebuilt only when what goes into it changed: on a large site, building
-    # and serialising it takes seconds, and most rebuilds change nothing in it.
-    inputs = [__version__, str(INDEX_VERSION), _stemmer_version(), script, repr(concepts), repr(names),
-              repr(audiences)]
-    inputs += [repr((e.url, e.title, e.summary, e.kind, e.concepts, e.audiences, e.blocks, e.aliases))
-               for e in indexed]
-    digest = hashlib.sha256("\n".join(inputs).encode()).hexdigest()
+    index = warm.search_index if warm is not None else SearchIndex()
+    index.update(list(by_doc.values()), concepts, audiences, names)
+    digest = index.digest(__version__, str(INDEX_VERSION), _stemmer_version(), script, repr(concepts), repr(names),
+                          repr(audiences))
     folder = Path(app.outdir) / INDEX_FOLDER
-    if _built_from(folder) != digest:
-        files = build_index(indexed, concepts, audiences, names)
-        files["meta.json"]["source"] = digest
-        rendered = {name: dumps(content) for name, content in files.items()}
+    first = warm is None or not warm.search_written
+    if first and _built_from(folder) == digest:
+        if warm is not None:
+            index.files(digest)  # what is on disk already; later rebuilds write only what differs
+    else:
+        changed, removed = index.files(digest)
         folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.glob("*.json"):
-            if stale.name not in rendered:
-                stale.unlink()
-        (folder / STEMMER_SCRIPT).write_text(script, encoding="utf-8")
+        if first:
+            removed |= {stale.name for stale in folder.glob("*.json") if stale.name not in changed}
+        for name in sorted(removed):
+            (folder / name).unlink(missing_ok=True)
+        stemmer = folder / STEMMER_SCRIPT
+        if not stemmer.is_file() or stemmer.read_text(encoding="utf-8") != script:
+            stemmer.write_text(script, encoding="utf-8")
         # meta.json last: it names what the whole index was built from.
-        for name, text in sorted(rendered.items(), key=lambda item: item[0] == "meta.json"):
+        for name, text in sorted(changed.items(), key=lambda item: item[0] == "meta.json"):
             (folder / name).write_text(text, encoding="utf-8")
+    if warm is not None:
+        warm.search_entries, warm.search_written = by_doc, True
     yield "search", {"title": "Search", "body": search_page_body(app, kb), "kb_search_page": True}, "page.html"
 
 

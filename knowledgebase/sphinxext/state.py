@@ -7,6 +7,9 @@
   document, the references and directives it contains and the fingerprint of
   the generated data it last displayed. Lives on the environment and is
   purged and merged per document like ``sphinx.ext.todo``'s data.
+* :func:`warm_state` - what a long-lived process (``kb serve``) keeps between
+  its rebuilds of one source folder, so that a rebuild costs what changed, not
+  what the corpus holds. Absent in a one-off ``kb build``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..graph import ConceptGraph
 from ..loader import LoadResult
+from ..search import SearchEntry, SearchIndex
 from ..views import Views
 
 if TYPE_CHECKING:
@@ -36,6 +40,12 @@ class BuildData:
     graph: ConceptGraph
     views: Views
     removed: set[str] = field(default_factory=set)  # documents deleted since the last build
+    added: set[str] = field(default_factory=set)    # documents new since the last build
+    published_as_before: bool = False               # every record's published data is as in the last build
+    # True when this build changes nothing that pages show beyond the pages it reads:
+    # no record's published data, no navigation, no document added or removed.
+    only_read_pages_changed: bool = False
+    unreadable_patterns: list[str] = field(default_factory=list)  # added to exclude_patterns for this build
     security_policy: str | None = None               # the Content-Security-Policy, made at the first page
     navigation: Navigation | None = None             # the bounded sidebar, made once the documents are read
 
@@ -91,6 +101,30 @@ class EnvState:
                 self.search_terms[docname] = other.search_terms[docname]
             if docname in other.read_as:
                 self.read_as[docname] = other.read_as[docname]
+
+
+@dataclass
+class WarmState:
+    """What a long-lived process keeps between rebuilds of one source folder (never pickled)."""
+
+    previous: BuildData | None = None                # the last finished build's data
+    read: set[str] = field(default_factory=set)      # documents the current build reads
+    search_index: SearchIndex = field(default_factory=SearchIndex)
+    search_entries: dict[str, SearchEntry] = field(default_factory=dict)  # by document, as last indexed
+    search_written: bool = False                     # the index on disk is the one search_index last returned
+
+
+_WARM: dict[str, WarmState] = {}
+
+
+def keep_warm(app: Sphinx) -> WarmState:
+    """Keep data between this application's builds (a long-lived ``kb serve`` process)."""
+    state = _WARM[str(app.srcdir)] = WarmState()
+    return state
+
+
+def warm_state(app_or_env: Sphinx | BuildEnvironment) -> WarmState | None:
+    return _WARM.get(str(app_or_env.srcdir))
 
 
 def build_data(app_or_env: Sphinx | BuildEnvironment) -> BuildData:
