@@ -9,9 +9,11 @@ prerequisites; a role or Markdown link added or removed; a concept's label,
 definition, aliases or broader concepts; an audience's label; a directive's
 options; a new article, a rename, a delete; an entry of ``sources.yaml``; a
 reading path's steps or title. After every step the site is rebuilt
-incrementally on two tracks that have followed the same history - one serial,
-one with ``-j 2`` - and each track's output folder must be identical, file
-for file and byte for byte, to a clean build of the same content. Two clean
+incrementally on three tracks that have followed the same history - one serial,
+one with ``-j 2``, and one in a long-lived process that keeps Sphinx and the
+extension's data warm between builds, as ``kb serve`` does - and each track's
+output folder must be identical, file for file and byte for byte, to a clean
+build of the same content. Two clean
 builds of one corpus are byte-identical (``test_determinism.py``; this file
 checks it again for its own corpus), so nothing is normalised.
 
@@ -44,6 +46,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from knowledgebase.cli import main as kb
+from knowledgebase.sphinxext.rebuild import WarmBuilder
 from sphinx_support import REPO, ROOTS
 
 EXAMPLES = int(os.environ.get("KB_DIFFERENTIAL_EXAMPLES", "4"))
@@ -139,7 +142,7 @@ def differences(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
 # The machine ---------------------------------------------------------------------------------
 
 class IncrementalEqualsClean(RuleBasedStateMachine):
-    """One corpus, edited step by step; two incremental tracks (serial, -j 2) checked against clean builds."""
+    """One corpus, edited step by step; three incremental tracks (serial, -j 2, warm) checked against clean builds."""
 
     def __init__(self):
         super().__init__()
@@ -149,6 +152,13 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
         self.clean_builds = 0
         for track, extra in TRACKS.items():
             build(self.src, self.root / track, *extra)
+        self.warnings = io.StringIO()
+        self.warm = WarmBuilder(self.src, REPO, self.root / "warm", self.root / ".doctrees-warm",
+                                status=None, warning=self.warnings)
+        self.warm_build()
+
+    def warm_build(self) -> None:
+        assert self.warm.build() == 0, self.warnings.getvalue()
 
     def teardown(self):
         shutil.rmtree(self.root, ignore_errors=True)
@@ -174,13 +184,14 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
     def incremental_builds_equal_a_clean_build(self):
         for track, extra in TRACKS.items():
             build(self.src, self.root / track, *extra)
+        self.warm_build()
         self.clean_builds += 1
         clean = self.root / f"clean-{self.clean_builds}"
         build(self.src, clean)
         expected = snapshot(clean)
         shutil.rmtree(clean)
         shutil.rmtree(self.root / f".doctrees-{clean.name}")
-        for track in TRACKS:
+        for track in (*TRACKS, "warm"):
             found = differences(expected, snapshot(self.root / track))
             assert not found, f"the {track} incremental build differs from a clean build:\n{found}"
 

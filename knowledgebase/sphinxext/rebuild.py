@@ -24,10 +24,13 @@ import sys
 import time
 import traceback
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from docutils.parsers.rst import directives, roles
 from sphinx.application import Sphinx
+from sphinx.util.docutils import additional_nodes, docutils_namespace, patch_docutils, register_node
 
 from .incremental import reload_corpus
 from .state import keep_warm
@@ -41,6 +44,7 @@ class WarmBuilder:
         self.srcdir, self.confdir, self.outdir, self.doctreedir = srcdir, confdir, outdir, doctreedir
         self.status, self.warning = status, warning
         self.app: Sphinx | None = None
+        self._registered: tuple[dict, dict, set] = ({}, {}, set())
 
     def build(self, changed: Iterable[Path] = ()) -> int:
         """Build what changed since the last build; 0 on success, 1 when the build failed.
@@ -55,7 +59,9 @@ class WarmBuilder:
                 self.app = self._new_app()
             else:
                 reload_corpus(self.app)
-            self.app.build(False, [])
+            self._forget_read_doctrees()
+            with self._docutils_registrations():
+                self.app.build(False, [])
         except Exception:  # noqa: BLE001 - the server must go on serving the last good site
             self.app = None
             if self.warning is not None:
@@ -68,7 +74,34 @@ class WarmBuilder:
         return 0 if self.app.statuscode == 0 else 1
 
     def _new_app(self) -> Sphinx:
-        app = Sphinx(str(self.srcdir), str(self.confdir), str(self.outdir), str(self.doctreedir), "html",
-                     status=self.status, warning=self.warning, freshenv=False)
+        with patch_docutils(self.confdir), docutils_namespace():
+            app = Sphinx(str(self.srcdir), str(self.confdir), str(self.outdir), str(self.doctreedir), "html",
+                         status=self.status, warning=self.warning, freshenv=False)
+            self._registered = (dict(directives._directives), dict(roles._roles), set(additional_nodes))
         keep_warm(app)
         return app
+
+    def _forget_read_doctrees(self) -> None:
+        """The environment keeps each doctree it loaded from disk for the rest of its life (and the
+        root document's apart), which are stale once a page has been read again. Sphinx's own test
+        application clears the same cache before each build."""
+        env = self.app.env
+        env._pickled_doctree_cache.clear()
+        env.__dict__.pop("master_doctree", None)
+
+    @contextmanager
+    def _docutils_registrations(self):
+        """The application's directives, roles and nodes, registered with docutils for one build.
+
+        docutils keeps them in module globals. ``sphinx-build`` registers them for its one
+        build inside ``docutils_namespace()``, which removes them afterwards; a long-lived
+        application does the same around each build, so that other builds in the same
+        process (a test's) neither see its registrations nor take away its own.
+        """
+        own_directives, own_roles, own_nodes = self._registered
+        with patch_docutils(self.confdir), docutils_namespace():
+            directives._directives.update(own_directives)
+            roles._roles.update(own_roles)
+            for node in own_nodes:
+                register_node(node)
+            yield

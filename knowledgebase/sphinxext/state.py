@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -114,17 +115,18 @@ class WarmState:
     search_written: bool = False                     # the index on disk is the one search_index last returned
 
 
-_WARM: dict[str, WarmState] = {}
+# Per application: another build of the same folder in the same process (a test's) is not warm.
+_WARM: weakref.WeakKeyDictionary[Sphinx, WarmState] = weakref.WeakKeyDictionary()
 
 
 def keep_warm(app: Sphinx) -> WarmState:
     """Keep data between this application's builds (a long-lived ``kb serve`` process)."""
-    state = _WARM[str(app.srcdir)] = WarmState()
+    state = _WARM[app] = WarmState()
     return state
 
 
-def warm_state(app_or_env: Sphinx | BuildEnvironment) -> WarmState | None:
-    return _WARM.get(str(app_or_env.srcdir))
+def warm_state(app: Sphinx) -> WarmState | None:
+    return _WARM.get(app)
 
 
 def build_data(app_or_env: Sphinx | BuildEnvironment) -> BuildData:
