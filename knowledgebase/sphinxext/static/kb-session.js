@@ -48,15 +48,46 @@
       function (match, before) { return (before || "") + "\uFFFD"; });
   }
 
-  function articleIndex(data) {
-    if (!data || !Array.isArray(data.articles)) return null;
-    if (data._kbArticleIndex) return data._kbArticleIndex;
-    var index = Object.create(null);
-    data.articles.forEach(function (article, i) { index[article.id] = i; });
+  // Hidden memo on the data object, so unpacking happens once per page.
+  function memo(data, name, make) {
+    if (has(data, name)) return data[name];
+    var value = make();
     try {
-      Object.defineProperty(data, "_kbArticleIndex", { value: index, enumerable: false });
-    } catch (e) { /* a frozen object: build the index each time */ }
-    return index;
+      Object.defineProperty(data, name, { value: value, enumerable: false });
+    } catch (e) { /* a frozen object: make it again next time */ }
+    return value;
+  }
+
+  /* The site's articles as objects: {id, title, url, kind, reading_time,
+   * concepts: [concept ids], audience: [audience ids], prerequisites: [article ids],
+   * linked_from, question (or null)}. The data file holds them as compact rows. */
+  function articles(data) {
+    if (!data || !Array.isArray(data.articles)) return [];
+    return memo(data, "_kbArticles", function () {
+      var fields = data.article_fields;
+      var rows = data.articles;
+      return rows.map(function (row) {
+        var a = {};
+        fields.forEach(function (name, i) { a[name] = row[i]; });
+        a.kind = data.kinds[a.kind];
+        a.concepts = a.concepts.map(function (i) { return data.concepts[i].id; });
+        a.audience = a.audience.map(function (i) { return data.audiences[i].id; });
+        a.prerequisites = a.prerequisites.map(function (i) { return rows[i][0]; });
+        a.url = data.article_url.split("{id}").join(a.id);
+        return a;
+      });
+    });
+  }
+
+  /* One article by id, or null. */
+  function article(data, id) {
+    if (!data) return null;
+    var byId = memo(data, "_kbArticleById", function () {
+      var index = Object.create(null);
+      articles(data).forEach(function (a) { index[a.id] = a; });
+      return index;
+    });
+    return typeof id === "string" && id in byId ? byId[id] : null;
   }
 
   function audienceIds(data) {
@@ -110,7 +141,7 @@
           if (session.audience.indexOf(audience) < 0) session.audience.push(audience);
         }
       }
-      var articles = articleIndex(data);
+      var known = data && Array.isArray(data.articles);
       if (has(obj, "steps")) {
         if (!Array.isArray(obj.steps)) return refuse("The session's steps are not a list.");
         if (obj.steps.length > LIMITS.steps) return refuse("The session has more than " + LIMITS.steps + " steps.");
@@ -132,7 +163,7 @@
             if (step[fields[f]].length > LIMITS[fields[f]]) return refuse(number + "'s " + fields[f] + " is too long.");
             clean[fields[f]] = wellFormed(step[fields[f]]);
           }
-          if (articles && !(step.article in articles)) {
+          if (known && !article(data, step.article)) {
             errors.push("Left out an article this site does not have: " + step.article + ".");
             continue;
           }
@@ -288,7 +319,7 @@
 
   var KBSession = {
     VERSION: VERSION, STORAGE_KEY: STORAGE_KEY, MAX_FRAGMENT: MAX_FRAGMENT, WHEN: WHEN, LIMITS: LIMITS,
-    empty: empty, validate: validate, encode: encode, decode: decode, fragmentParams: fragmentParams,
+    empty: empty, articles: articles, article: article, validate: validate, encode: encode, decode: decode, fragmentParams: fragmentParams,
     load: load, save: save, isEmpty: isEmpty, same: same, canonical: canonical
   };
   if (typeof module === "object" && module.exports) module.exports = KBSession;
