@@ -403,7 +403,7 @@
       if (place.querySelector("svg.kb-qr-code")) continue;
       var absolute = new URL(place.getAttribute("data-kb-qr-href"), here).href;
       var rootHolder = place.closest("[data-kb-root]");
-      var siteRoot = new URL(rootHolder ? rootHolder.getAttribute("data-kb-root") : ".", here).href;
+      var siteRoot = new URL((rootHolder && rootHolder.getAttribute("data-kb-root")) || "./", here).href;
       var short = shortAddress(absolute, siteRoot);
       var code = encode(absolute);
       var text = place.querySelector(".kb-qr-address");
