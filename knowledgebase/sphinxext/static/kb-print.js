@@ -49,7 +49,7 @@
         fields.forEach(function (name, i) { article[name] = row[i]; });
       }
       if (!article || typeof article.id !== "string") return;
-      if (!article.url && typeof data.article_url === "string") article.url = data.article_url.replace("{id}", article.id);
+      if (!article.url && typeof data.article_url === "string") article.url = data.article_url.replace(/\{id\}|%7Bid%7D/i, article.id);
       table[article.id] = article;
     });
     return table;
