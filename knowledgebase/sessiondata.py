@@ -12,6 +12,7 @@ list; ``kb-session.js`` (``KBSession.articles``) turns rows back into objects.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from .model import KnowledgeBase
@@ -78,6 +79,33 @@ def session_data(kb: KnowledgeBase, url: Callable[[str], str] | None = None,
         "limits": _limits(),
         "repository": repository,
     }
+
+
+_REPOSITORY_URL = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~-]+)+$")
+_REPOSITORY_PATH = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$")
+
+
+def check_repository(value) -> tuple[dict | None, str | None]:
+    """The ``kb_repository`` setting as the builder uses it, or ``(None, problem)``.
+
+    ``{"url": "https://github.com/owner/repo", "branch": "main", "content": "content"}``;
+    ``branch`` and ``content`` may be left out. The builder's "Propose on GitHub" link is
+    ``<url>/new/<branch>/<content>/paths?filename=...``, so each part must be a plain address
+    or path that cannot break out of it.
+    """
+    if value is None:
+        return None, None
+    if not isinstance(value, dict) or set(value) - {"url", "branch", "content"}:
+        return None, "expected a dict with `url` and optionally `branch` and `content`"
+    url = value.get("url")
+    branch = value.get("branch", "main")
+    content = value.get("content", "content")
+    if not isinstance(url, str) or not _REPOSITORY_URL.match(url.rstrip("/")):
+        return None, "`url` must be the repository's https:// address, such as https://github.com/owner/repo"
+    for name, part in (("branch", branch), ("content", content)):
+        if not isinstance(part, str) or not _REPOSITORY_PATH.match(part) or ".." in part.split("/"):
+            return None, f"`{name}` must be a plain name or folder path"
+    return {"url": url.rstrip("/"), "branch": branch, "content": content}, None
 
 
 def dumps(data: dict) -> str:

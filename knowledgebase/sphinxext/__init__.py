@@ -18,7 +18,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import facilitator, home, incremental, navigation, pagemeta, printing, safety, search
+from . import facilitator, home, incremental, navigation, pagemeta, printing, safety, search, session
 from .directives import DIRECTIVES
 from .nodes import kb_generated, kb_reference, visit_skip
 from .resolve import resolve_page
@@ -67,6 +67,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", search.collect_text)
     app.connect("html-collect-pages", search.write_index)
     app.connect("html-collect-pages", facilitator.facilitator_pages)
+    app.connect("html-collect-pages", session.session_page)
     app.connect("html-collect-pages", printing.print_pages)
     app.connect("html-page-context", printing.write_article_fragment)
     app.connect("html-page-context", printing.add_print_scripts)
@@ -75,6 +76,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", pagemeta.add_page_metadata)
     app.connect("html-page-context", safety.add_policy)
     app.connect("html-page-context", search.add_search_script)
+    app.connect("html-page-context", session.add_scripts)
     app.connect("build-finished", pagemeta.write_feed)
     app.connect("build-finished", printing.remove_stale_fragments)
     app.connect("build-finished", safety.write_headers)
@@ -91,4 +93,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", resolve_page)
     app.add_css_file("kb.css")
     app.add_js_file("kb-preview.js", loading_method="defer")  # previews of concept and article links
+    app.add_css_file("kb-session.css")
+    app.add_js_file("kb-session.js", loading_method="defer")  # the trainer's session, for the buttons below
+    app.add_js_file("kb-add-to-session.js", loading_method="defer")  # "Add to my session", "Start from this path"
+    app.add_config_value("kb_repository", None, "", types=(dict, type(None)))  # for "Propose on GitHub"
     return {"version": __version__, "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}
