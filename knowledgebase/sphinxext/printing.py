@@ -248,6 +248,7 @@ def add_print_scripts(app, pagename, templatename, context, doctree) -> None:
     present = context.get("script_files", [])
     scripts = list(PRINT_SCRIPTS)
     if pagename == PRINT_PAGE:
-        session = [] if any(str(s).endswith("kb-session.js") for s in present) else ["_static/kb-session.js"]
+        loaded = any(str(getattr(s, "filename", s)).endswith("kb-session.js") for s in present)
+        session = [] if loaded else ["_static/kb-session.js"]
         scripts = [SESSION_DATA_SCRIPT, *session, *scripts]
     context["script_files"] = [*present, *scripts]
