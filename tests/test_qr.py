@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 segno = pytest.importorskip("segno")
-from segno import consts, encoder  # noqa: E402
+from segno import consts, encoder
 
 ENCODER = Path(__file__).resolve().parent.parent / "knowledgebase" / "sphinxext" / "static" / "kb-qr.js"
 
