@@ -339,15 +339,23 @@ def load_corpus(corpus: Callable[..., Path]) -> Callable[..., LoadResult]:
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    """The real content, built once with the project's conf.py and served on 127.0.0.1."""
-    from browser_support import REPO, StaticServer
+def site_dir(tmp_path_factory):
+    """The real content, built once with the project's conf.py."""
+    from browser_support import REPO
 
     from knowledgebase.cli import main as kb
 
     out = tmp_path_factory.mktemp("browser-site") / "html"
     assert kb(["build", "--content", str(REPO / "content"), "--conf", str(REPO), "--out", str(out), "-q"]) == 0
-    with StaticServer(out) as server:
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir):
+    """The built site served on 127.0.0.1."""
+    from browser_support import StaticServer
+
+    with StaticServer(site_dir) as server:
         yield server.url
 
 

@@ -279,6 +279,10 @@
       return;
     }
     var params = window.KBSession.fragmentParams(window.location.hash);
+    if (params.s === undefined && /(^#|&)s=/.test(window.location.hash)) {  // refused unread: far too long
+      refuse(status, "The link is too long to be a session from this site. Nothing from it has been shown.");
+      return;
+    }
     var kind = params.kind || "handout";
     if (!Object.prototype.hasOwnProperty.call(KINDS, kind)) {
       refuse(status, "This link asks for a print-out this page does not make. It makes a handout, a facilitator sheet or a reading pack.");
