@@ -162,6 +162,9 @@ class PageCheck:
 
     digest: str
     findings: tuple[Finding, ...]
+    # The page was parsed: its check may have looked at other files (a link's target, an image), so it
+    # holds only while they do not change.
+    parsed: bool = False
 
     @property
     def dropped_lines(self) -> frozenset[int]:
@@ -203,11 +206,11 @@ def _parser():
 def check_page(text: str, file: Path, root: Path) -> PageCheck:
     """Apply the body policy to ``text``, the contents of ``file`` in the content folder ``root``."""
     findings: list[Finding] = []
-    at_root = file.parent == root
-    if needs_parse(text, at_root):
+    parsed = needs_parse(text, file.parent == root)
+    if parsed:
         _Checker(file.parent, root, findings).parse(text, 0)
     findings.sort(key=lambda r: (r.line, r.code))
-    return PageCheck(digest(text), tuple(findings))
+    return PageCheck(digest(text), tuple(findings), parsed)
 
 
 def needs_parse(text: str, at_root: bool = False) -> bool:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
-
 from .diagnostics import Diagnostic, make
 from .frontmatter import FrontMatter
 from .model import KnowledgeBase, ReadingPath
@@ -21,6 +19,8 @@ def format_minutes(minutes: int) -> str:
 
 def reading_order(kb: KnowledgeBase, article_ids: list[str]) -> list[str]:
     """``article_ids`` reordered so that every prerequisite comes first, otherwise keeping their order."""
+    import networkx as nx  # slow to import; `kb check` loads this module but never plans
+
     position = {aid: i for i, aid in enumerate(article_ids)}
     graph = nx.DiGraph()
     graph.add_nodes_from(article_ids)

@@ -14,6 +14,7 @@ each test from its temporary folder and files appear as ``content/...``.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -306,6 +307,14 @@ def codes(result: LoadResult) -> list[str]:
 def shown(relative: str, folder: str = CONTENT) -> str:
     """How diagnostics name a content file when the test runs from its temporary folder."""
     return f"{folder}/{relative}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cache_outside_home(tmp_path_factory) -> Path:
+    """`kb check` keeps a cache in the user's cache folder; the tests keep theirs in a temporary one."""
+    folder = tmp_path_factory.mktemp("kb-cache")
+    os.environ["KB_CACHE_DIR"] = str(folder)
+    return folder
 
 
 @pytest.fixture
