@@ -237,3 +237,33 @@ def test_print_buttons_and_links_are_reachable_by_keyboard_with_a_visible_focus(
     outline = button.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
     assert outline.startswith("solid") and not outline.endswith(" 0px")
 
+
+
+@pytest.mark.parametrize("which", ["handout", "facilitator", "pack"])
+def test_print_is_black_on_white_even_from_dark_mode(browser, site_url, link, which):
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    open_print(page, f"{site_url}session-print.html#kind={which}&s={link}")
+    page.emulate_media(media="print", color_scheme="dark")
+    colours = page.evaluate("""() => {
+      const dark = (c) => { const [r, g, b] = c.match(/\\d+/g).map(Number); return r + g + b <= 3 * 0x40; };
+      const light = [];
+      for (const e of document.querySelectorAll('#session-print *')) {
+        const text = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (text && e.getClientRects().length && !dark(getComputedStyle(e).color)) light.push(e.tagName + ' ' + getComputedStyle(e).color);
+      }
+      return {light, body: getComputedStyle(document.body).backgroundColor};
+    }""")
+    context.close()
+    assert colours["light"] == []
+    assert colours["body"] in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+
+
+@pytest.mark.parametrize("which", ["handout", "facilitator", "pack"])
+def test_print_pages_fit_a_phone_screen_without_sideways_scrolling(browser, site_url, link, which):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    open_print(page, f"{site_url}session-print.html#kind={which}&s={link}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    context.close()
+    assert overflow <= 1
