@@ -266,7 +266,7 @@ def _read_file(kind: str | None, file: Path, rel: str, root: Path, shown: str, d
 def _examine(kind: str | None, text: str, file: Path, rel: str, root: Path) -> FileFacts:
     """What a file's text says on its own: body policy and, for a record, front matter and body references."""
     page = check_page(text, file, root)
-    cached_page = None if page.parsed else page
+    cached_page = None if page.reads_files else page
     if kind is None:
         return FileFacts(cached_page)
     parts, problems = split(text, rel)

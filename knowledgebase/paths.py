@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, make
@@ -18,20 +19,32 @@ def format_minutes(minutes: int) -> str:
 
 
 def reading_order(kb: KnowledgeBase, article_ids: list[str]) -> list[str]:
-    """``article_ids`` reordered so that every prerequisite comes first, otherwise keeping their order."""
-    import networkx as nx  # slow to import; `kb check` loads this module but never plans
+    """``article_ids`` reordered so that every prerequisite comes first, otherwise keeping their order.
 
+    Kahn's algorithm, always taking the earliest ready article; with a prerequisite cycle (reported
+    elsewhere) the order is left as it is.
+    """
     position = {aid: i for i, aid in enumerate(article_ids)}
-    graph = nx.DiGraph()
-    graph.add_nodes_from(article_ids)
-    for aid in article_ids:
+    followers: dict[str, set[str]] = {aid: set() for aid in position}
+    for aid in position:
         for prerequisite in kb.articles[aid].prerequisites if aid in kb.articles else ():
             if prerequisite in position:
-                graph.add_edge(prerequisite, aid)
-    try:
-        return list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
-    except nx.NetworkXUnfeasible:  # a prerequisite cycle, reported elsewhere
-        return list(article_ids)
+                followers[prerequisite].add(aid)
+    waiting = dict.fromkeys(position, 0)
+    for targets in followers.values():
+        for aid in targets:
+            waiting[aid] += 1
+    ready = [(position[aid], aid) for aid, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, aid = heapq.heappop(ready)
+        order.append(aid)
+        for follower in followers[aid]:
+            waiting[follower] -= 1
+            if waiting[follower] == 0:
+                heapq.heappush(ready, (position[follower], follower))
+    return order if len(order) == len(position) else list(article_ids)
 
 
 # The wording of the path rules, in one place: `kb check` fills these in, and so
