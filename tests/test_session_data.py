@@ -133,7 +133,8 @@ def test_the_site_publishes_the_data_and_the_builder_page(site):
     curated = page.select(".kb-builder-path")
     assert [li["data-path"] for li in curated] == ["first-steps"]
     assert [a["href"] for a in curated[0].select("a")] == ["paths/first-steps.html",
-                                                            "paths/facilitator/first-steps.html"]
+                                                            "paths/facilitator/first-steps.html",
+                                                            "paths/pack/first-steps.html"]
 
 
 def test_only_the_builder_page_loads_the_data_and_every_page_loads_the_add_button_script(site):

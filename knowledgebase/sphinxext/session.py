@@ -18,6 +18,7 @@ from pathlib import Path
 from sphinx.builders.html._assets import _JavaScript
 
 from ..sessiondata import check_repository, script, session_data
+from .printing import path_pack_pagename
 from .state import build_data
 
 PAGENAME = "session"
@@ -62,8 +63,8 @@ def page_body(app) -> str:
 
     items = "\n".join(
         f'<li class="kb-builder-path" data-path="{escape(p.id)}"><a href="{uri("paths/" + p.id)}">{escape(p.title)}</a>'
-        f' <span class="kb-builder-path-links">(<a href="{uri("paths/facilitator/" + p.id)}">facilitator notes</a>)'
-        f'</span></li>' for p in kb.paths.values())
+        f' <span class="kb-builder-path-links">(<a href="{uri("paths/facilitator/" + p.id)}">facilitator notes</a>,'
+        f' <a href="{uri(path_pack_pagename(p.id))}">reading pack</a>)</span></li>' for p in kb.paths.values())
     paths = (f'<ul class="kb-builder-paths">\n{items}\n</ul>' if items
              else "<p>This site has no curated reading paths yet.</p>")
     return f"""<section id="session-builder">
@@ -73,8 +74,8 @@ cover, then reorder the readings, set the timings and write your own prompts and
 this browser, and you can share it as a link, print it or download it as a reading path file.</p>
 <noscript><p class="kb-builder-needs-js"><strong>The session builder needs JavaScript</strong>, which is switched
 off or blocked in this browser. It runs entirely in your browser and sends nothing anywhere. Without it, you can
-still use the curated reading paths below: each has a page for participants, which prints as a handout, and
-facilitator notes with a timetable.</p></noscript>
+still use the curated reading paths below: each has a page for participants, which prints as a handout,
+facilitator notes with a timetable, and a reading pack with every article of the path.</p></noscript>
 <div id="kb-builder" class="kb-builder" data-data="{escape(DATA_SCRIPT)}" data-print="{uri(PRINT_PAGE)}"></div>
 <section id="kb-builder-curated" aria-labelledby="kb-builder-curated-title">
 <h2 id="kb-builder-curated-title">Curated reading paths</h2>
