@@ -264,10 +264,10 @@ class Renderer:
         if step.start is not None:
             timing = f"{format_minutes(step.start)} – {format_minutes(step.start + step.minutes)} · {timing}"
         box += _para(timing, classes=["kb-step-time"])
+        box += self.card(step.article)
         if self.html:
             article = v.docname(step.article.link.kind, step.article.link.id)
             box += nodes.raw("", printing.qr_placeholder(self.app, self.docname, article), format="html")
-        box += self.card(step.article)
         if step.prompt:
             prompt = nodes.container(classes=["kb-prompt"])
             prompt += _para(nodes.strong("Discuss: ", "Discuss: "), step.prompt)

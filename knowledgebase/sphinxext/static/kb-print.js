@@ -146,13 +146,12 @@
         var time = step.minutes + " min";
         if (when === "in-session") time = clock(timing.starts[i]) + " – " + clock(timing.starts[i] + step.minutes) + " · " + time;
         box.appendChild(el("p", "kb-step-time", time));
-        box.appendChild(qrPlace(article.url));
         var title = el("h3", "kb-step-title");
         var link = el("a", null, article.title);
         link.href = article.url;
         title.appendChild(link);
         box.appendChild(title);
-        if (article.summary) box.appendChild(el("p", "kb-card-summary", article.summary));
+        box.appendChild(qrPlace(article.url));
         if (step.prompt) {
           var prompt = el("div", "kb-prompt");
           var p = el("p");
