@@ -292,10 +292,12 @@ def _decode_files(files: Any) -> dict[str, _Entry]:
     return {_relative(rel): _decode_entry(entry) for rel, entry in files.items()}
 
 
+_NOT_PARTS = frozenset(("", ".", ".."))   # an empty part also rules out a leading "/"
+
+
 def _relative(rel: Any) -> str:
     """A key must be a plain relative path inside the content folder (the loader only asks for those anyway)."""
-    if not isinstance(rel, str) or not rel.endswith(".md") or rel.startswith("/") or "\\" in rel \
-            or any(part in ("", ".", "..") for part in rel.split("/")):
+    if not isinstance(rel, str) or not rel.endswith(".md") or "\\" in rel or not _NOT_PARTS.isdisjoint(rel.split("/")):
         raise _Invalid
     return rel
 
