@@ -50,17 +50,21 @@ def pack_html(body: str, docname: str) -> str:
     """An article page's body as it reads in a pack: browsing sections, headerlinks and the
     print hint left out, headings one level down (the pack has its own h1), and relative
     addresses made relative to the site's root."""
-    html = _BROWSING_SECTIONS.sub("", body)
+    generated = body.find('<section class="kb-section')  # the generated sections come after the text
+    html = body if generated < 0 else body[:generated] + _BROWSING_SECTIONS.sub("", body[generated:])
     html = _PRINT_HINT.sub("", html)
     html = _HEADERLINK.sub("", html)
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
     folder = posixpath.dirname(docname)
+    rewritten: dict[str, str] = {}  # a page names the same few addresses many times
 
     def from_root(match: re.Match) -> str:
         value = match.group(2)
         if _EXTERNAL.match(value):
             return match.group(0)
-        path = posixpath.normpath(posixpath.join(folder, value))
+        path = rewritten.get(value)
+        if path is None:
+            path = rewritten[value] = posixpath.normpath(posixpath.join(folder, value))
         return match.group(0) if path.startswith("..") else f'{match.group(1)}="{path}"'
 
     return _URL_ATTRIBUTE.sub(from_root, html)
