@@ -162,6 +162,9 @@ class PageCheck:
 
     digest: str
     findings: tuple[Finding, ...]
+    # The check looked at other files (whether a link's target or an image exists), so it holds only
+    # while they do not change; otherwise it depends on the text alone.
+    reads_files: bool = False
 
     @property
     def dropped_lines(self) -> frozenset[int]:
@@ -203,11 +206,11 @@ def _parser():
 def check_page(text: str, file: Path, root: Path) -> PageCheck:
     """Apply the body policy to ``text``, the contents of ``file`` in the content folder ``root``."""
     findings: list[Finding] = []
-    at_root = file.parent == root
-    if needs_parse(text, at_root):
-        _Checker(file.parent, root, findings).parse(text, 0)
+    checker = _Checker(file.parent, root, findings)
+    if needs_parse(text, file.parent == root):
+        checker.parse(text, 0)
     findings.sort(key=lambda r: (r.line, r.code))
-    return PageCheck(digest(text), tuple(findings))
+    return PageCheck(digest(text), tuple(findings), checker.reads_files)
 
 
 def needs_parse(text: str, at_root: bool = False) -> bool:
@@ -272,6 +275,7 @@ class _Checker:
         self.page_dir = page_dir
         self.root = root
         self.findings = findings
+        self.reads_files = False
 
     def refuse(self, code: str, line: int, message: str, hint: str, drop: tuple[int, int]) -> None:
         self.findings.append(Finding(code, line + 1, message, hint, drop))
@@ -395,6 +399,7 @@ class _Checker:
         path = unquote(target.split("#", 1)[0])
         if not path:
             return
+        self.reads_files = True
         candidate = (self.root / path.lstrip("/")) if path.startswith("/") else (self.page_dir / path)
         if not is_file and not candidate.exists():
             return  # not a file: a link to a page or a label, which Sphinx resolves or reports
@@ -406,6 +411,7 @@ class _Checker:
         self.file(src, IMAGE_TYPES, line, drop)
 
     def file(self, target: str, types: tuple[str, ...], line: int, drop: tuple[int, int]) -> None:
+        self.reads_files = True
         problem = asset_problem(target, self.page_dir, self.root, types)
         if problem:
             code, message, hint = problem

@@ -61,12 +61,13 @@ def content_option(parser: argparse.ArgumentParser) -> None:
                         help="the content folder (default: ./content)")
 
 
-def load_or_fail(content: Path):
+def load_or_fail(content: Path, cache=None):
+    """Load ``content`` (with a :class:`~knowledgebase.cache.LoadCache`, if given), or say why it cannot be."""
     from .loader import load
 
     if not content.is_dir():
         raise UsageError(f"no content folder at `{content}`; pass one with --content DIR")
-    return load(content)
+    return load(content, cache)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,6 +31,12 @@ _PLAIN_TAGS = {
 }
 _scalar_constructor = yaml.SafeLoader("")
 
+
+def yaml_implementation() -> str:
+    """Which YAML parser reads front matter: "libyaml" (C) or "python" (the fallback). Both find the same
+    problems on the same lines; only a syntax error's wording is the parser's own."""
+    return "libyaml" if _Loader is not yaml.SafeLoader else "python"
+
 Key = tuple  # a path into the front matter: ("steps", 2, "minutes")
 
 

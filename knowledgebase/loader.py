@@ -8,17 +8,18 @@ of the corpus can be checked against it.
 
 from __future__ import annotations
 
+import gc
 import os
 import posixpath
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from . import schema as s
 from .bodypolicy import PageCheck, check_page
+from .cache import FileFacts, LoadCache, content_hash, stamp_of
 from .diagnostics import Diagnostic, make
 from .frontmatter import FrontMatter, parse_yaml, split
 from .model import (
@@ -69,9 +70,24 @@ class _Pending:
     word_count: int = 0
 
 
-def load(content_dir: str | os.PathLike) -> LoadResult:
-    """Read, validate and cross-check every file of a content folder."""
-    root = Path(content_dir)
+def load(content_dir: str | os.PathLike, cache: LoadCache | None = None) -> LoadResult:
+    """Read, validate and cross-check every file of a content folder.
+
+    With a ``cache``, files whose bytes have not changed since it last saw them
+    are not read again; the result is the same as without it.
+    """
+    collecting = gc.isenabled()
+    # Loading makes millions of objects that live on, and hardly any reference cycles: the cycle
+    # collector would walk them again and again for next to nothing (a large share of a big load).
+    gc.disable()
+    try:
+        return _load(Path(content_dir), cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(root: Path, cache: LoadCache | None) -> LoadResult:
     diagnostics: list[Diagnostic] = []
     pending: dict[str, dict[str, _Pending]] = {kind: {} for kind in FOLDERS}
     pages: dict[str, PageCheck] = {}
@@ -80,15 +96,18 @@ def load(content_dir: str | os.PathLike) -> LoadResult:
                                 "pass the folder with --content, e.g. `--content content`"))
     else:
         real_root = root.resolve()
+        if cache is not None:
+            cache.begin(real_root)
         for kind, folder in FOLDERS.items():
             for file in _discover(root / folder, real_root, root, diagnostics):
-                record = _read_record(kind, file, root, diagnostics, pages)
+                record = _read_record(kind, file, root, diagnostics, pages, cache)
                 if record:
                     pending[kind][record.id] = record
         for file in _other_pages(root, real_root, diagnostics):
-            text = read_text(file, _display(file, root), diagnostics)
-            if text is not None:
-                _check_body(text, file, root, diagnostics, pages)
+            rel = _rel(file, root)
+            _read_file(None, file, rel, root, _shown(rel, root), diagnostics, pages, cache)
+        if cache is not None:
+            cache.finish()
     sources = _load_sources(root, diagnostics) if root.is_dir() else {}
     kb = _link(root, pending, sources, diagnostics)
     diagnostics.sort(key=Diagnostic.sort_key)
@@ -108,28 +127,39 @@ def _display(path: Path, root: Path) -> str:
         return os.path.relpath(path)
 
 
+# The same few hundred concept names are written thousands of times across a corpus.
+_term = lru_cache(maxsize=4096)(s.normalise_term)
+
+
 @lru_cache(maxsize=8)
 def _root_display(root: str) -> str:
     return Path(os.path.relpath(root)).as_posix()
+
+
+def _shown(rel: str, root: Path) -> str:
+    """`_display` of the file ``rel`` (relative to ``root``), without touching the file system."""
+    return posixpath.join(_root_display(str(root)), rel)
 
 
 def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagnostic]) -> list[Path]:
     if not folder.is_dir():
         return []
     found: list[Path] = []
-    files = sorted(folder.glob("*.md"))
-    slug_stems = {f.stem for f in files if s.SLUG.match(f.stem)}
+    with os.scandir(folder) as listing:
+        entries = sorted((entry for entry in listing if entry.name.endswith(".md")), key=lambda entry: entry.name)
+    slug_stems = {entry.name[:-3] for entry in entries if s.SLUG.match(entry.name[:-3])}
     folder_inside = folder.resolve().is_relative_to(real_root)
-    for file in files:
-        shown = _display(file, root)
+    for entry in entries:
+        file = folder / entry.name
+        shown = _shown(f"{folder.name}/{entry.name}", root)
         # Only a link (or a linked folder) can lead outside; resolving every file would cost a syscall each.
-        if (not folder_inside or file.is_symlink()) and not file.resolve().is_relative_to(real_root):
+        if (not folder_inside or entry.is_symlink()) and not file.resolve().is_relative_to(real_root):
             diagnostics.append(make("KB013", shown, 1, "this file is a link to a place outside the content folder",
                                     "replace the link with a real file inside content/"))
             continue
-        if not file.is_file():
+        if not entry.is_file():
             continue
-        stem = file.stem
+        stem = entry.name[:-3]
         if stem != stem.lower() and stem.lower() in slug_stems:
             diagnostics.append(make("KB012", shown, 1, f"`{file.name}` differs from `{stem.lower()}.md` only in case",
                                     "keep one of them; ids are lower case"))
@@ -144,16 +174,24 @@ def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagn
 
 def read_text(file: Path, shown: str, diagnostics: list[Diagnostic]) -> str | None:
     """Read a content file as text: UTF-8, BOM and CRLF tolerated, size bounded."""
+    data = _read_bytes(file, shown, diagnostics)
+    return None if data is None else _decode(data, shown, diagnostics)
+
+
+def _read_bytes(file: Path, shown: str, diagnostics: list[Diagnostic]) -> bytes | None:
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
             diagnostics.append(make("KB002", shown, 1, f"the file is {size // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB",
                                     "split it into several articles"))
             return None
-        data = file.read_bytes()
+        return file.read_bytes()
     except OSError as error:
         diagnostics.append(make("KB001", shown, 1, f"the file cannot be read: {error.strerror}", "check its permissions"))
         return None
+
+
+def _decode(data: bytes, shown: str, diagnostics: list[Diagnostic]) -> str | None:
     if data.startswith(b"\xef\xbb\xbf"):  # a byte order mark is tolerated
         data = data[3:]
     try:
@@ -185,33 +223,74 @@ def _other_pages(root: Path, real_root: Path, diagnostics: list[Diagnostic]) -> 
     return found
 
 
-def _check_body(text: str, file: Path, root: Path, diagnostics: list[Diagnostic], pages: dict[str, PageCheck]) -> None:
-    """Apply the body policy to a page, whether or not its front matter is sound."""
-    check = check_page(text, file, root)
-    pages[_rel(file, root)] = check
-    shown = _display(file, root)
-    diagnostics.extend(make(r.code, shown, r.line, r.message, r.hint) for r in check.findings)
+def _read_file(kind: str | None, file: Path, rel: str, root: Path, shown: str, diagnostics: list[Diagnostic],
+               pages: dict[str, PageCheck], cache: LoadCache | None) -> FileFacts | None:
+    """The facts of one file (a record of ``kind``, or another page when None), its diagnostics reported."""
+    text = None
+    if cache is None:
+        text = read_text(file, shown, diagnostics)
+        if text is None:
+            return None
+        facts = _examine(kind, text, file, rel, root)
+    else:
+        try:
+            stamp = stamp_of(file.stat())
+        except OSError:
+            stamp = None
+        facts = cache.by_stamp(rel, stamp)
+        if facts is None:
+            read_at = time.time_ns()
+            data = _read_bytes(file, shown, diagnostics)
+            if data is None:
+                return None
+            digest = content_hash(data)
+            facts = cache.by_digest(rel, digest, stamp, read_at)
+            if facts is None:
+                text = _decode(data, shown, diagnostics)
+                if text is None:
+                    return None
+                facts = _examine(kind, text, file, rel, root)
+                cache.store(rel, stamp, digest, read_at, facts)
+    page = facts.page
+    if page is None:  # the policy looked at other files: check again
+        text = text if text is not None else read_text(file, shown, diagnostics)
+        if text is None:
+            return None
+        page = check_page(text, file, root)
+    pages[rel] = page
+    diagnostics.extend(make(r.code, shown, r.line, r.message, r.hint) for r in page.findings)
+    diagnostics.extend(make(code, shown, line, message, hint) for code, line, message, hint in facts.problems)
+    return facts
+
+
+def _examine(kind: str | None, text: str, file: Path, rel: str, root: Path) -> FileFacts:
+    """What a file's text says on its own: body policy and, for a record, front matter and body references."""
+    page = check_page(text, file, root)
+    cached_page = None if page.reads_files else page
+    if kind is None:
+        return FileFacts(cached_page)
+    parts, problems = split(text, rel)
+    problem_rows = tuple((d.code, d.line, d.message, d.hint) for d in problems)
+    if parts is None or parts.front_matter is None:
+        return FileFacts(cached_page, problem_rows)
+    references, words, placeholders = scan_body(parts.body, parts.body_line, rel)
+    return FileFacts(cached_page, problem_rows, parts.front_matter, tuple(references), words, tuple(placeholders))
 
 
 def _read_record(kind: str, file: Path, root: Path, diagnostics: list[Diagnostic],
-                 pages: dict[str, PageCheck]) -> _Pending | None:
-    shown = _display(file, root)
-    text = read_text(file, shown, diagnostics)
-    if text is None:
+                 pages: dict[str, PageCheck], cache: LoadCache | None) -> _Pending | None:
+    rel = f"{FOLDERS[kind]}/{file.name}"
+    shown = _shown(rel, root)
+    facts = _read_file(kind, file, rel, root, shown, diagnostics, pages, cache)
+    if facts is None or facts.front_matter is None:
         return None
-    _check_body(text, file, root, diagnostics, pages)
-    parts, problems = split(text, shown)
-    diagnostics.extend(problems)
-    if parts is None or parts.front_matter is None:
-        return None
-    checker = FieldChecker(shown, parts.front_matter)
-    values = checker.check(s.SCHEMAS[kind], parts.front_matter.data)
+    checker = FieldChecker(shown, facts.front_matter)
+    values = checker.check(s.SCHEMAS[kind], facts.front_matter.data)
     diagnostics.extend(checker.diagnostics)
-    references, words, placeholders = scan_body(parts.body, parts.body_line, _rel(file, root))
-    for line in placeholders:
+    for line in facts.placeholders:
         diagnostics.append(make("KB304", shown, line, "the text still holds a `TODO(...)` marker from the template",
                                 "replace the marked text with your own"))
-    return _Pending(kind, file.stem, shown, values, parts.front_matter, references, words)
+    return _Pending(kind, file.stem, shown, values, facts.front_matter, list(facts.references), facts.words)
 
 
 def _load_sources(root: Path, diagnostics: list[Diagnostic]) -> dict[str, tuple[dict, FrontMatter, str]]:
@@ -277,7 +356,7 @@ class _Linker:
             for what, name, key in names:
                 if not name:
                     continue
-                term = s.normalise_term(name)
+                term = _term(name)
                 if not term:
                     continue
                 owner = owners.get(term)
@@ -294,11 +373,11 @@ class _Linker:
     def resolve(self, record: _Pending, refers_to: str, item: str, key: tuple, field_name: str) -> str | None:
         """The id ``item`` names, or None after reporting why it names nothing."""
         if refers_to == "concept":
-            found = self.aliases.get(s.normalise_term(item))
+            found = self.aliases.get(_term(item))
             if found:
                 return found
             self.error("KB102", record, key, f"unknown concept `{item}` in `{field_name}`",
-                       did_you_mean(s.normalise_term(item), self.aliases, "run `kb concepts` to list the vocabulary"))
+                       did_you_mean(_term(item), self.aliases, "run `kb concepts` to list the vocabulary"))
             return None
         if item in self.ids[refers_to]:
             return item
@@ -338,7 +417,7 @@ class _Linker:
         for ref in record.references:
             target = ref.target
             if ref.kind == "concept":
-                known = s.normalise_term(target) in self.aliases
+                known = _term(target) in self.aliases
                 candidates = self.aliases
             else:
                 known = target in self.ids[ref.kind]
@@ -447,8 +526,11 @@ def _without_dangling(articles: dict[str, Article], concepts: dict[str, Concept]
         tags = tuple(c for c in a.concepts if c in concepts)
         if tags:
             kept[aid] = a if tags == a.concepts else replace(a, concepts=tags)
-    kept = {aid: replace(a, prerequisites=tuple(p for p in a.prerequisites if p in kept),
-                         links=tuple(x for x in a.links if x in kept)) for aid, a in kept.items()}
+    for aid, a in kept.items():
+        prerequisites = tuple(p for p in a.prerequisites if p in kept)
+        links = tuple(x for x in a.links if x in kept)
+        if prerequisites != a.prerequisites or links != a.links:
+            kept[aid] = replace(a, prerequisites=prerequisites, links=links)
     return kept, concepts
 
 
@@ -462,6 +544,10 @@ def _rel_path(record: _Pending, root: Path) -> str:
 
 def _report_cycles(records: dict[str, _Pending], edges: dict[str, tuple[str, ...]], code: str, field_name: str,
                    diagnostics: list[Diagnostic], verb: str) -> None:
+    if not _has_cycle(edges):
+        return
+    import networkx as nx  # slow to import, and only needed to name the cycles
+
     graph = nx.DiGraph((source, target) for source, targets in edges.items() for target in targets)
     for component in sorted(nx.strongly_connected_components(graph), key=min):
         if len(component) < 2:
@@ -477,3 +563,22 @@ def _report_cycles(records: dict[str, _Pending], edges: dict[str, tuple[str, ...
         diagnostics.append(make(code, record.path, record.fm.line(field_name),
                                 f"{field_name} form a cycle: {spelled}",
                                 f"remove one link of the cycle, e.g. `{cycle[1]}` from `{start}`'s {field_name}"))
+
+
+def _has_cycle(edges: dict[str, tuple[str, ...]]) -> bool:
+    """Whether following ``edges`` can lead back to where it started (Kahn's algorithm)."""
+    incoming: dict[str, int] = {}
+    for source, targets in edges.items():
+        incoming.setdefault(source, 0)
+        for target in targets:
+            incoming[target] = incoming.get(target, 0) + 1
+    ready = [node for node, count in incoming.items() if count == 0]
+    removed = 0
+    while ready:
+        node = ready.pop()
+        removed += 1
+        for target in edges.get(node, ()):
+            incoming[target] -= 1
+            if incoming[target] == 0:
+                ready.append(target)
+    return removed < len(incoming)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
-
-import networkx as nx
 
 from .diagnostics import Diagnostic, make
 from .frontmatter import FrontMatter
@@ -20,37 +19,63 @@ def format_minutes(minutes: int) -> str:
 
 
 def reading_order(kb: KnowledgeBase, article_ids: list[str]) -> list[str]:
-    """``article_ids`` reordered so that every prerequisite comes first, otherwise keeping their order."""
+    """``article_ids`` reordered so that every prerequisite comes first, otherwise keeping their order.
+
+    Kahn's algorithm, always taking the earliest ready article; with a prerequisite cycle (reported
+    elsewhere) the order is left as it is.
+    """
     position = {aid: i for i, aid in enumerate(article_ids)}
-    graph = nx.DiGraph()
-    graph.add_nodes_from(article_ids)
-    for aid in article_ids:
+    followers: dict[str, set[str]] = {aid: set() for aid in position}
+    for aid in position:
         for prerequisite in kb.articles[aid].prerequisites if aid in kb.articles else ():
             if prerequisite in position:
-                graph.add_edge(prerequisite, aid)
-    try:
-        return list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
-    except nx.NetworkXUnfeasible:  # a prerequisite cycle, reported elsewhere
-        return list(article_ids)
+                followers[prerequisite].add(aid)
+    waiting = dict.fromkeys(position, 0)
+    for targets in followers.values():
+        for aid in targets:
+            waiting[aid] += 1
+    ready = [(position[aid], aid) for aid, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, aid = heapq.heappop(ready)
+        order.append(aid)
+        for follower in followers[aid]:
+            waiting[follower] -= 1
+            if waiting[follower] == 0:
+                heapq.heappush(ready, (position[follower], follower))
+    return order if len(order) == len(position) else list(article_ids)
+
+
+# The wording of the path rules, in one place: `kb check` fills these in, and so
+# does the session builder (the table is published in the site's session data).
+PATH_RULES = {
+    "over-time": ("KB301", "the in-session steps take {used} minutes; the session lasts {duration}",
+                  "shorten steps, move one to pre-reading or follow-up, or raise `duration`"),
+    "duplicate-step": ("KB305", "`{article}` is already step {first}", "remove one of the two steps"),
+    "missing-prerequisite": ("KB302", "`{article}` assumes `{prerequisite}`, which the path does not include",
+                             "add a pre-reading step with `article: {prerequisite}`"),
+    "prerequisite-after": ("KB302", "step {step} (`{article}`) comes before its prerequisite `{prerequisite}` "
+                                    "(step {prerequisite_step})", "reorder the steps: {order}"),
+}
+
+
+def path_rule(rule: str, shown: str, line: int | None, **values) -> Diagnostic:
+    code, message, hint = PATH_RULES[rule]
+    return make(code, shown, line, message.format(**values), hint.format(**values))
 
 
 def check_paths(kb: KnowledgeBase, path: ReadingPath, shown: str, fm: FrontMatter) -> list[Diagnostic]:
     """Rules a path must follow beyond its fields: time, order and repetition."""
     diagnostics = []
     if path.in_session_minutes > path.duration:
-        diagnostics.append(make(
-            "KB301", shown, fm.line("duration"),
-            f"the in-session steps take {path.in_session_minutes} minutes; the session lasts {path.duration}",
-            "shorten steps, move one to pre-reading or follow-up, or raise `duration`"))
-    step_lines = {}
-    for index, step in enumerate(path.steps):
-        step_lines.setdefault(step.article, fm.line("steps", index))
+        diagnostics.append(path_rule("over-time", shown, fm.line("duration"),
+                                     used=path.in_session_minutes, duration=path.duration))
     seen: dict[str, int] = {}
     for index, step in enumerate(path.steps):
         if step.article in seen:
-            diagnostics.append(make("KB305", shown, fm.line("steps", index),
-                                    f"`{step.article}` is already step {seen[step.article] + 1}",
-                                    "remove one of the two steps"))
+            diagnostics.append(path_rule("duplicate-step", shown, fm.line("steps", index),
+                                         article=step.article, first=seen[step.article] + 1))
         seen.setdefault(step.article, index)
     order = [s.article for s in path.steps]
     suggested = reading_order(kb, list(dict.fromkeys(order)))
@@ -60,16 +85,13 @@ def check_paths(kb: KnowledgeBase, path: ReadingPath, shown: str, fm: FrontMatte
             continue
         for prerequisite in article.prerequisites:
             if prerequisite not in seen:
-                diagnostics.append(make(
-                    "KB302", shown, fm.line("steps", index),
-                    f"`{step.article}` assumes `{prerequisite}`, which the path does not include",
-                    f"add a pre-reading step with `article: {prerequisite}`"))
+                diagnostics.append(path_rule("missing-prerequisite", shown, fm.line("steps", index),
+                                             article=step.article, prerequisite=prerequisite))
             elif seen[prerequisite] > index:
-                diagnostics.append(make(
-                    "KB302", shown, fm.line("steps", index),
-                    f"step {index + 1} (`{step.article}`) comes before its prerequisite `{prerequisite}` "
-                    f"(step {seen[prerequisite] + 1})",
-                    "reorder the steps: " + ", ".join(suggested)))
+                diagnostics.append(path_rule("prerequisite-after", shown, fm.line("steps", index),
+                                             step=index + 1, article=step.article, prerequisite=prerequisite,
+                                             prerequisite_step=seen[prerequisite] + 1,
+                                             order=", ".join(suggested)))
     return diagnostics
 
 
@@ -115,6 +137,16 @@ class Plan:
         return sum(s.minutes for s in self.steps if s.when == "pre-reading")
 
 
+def link_counts(kb: KnowledgeBase) -> dict[str, int]:
+    """For each article, how many links from other articles' bodies point to it (the planner's tie-break)."""
+    counts = dict.fromkeys(kb.articles, 0)
+    for other in kb.articles.values():
+        for target in other.links:
+            if target in counts:
+                counts[target] += 1
+    return counts
+
+
 def session_minutes(kb: KnowledgeBase, article_id: str) -> int:
     """Time an article takes in a session: reading it, then discussing it."""
     return kb.articles[article_id].reading_time + DISCUSSION_MINUTES
@@ -149,11 +181,7 @@ def plan_path(kb: KnowledgeBase, concepts: list[str], minutes: int, audience: st
                         f"({shortest} minutes with discussion); allow at least {shortest}")
 
     # Among equally good readings, prefer the ones other articles point readers to.
-    linked_to = {a.id: 0 for a in candidates}
-    for other in kb.articles.values():
-        for target in other.links:
-            if target in linked_to:
-                linked_to[target] += 1
+    linked_to = link_counts(kb)
     covered: set[str] = set()
     chosen: list[str] = []
     reasons: dict[str, tuple[str, tuple[str, ...]]] = {}

@@ -86,8 +86,30 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
         placeholders.append(line_of(position))
         position = prose.find("TODO(", position + 1)
     shown = _ROLE.sub(lambda m: split_role_text(m.group(2))[0] or m.group(2), prose) if "{" in prose else prose
-    words = len(_WORD.findall(_INLINE_CODE.sub(" ", shown) if "`" in shown else shown))
+    words = count_words(_INLINE_CODE.sub(" ", shown) if "`" in shown else shown)
     return references, words, sorted(set(placeholders))
+
+
+# Bytes that stay as they are when counting words: ASCII letters and digits, the apostrophe, and every byte
+# of a multi-byte UTF-8 character (the only such characters left by then are letters or digits).
+_WORD_BYTES = bytes(b if chr(b).isalnum() and b < 128 or b == ord("'") or b >= 128 else ord(" ") for b in range(256))
+
+
+def count_words(text: str) -> int:
+    """``len(_WORD.findall(text))``, computed with string operations that run far faster on long text.
+
+    A word is a run of letters and digits, or several joined by single apostrophes (``don't``). Every
+    character other than those becomes a space, the text is split on spaces, and the pieces that are
+    a lone apostrophe are not words. Text holding two apostrophes in a row is counted by the pattern.
+    """
+    if not text.isascii():
+        others = {c for c in set(text) if not c.isascii() and not c.isalnum()}
+        for character in others:
+            text = text.replace(character, "'" if character == "’" else " ")
+    if "''" in text:
+        return len(_WORD.findall(text))
+    pieces = text.encode("utf-8").translate(_WORD_BYTES).split()
+    return len(pieces) - pieces.count(b"'")
 
 
 def _link_reference(target: str, folder: str, line: int) -> Reference | None:

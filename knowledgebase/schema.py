@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -72,7 +73,7 @@ class Schema:
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
-    @property
+    @cached_property  # asked for every key of every file
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 

@@ -14,6 +14,7 @@ each test from its temporary folder and files appear as ``content/...``.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -308,6 +309,14 @@ def shown(relative: str, folder: str = CONTENT) -> str:
     return f"{folder}/{relative}"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cache_outside_home(tmp_path_factory) -> Path:
+    """`kb check` keeps a cache in the user's cache folder; the tests keep theirs in a temporary one."""
+    folder = tmp_path_factory.mktemp("kb-cache")
+    os.environ["KB_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run the test from its own temporary folder."""
@@ -339,15 +348,23 @@ def load_corpus(corpus: Callable[..., Path]) -> Callable[..., LoadResult]:
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    """The real content, built once with the project's conf.py and served on 127.0.0.1."""
-    from browser_support import REPO, StaticServer
+def site_dir(tmp_path_factory):
+    """The real content, built once with the project's conf.py."""
+    from browser_support import REPO
 
     from knowledgebase.cli import main as kb
 
     out = tmp_path_factory.mktemp("browser-site") / "html"
     assert kb(["build", "--content", str(REPO / "content"), "--conf", str(REPO), "--out", str(out), "-q"]) == 0
-    with StaticServer(out) as server:
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir):
+    """The built site served on 127.0.0.1."""
+    from browser_support import StaticServer
+
+    with StaticServer(site_dir) as server:
         yield server.url
 
 

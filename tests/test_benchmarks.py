@@ -92,6 +92,7 @@ def test_check_benchmark(bench):
     run_script("bench_check.py", "--articles", str(ARTICLES), "--reps", "1", *common(bench))
     data = result(bench, "check")
     assert data["sphinx_imported"] is False and data["median_s"] > 0
+    assert data["warm"]["median_s"] > 0 and data["changed"]["same_diagnostics_as_full_check"] is True
 
 
 def test_sizes_benchmark(bench):

@@ -322,9 +322,25 @@ def test_every_output_file_is_of_a_kind_these_checks_parse(site):
             continue
         if not (name.endswith(".html") or name in ("feed.xml", "_headers")
                 or re.fullmatch(r"_kb/search/[^/]+\.json", name)
-                or name == "_kb/search/english-stemmer.js"):  # Sphinx's stemmer, no content (test_search.py)
+                or name == "_kb/search/english-stemmer.js"  # Sphinx's stemmer, no content (test_search.py)
+                or re.fullmatch(r"_kb/pack/[a-z0-9-]+\.js", name)):  # reading pack fragments, checked below
             unchecked.append(name)
     assert unchecked == []
+
+
+def test_reading_pack_fragments_are_one_assignment_of_data_whose_text_stays_text(site, kb):
+    """A fragment is a script: a payload must not end the JSON, and its HTML is checked like a page's."""
+    from knowledgebase.sphinxext.printing import read_fragment
+
+    for article in kb.articles.values():
+        script = (site.outdir / "_kb" / "pack" / f"{article.id}.js").read_text(encoding="utf-8")
+        prefix = f'(window.KB_PACK = window.KB_PACK || {{}})["{article.id}"] = '
+        assert script.startswith(prefix) and script.endswith(";\n")
+        assert json.loads(script[len(prefix):-2]) == read_fragment(site.outdir, article.id)
+        fragment = read_fragment(site.outdir, article.id)
+        assert fragment["title"] == article.title
+        assert markup_problems({f"{article.id}.js": f"<html><body>{fragment['html']}</body></html>"}) == []
+        assert fold(article.title) in fold(BeautifulSoup(fragment["html"], "html.parser").get_text(" "))
 
 
 def test_the_headers_file_holds_only_the_sites_own_security_headers(site):

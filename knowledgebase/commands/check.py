@@ -32,13 +32,16 @@ def configure(parser: argparse.ArgumentParser):
                         help="report only on content files changed against a git base (and uncommitted changes)")
     parser.add_argument("--base", metavar="REF", default=None,
                         help="the git base for --changed (default: the merge base with origin/main, or HEAD)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="read every file afresh and keep no cache (by default what each file says is kept "
+                             "in your cache folder, so unchanged files are not read again; see KB_CACHE_DIR)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.base and not args.changed:
         raise UsageError("--base goes with --changed")
-    result = load_or_fail(args.content)
+    result = load_or_fail(args.content) if args.no_cache else _load_cached(args.content)
     diagnostics = result.diagnostics
     selection = None
     if args.changed:
@@ -71,6 +74,20 @@ def run(args: argparse.Namespace) -> int:
               f"{len(kb.concepts)} concepts, {len(kb.paths)} paths, {len(kb.sources)} sources.")
     failed = errors or (args.strict and warnings)
     return EXIT_CONTENT if failed else EXIT_OK
+
+
+def _load_cached(content: Path):
+    """Load with the per-file results of earlier checks, and keep this check's for the next one."""
+    from ..cache import LoadCache, cache_file, read_cache_file, write_cache_file
+
+    if not content.is_dir():
+        return load_or_fail(content)
+    path = cache_file(content)
+    cache = read_cache_file(path, content.resolve()) if path else LoadCache()
+    result = load_or_fail(content, cache)
+    if path and cache.changed:
+        write_cache_file(cache, path)  # a folder that cannot be written just means no cache next time
+    return result
 
 
 def _selected(diagnostic: Diagnostic, selection: set[Path]) -> bool:

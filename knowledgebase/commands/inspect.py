@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cli import EXIT_OK, UsageError, content_option, load_or_fail, print_json, verb
 from ..files import FileExists, write_replacing
-from ..graph import ConceptGraph
 from ..suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from ..graph import ConceptGraph
 
 FEW_ARTICLES = 3
 
@@ -19,6 +22,8 @@ def _format_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _graph(args) -> ConceptGraph:
+    from ..graph import ConceptGraph  # networkx is slow to import; `kb check` does not need it
+
     return ConceptGraph(load_or_fail(args.content).kb)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import facilitator, home, incremental, navigation, pagemeta, safety, search
+from . import facilitator, home, incremental, navigation, pagemeta, printing, safety, search, session
 from .directives import DIRECTIVES
 from .nodes import kb_generated, kb_reference, visit_skip
 from .resolve import resolve_page
@@ -67,12 +67,18 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", search.collect_text)
     app.connect("html-collect-pages", search.write_index)
     app.connect("html-collect-pages", facilitator.facilitator_pages)
+    app.connect("html-collect-pages", session.session_page)
+    app.connect("html-collect-pages", printing.print_pages)
+    app.connect("html-page-context", printing.write_article_fragment)
+    app.connect("html-page-context", printing.add_print_scripts)
     app.connect("html-page-context", navigation.bounded_sidebar, priority=400)  # before the theme reads it
     app.connect("html-page-context", navigation.furo_sidebar, priority=600)     # after Furo's own handler
     app.connect("html-page-context", pagemeta.add_page_metadata)
     app.connect("html-page-context", safety.add_policy)
     app.connect("html-page-context", search.add_search_script)
+    app.connect("html-page-context", session.add_scripts)
     app.connect("build-finished", pagemeta.write_feed)
+    app.connect("build-finished", printing.remove_stale_fragments)
     app.connect("build-finished", safety.write_headers)
     app.connect("env-before-read-docs", safety.disable_raw_and_file_insertion)
     app.connect("source-read", safety.drop_refused_blocks)
@@ -82,10 +88,15 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", incremental.note_read_dependencies)
     app.connect("env-get-outdated", incremental.pages_to_read_again)
     app.connect("env-get-updated", incremental.pages_with_changed_data)
+    app.connect("env-get-updated", printing.pages_missing_fragments)
     app.connect("build-finished", incremental.remove_stale_pages)
     app.connect("build-finished", incremental.remember_build)
     app.connect("env-before-read-docs", incremental.note_pages_read)
     app.connect("doctree-resolved", resolve_page)
     app.add_css_file("kb.css")
     app.add_js_file("kb-preview.js", loading_method="defer")  # previews of concept and article links
-    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    app.add_css_file("kb-session.css")
+    app.add_js_file("kb-session.js", loading_method="defer")  # the trainer's session, for the buttons below
+    app.add_js_file("kb-add-to-session.js", loading_method="defer")  # "Add to my session", "Start from this path"
+    app.add_config_value("kb_repository", None, "", types=(dict, type(None)))  # for "Propose on GitHub"
+    return {"version": __version__, "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}

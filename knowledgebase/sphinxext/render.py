@@ -13,6 +13,7 @@ from docutils import nodes
 from .. import views as v
 from ..maps import render_svg
 from ..paths import format_minutes
+from . import printing
 
 WHEN_TITLES = {"pre-reading": "Before the session", "in-session": "In the session", "follow-up": "After the session"}
 
@@ -229,8 +230,15 @@ class Renderer:
             meta.extend(self.inline_list(view.audience))
         header += meta
         if handout_hint:
-            header += _para("To make a handout, print this page: navigation and maps are left out, and each "
-                            "discussion prompt gets space to write.", classes=["kb-print-hint"])
+            header += _para("To make a handout, print this page: navigation and maps are left out, each "
+                            "reading has a QR code to open it, and each discussion prompt gets space to write.",
+                            classes=["kb-print-hint"])
+        if self.html:
+            # The path's own page and its facilitator page are both named after the path's id.
+            pack = printing.path_pack_pagename(self.docname.rsplit("/", 1)[-1])
+            header += _para(nodes.reference("Reading pack", "Reading pack",
+                                            refuri=self.builder.get_relative_uri(self.docname, pack), internal=True),
+                            ": every article of this path in one printable document.", classes=["kb-pack-link"])
         if view.outcomes:
             outcomes = nodes.bullet_list(classes=["kb-outcomes"])
             for outcome in view.outcomes:
@@ -257,6 +265,9 @@ class Renderer:
             timing = f"{format_minutes(step.start)} – {format_minutes(step.start + step.minutes)} · {timing}"
         box += _para(timing, classes=["kb-step-time"])
         box += self.card(step.article)
+        if self.html:
+            article = v.docname(step.article.link.kind, step.article.link.id)
+            box += nodes.raw("", printing.qr_placeholder(self.app, self.docname, article), format="html")
         if step.prompt:
             prompt = nodes.container(classes=["kb-prompt"])
             prompt += _para(nodes.strong("Discuss: ", "Discuss: "), step.prompt)

@@ -1,0 +1,379 @@
+"""What loading learns from each file on its own, kept between loads so that only changed files are read again.
+
+The per-file phase of loading (read, body policy, front matter, body scan)
+depends on nothing but the file's bytes and its place in the content folder,
+so its result can be reused while those are unchanged. :class:`LoadCache`
+holds these results in memory (``kb serve`` keeps one across rebuilds);
+:func:`read_cache_file` and :func:`write_cache_file` keep them on disk between
+``kb check`` runs.
+
+Why this is safe:
+
+* A file is trusted unchanged only when its size, modification and change
+  times and inode all match what was recorded, and only once those times were
+  at least :data:`SETTLE_NS` older than the moment the file was read (as git
+  does against "racy" edits). Otherwise its bytes are read and their hash must
+  match.
+* What is cached never names the file as diagnostics show it: the loader adds
+  the name the user typed each time.
+* A body policy check that looks at other files (a link to a file, an image)
+  is never cached; it is done again on every load.
+* The file on disk is JSON, read by a strict decoder: reading it cannot run
+  code, and anything unexpected (garbage, a wrong type, another engine
+  version) makes the whole cache count as empty. It lives in the user's cache
+  folder, never in the content folder, and is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .bodypolicy import Finding, PageCheck
+from .diagnostics import CODES
+from .frontmatter import FrontMatter, yaml_implementation
+from .model import Reference
+
+SETTLE_NS = 2_000_000_000
+CACHE_FORMAT = "leading-learning/load-cache"
+MAX_CACHE_BYTES = 1 << 30
+# The modules whose code decides what a file's facts are: editing any of them empties every cache.
+_FACT_MODULES = ("loader.py", "cache.py", "frontmatter.py", "bodypolicy.py", "references.py", "schema.py",
+                 "diagnostics.py", "model.py")
+
+Problem = tuple[str, int, str, str]   # a diagnostic without its file: code, line, message, hint
+Stamp = tuple[int, int, int, int]     # size, mtime_ns, ctime_ns, inode
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What one file's bytes say before any other file is looked at."""
+
+    page: PageCheck | None               # None: the policy check looked at other files, so it is redone each load
+    problems: tuple[Problem, ...] = ()   # front matter problems
+    front_matter: FrontMatter | None = None   # None: not a record (another page, or front matter unusable)
+    references: tuple[Reference, ...] = ()
+    words: int = 0
+    placeholders: tuple[int, ...] = ()   # lines still holding a template's TODO( marker
+
+
+@dataclass(frozen=True)
+class _Entry:
+    stamp: Stamp | None
+    digest: str
+    settled: bool       # the stamp alone may vouch for the bytes
+    facts: FileFacts
+
+
+def stamp_of(stat: os.stat_result) -> Stamp:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class LoadCache:
+    """Per-file load results for one content folder, keyed by the file's path relative to it.
+
+    ``loader.load(root, cache)`` returns exactly what ``loader.load(root)``
+    returns; it only skips the per-file work of files whose bytes are
+    unchanged. Keep one instance across loads of the same folder; a load of
+    another folder empties it. Not thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self.root: str | None = None
+        self._entries: dict[str, _Entry] = {}
+        self._seen: set[str] = set()
+        self.changed = False    # entries were added, replaced or dropped since the cache was read or saved
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def begin(self, real_root: Path) -> None:
+        """Start a load of ``real_root`` (resolved)."""
+        if self.root != str(real_root):
+            if self._entries:
+                self.changed = True
+            self._entries.clear()
+            self.root = str(real_root)
+        self._seen = set()
+
+    def finish(self) -> None:
+        """End a load: forget files that are gone."""
+        gone = self._entries.keys() - self._seen
+        for rel in gone:
+            del self._entries[rel]
+        self.changed = self.changed or bool(gone)
+
+    def by_stamp(self, rel: str, stamp: Stamp | None) -> FileFacts | None:
+        """The facts of ``rel`` when its stat alone shows it unchanged."""
+        self._seen.add(rel)
+        entry = self._entries.get(rel)
+        if entry is not None and stamp is not None and entry.settled and entry.stamp == stamp:
+            return entry.facts
+        return None
+
+    def by_digest(self, rel: str, digest: str, stamp: Stamp | None, read_at_ns: int) -> FileFacts | None:
+        """The facts of ``rel`` when its bytes hash to what was recorded (the stamp is updated)."""
+        entry = self._entries.get(rel)
+        if entry is None or entry.digest != digest:
+            return None
+        updated = _Entry(stamp, digest, _settled(stamp, read_at_ns), entry.facts)
+        if updated != entry:
+            self._entries[rel] = updated
+            self.changed = True
+        return entry.facts
+
+    def store(self, rel: str, stamp: Stamp | None, digest: str, read_at_ns: int, facts: FileFacts) -> None:
+        self._entries[rel] = _Entry(stamp, digest, _settled(stamp, read_at_ns), facts)
+        self.changed = True
+
+
+def _settled(stamp: Stamp | None, read_at_ns: int) -> bool:
+    return stamp is not None and max(stamp[1], stamp[2]) < read_at_ns - SETTLE_NS
+
+
+# --- On disk -----------------------------------------------------------------------------------------------
+#
+# The file is a JSON header line (format, engine, content folder, a hash of the rest) and a JSON body: for
+# each file, [stamp, digest, settled, page, problems, front matter, references, words, placeholders]. Front
+# matter values are stored as JSON as they are, dates as {"\u0000date": "..."} (a key YAML cannot write: it
+# refuses NUL); the table of lines is an encoded string, decoded only when a diagnostic needs a line.
+
+_DATE, _DATETIME = "\x00date", "\x00datetime"
+
+
+def engine_fingerprint() -> str:
+    """Names the code that computes file facts: a cache made by any other code is not used."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{__version__}|{sys.version_info[:2]}|{yaml_implementation()}".encode())
+    here = Path(__file__).parent
+    for name in _FACT_MODULES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def cache_folder(content: Path) -> Path:
+    """Where ``kb check`` keeps the cache for the content folder ``content``: one folder per resolved path."""
+    base = os.environ.get("KB_CACHE_DIR")
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = os.path.join(xdg, "leading-learning") if xdg and os.path.isabs(xdg) else \
+            os.path.join(os.path.expanduser("~"), ".cache", "leading-learning")
+    key = hashlib.sha256(str(content.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return Path(base) / key
+
+
+def cache_file(content: Path) -> Path | None:
+    """The cache file for ``content``, or None when it would lie inside the content folder."""
+    path = cache_folder(content) / "load-cache.json"
+    if path.resolve().is_relative_to(content.resolve()):
+        return None
+    return path
+
+
+class StoredFrontMatter(FrontMatter):
+    """Front matter read back from a cache file: its table of lines is decoded the first time a line is needed."""
+
+    def __init__(self, data: Any, encoded_lines: str, start_line: int):
+        super().__init__(data, {}, start_line)
+        self.encoded_lines: str | None = encoded_lines
+
+    def line(self, *key: Any) -> int:
+        if self.encoded_lines is not None:
+            self.lines = _decode_lines(self.encoded_lines)
+            self.encoded_lines = None
+        return super().line(*key)
+
+
+class _Invalid(Exception):  # noqa: N818 - internal control flow
+    pass
+
+
+def read_cache_file(path: Path, real_root: Path) -> LoadCache:
+    """The cache stored at ``path`` for ``real_root``; an empty one if it is missing or unusable in any way."""
+    cache = LoadCache()
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_CACHE_BYTES or (hasattr(os, "getuid") and stat.st_uid != os.getuid()):
+            return cache
+        header, _, body = path.read_bytes().partition(b"\n")
+        expected = {"format": CACHE_FORMAT, "engine": engine_fingerprint(), "root": str(real_root),
+                    "body": hashlib.blake2b(body, digest_size=16).hexdigest()}
+        if json.loads(header) != expected:
+            return cache
+        entries = _decode_files(json.loads(body, object_hook=_decode_date))
+    except (OSError, ValueError, RecursionError, _Invalid):
+        return cache
+    cache.root = str(real_root)
+    cache._entries = entries
+    return cache
+
+
+def write_cache_file(cache: LoadCache, path: Path) -> bool:
+    """Save ``cache`` at ``path`` atomically; False (and nothing written) if the folder cannot be written."""
+    files = {rel: _encode_entry(entry) for rel, entry in sorted(cache._entries.items())}
+    body = json.dumps(files, ensure_ascii=False, separators=(",", ":"), default=_encode_date).encode("utf-8")
+    header = json.dumps({"format": CACHE_FORMAT, "engine": engine_fingerprint(), "root": cache.root,
+                         "body": hashlib.blake2b(body, digest_size=16).hexdigest()}).encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".load-cache-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(header + b"\n" + body)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        return False
+    cache.changed = False
+    return True
+
+
+def _encode_entry(entry: _Entry) -> list:
+    facts = entry.facts
+    fm = facts.front_matter
+    if fm is None:
+        stored_fm = None
+    else:
+        lines = fm.encoded_lines if isinstance(fm, StoredFrontMatter) and fm.encoded_lines is not None else \
+            json.dumps([[*key, line] for key, line in fm.lines.items()], ensure_ascii=False, separators=(",", ":"))
+        stored_fm = [fm.data, lines, fm.start_line]
+    references = [item for r in facts.references for item in (r.kind, r.target, r.line)]
+    return [
+        list(entry.stamp) if entry.stamp else None, entry.digest, entry.settled,
+        None if facts.page is None else [facts.page.digest, [[f.code, f.line, f.message, f.hint, *f.drop]
+                                                             for f in facts.page.findings]],
+        [list(p) for p in facts.problems], stored_fm, references, facts.words, list(facts.placeholders),
+    ]
+
+
+def _encode_date(value: Any) -> dict:
+    if isinstance(value, dt.datetime):
+        return {_DATETIME: value.isoformat()}
+    if isinstance(value, dt.date):
+        return {_DATE: value.isoformat()}
+    raise TypeError(f"{type(value).__name__} is not a front matter value")
+
+
+def _decode_date(mapping: dict) -> Any:
+    if _DATE in mapping or _DATETIME in mapping:
+        (tag, text), = mapping.items()   # anything else there is an error
+        if not isinstance(text, str):
+            raise _Invalid
+        return (dt.datetime if tag == _DATETIME else dt.date).fromisoformat(text)
+    return mapping
+
+
+def _decode_lines(encoded: str) -> dict[tuple, int]:
+    """The table of lines of a stored front matter; empty (every line then falls back to the first) if unreadable."""
+    try:
+        rows = json.loads(encoded)
+        return {_key(row[:-1]): _int(row[-1]) for row in _list(rows) if _list(row)}
+    except (ValueError, RecursionError, IndexError, _Invalid):
+        return {}
+
+
+def _decode_files(files: Any) -> dict[str, _Entry]:
+    if not isinstance(files, dict):
+        raise _Invalid
+    return {_relative(rel): _decode_entry(entry) for rel, entry in files.items()}
+
+
+_NOT_PARTS = frozenset(("", ".", ".."))   # an empty part also rules out a leading "/"
+
+
+def _relative(rel: Any) -> str:
+    """A key must be a plain relative path inside the content folder (the loader only asks for those anyway)."""
+    if not isinstance(rel, str) or not rel.endswith(".md") or "\\" in rel or not _NOT_PARTS.isdisjoint(rel.split("/")):
+        raise _Invalid
+    return rel
+
+
+def _decode_entry(raw: Any) -> _Entry:
+    stamp, digest, settled, page, problems, fm, references, words, placeholders = _list(raw, 9)
+    if stamp is not None:
+        stamp = tuple(_int(n) for n in _list(stamp, 4))
+    if page is not None:
+        page_digest, findings = _list(page, 2)
+        page = PageCheck(_str(page_digest), tuple(_finding(f) for f in _list(findings)))
+    if fm is not None:
+        data, lines, start = _list(fm, 3)
+        fm = StoredFrontMatter(data, _str(lines), _int(start))
+    facts = FileFacts(
+        page=page,
+        problems=tuple(_problem(p) for p in _list(problems)),
+        front_matter=fm,
+        references=_references(_list(references)),
+        words=_int(words),
+        placeholders=tuple(_int(n) for n in _list(placeholders)),
+    )
+    if not isinstance(settled, bool):
+        raise _Invalid
+    return _Entry(stamp, _str(digest), settled, facts)
+
+
+def _finding(raw: Any) -> Finding:
+    code, line, message, hint, first, last = _list(raw, 6)
+    return Finding(_code(code), _int(line), _str(message), _str(hint), (_int(first), _int(last)))
+
+
+def _problem(raw: Any) -> Problem:
+    code, line, message, hint = _list(raw, 4)
+    return (_code(code), _int(line), _str(message), _str(hint))
+
+
+_REFERENCE_KINDS = frozenset(("article", "concept", "source", "path"))
+
+
+def _references(flat: list) -> tuple[Reference, ...]:
+    """References stored flat, kind, target, line, kind, ...: checked a column at a time (there are many)."""
+    kinds, targets, lines = flat[0::3], flat[1::3], flat[2::3]
+    if len(flat) % 3 or not set(map(type, kinds)) <= {str} or not set(kinds) <= _REFERENCE_KINDS \
+            or not set(map(type, targets)) <= {str} \
+            or not set(map(type, lines)) <= {int}:
+        raise _Invalid
+    return tuple(map(Reference, kinds, targets, lines))
+
+
+def _key(raw: Any) -> tuple:
+    key = tuple(_list(raw))
+    if not all(isinstance(part, str) or type(part) is int for part in key):
+        raise _Invalid
+    return key
+
+
+def _list(raw: Any, length: int | None = None) -> list:
+    if not isinstance(raw, list) or (length is not None and len(raw) != length):
+        raise _Invalid
+    return raw
+
+
+def _str(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise _Invalid
+    return raw
+
+
+def _int(raw: Any) -> int:
+    if type(raw) is not int:
+        raise _Invalid
+    return raw
+
+
+def _code(raw: Any) -> str:
+    if not isinstance(raw, str) or raw not in CODES:
+        raise _Invalid
+    return raw

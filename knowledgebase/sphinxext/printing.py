@@ -1,0 +1,258 @@
+"""Print outputs for trainers: reading packs, QR codes on handouts, and the session print page.
+
+* Each article page, when it is written, also writes ``_kb/pack/<id>.js``: the article's
+  text for a reading pack, as a script (a page opened from a local folder may load
+  scripts but not fetch() files). Only written pages write one, so an incremental build
+  costs nothing for the rest; a deleted article's fragment is removed.
+* Each curated path gets a reading pack page, ``paths/pack/<id>.html``, made from those
+  fragments (``html-collect-pages``; regenerated every build, reading one small file per
+  step, so a changed article is always current in it).
+* ``session-print.html`` prints a trainer's own session (from the session builder) as a
+  handout, a facilitator sheet or a reading pack; ``kb-print.js`` draws it from the
+  address or the draft kept in the browser.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from html import escape
+from pathlib import Path
+from urllib.parse import urljoin
+
+from .state import build_data
+from .transforms import record_for
+
+PACK_FOLDER = "_kb/pack"
+PATH_PACK_FOLDER = "paths/pack"
+PRINT_PAGE = "session-print"
+BUILDER_PAGE = "session"
+SESSION_DATA_SCRIPT = "_kb/session-data.js"
+PRINT_SCRIPTS = ("_static/kb-qr.js", "_static/kb-print.js")
+WHEN_LABELS = {"pre-reading": "Before the session", "in-session": "In the session", "follow-up": "After the session"}
+
+# Sections of an article page that belong to browsing, not reading: the pack leaves them out.
+# They are the extension's own (class kb-section), so an author's heading cannot match.
+_BROWSING_SECTIONS = re.compile(
+    r'<section class="kb-section[^"]*" id="kb-(?:related|linked-from|paths|map)">.*?</section>\n?', re.DOTALL)
+_PRINT_HINT = re.compile(r'<p class="kb-print-hint">.*?</p>\n?', re.DOTALL)
+_HEADERLINK = re.compile(r'<a class="headerlink" [^>]*>.*?</a>', re.DOTALL)
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+# Attribute values in the writer's output are always double-quoted, and a quote in text is
+# written &quot;, so these match attributes only.
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src))="([^"]*)"')
+_ID_ATTRIBUTE = re.compile(r'(\sid)="([^"]*)"')
+_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|$)")
+
+
+def pack_html(body: str, docname: str) -> str:
+    """An article page's body as it reads in a pack: browsing sections, headerlinks and the
+    print hint left out, headings one level down (the pack has its own h1), and relative
+    addresses made relative to the site's root."""
+    generated = body.find('<section class="kb-section')  # the generated sections come after the text
+    html = body if generated < 0 else body[:generated] + _BROWSING_SECTIONS.sub("", body[generated:])
+    html = _PRINT_HINT.sub("", html)
+    html = _HEADERLINK.sub("", html)
+    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
+    folder = posixpath.dirname(docname)
+    rewritten: dict[str, str] = {}  # a page names the same few addresses many times
+
+    def from_root(match: re.Match) -> str:
+        value = match.group(2)
+        if _EXTERNAL.match(value):
+            return match.group(0)
+        path = rewritten.get(value)
+        if path is None:
+            path = rewritten[value] = posixpath.normpath(posixpath.join(folder, value))
+        return match.group(0) if path.startswith("..") else f'{match.group(1)}="{path}"'
+
+    return _URL_ATTRIBUTE.sub(from_root, html)
+
+
+def placed_html(html: str, root: str, id_prefix: str) -> str:
+    """A fragment placed in a page: root-relative addresses prefixed with the page's way to the
+    root, and ids (and links to them) prefixed so that two articles in one page never share one."""
+    def url(match: re.Match) -> str:
+        value = match.group(2)
+        if value.startswith("#"):
+            return f'{match.group(1)}="#{id_prefix}{value[1:]}"'
+        if _EXTERNAL.match(value):
+            return match.group(0)
+        return f'{match.group(1)}="{root}{value}"'
+
+    html = _URL_ATTRIBUTE.sub(url, html)
+    return _ID_ATTRIBUTE.sub(lambda m: f'{m.group(1)}="{id_prefix}{m.group(2)}"', html)
+
+
+def fragment_path(outdir, article_id: str) -> Path:
+    return Path(outdir) / PACK_FOLDER / f"{article_id}.js"
+
+
+def fragment_script(article_id: str, title: str, url: str, html: str) -> str:
+    """A script that registers one article's pack text in ``window.KB_PACK``. JSON is valid
+    JavaScript (ASCII only, so the file reads the same whatever charset a browser assumes)."""
+    data = json.dumps({"title": title, "url": url, "html": html}, ensure_ascii=True, sort_keys=True)
+    return f"(window.KB_PACK = window.KB_PACK || {{}})[{json.dumps(article_id)}] = {data};\n"
+
+
+def read_fragment(outdir, article_id: str) -> dict | None:
+    try:
+        text = fragment_path(outdir, article_id).read_text(encoding="utf-8")
+        return json.loads(text[text.index("] = ") + 4:].rstrip().rstrip(";"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_article_fragment(app, pagename, templatename, context, doctree) -> None:
+    """Write the pack fragment of an article page as the page is written (``html-page-context``)."""
+    if app.builder.format != "html" or doctree is None:
+        return
+    found = record_for(app.env, pagename)
+    if found is None or found[0] != "articles":
+        return
+    article = found[1]
+    url = app.builder.get_target_uri(pagename)
+    script = fragment_script(article.id, article.title, url, pack_html(context.get("body", ""), pagename))
+    target = fragment_path(app.outdir, article.id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(script, encoding="utf-8")
+
+
+def pages_missing_fragments(app, env) -> list[str]:
+    """Article pages to write again because their fragment is missing (``env-get-updated``): an
+    output folder from before reading packs, or one whose ``_kb/pack`` was deleted."""
+    if app.builder.format != "html":
+        return []
+    return [f"articles/{aid}" for aid in build_data(app).kb.articles
+            if f"articles/{aid}" in env.found_docs and not fragment_path(app.outdir, aid).is_file()]
+
+
+def remove_stale_fragments(app, exception) -> None:
+    """Remove the fragments of articles that no longer exist (``build-finished``)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    folder = Path(app.outdir) / PACK_FOLDER
+    if not folder.is_dir():
+        return
+    articles = build_data(app).kb.articles
+    for fragment in folder.glob("*.js"):
+        if fragment.stem not in articles:
+            fragment.unlink()
+
+
+# Pages ---------------------------------------------------------------------------------------
+
+def root_prefix(pagename: str) -> str:
+    return "../" * pagename.count("/")
+
+
+def short_address(app, target_uri: str) -> str:
+    """What to type on paper: the full address without its scheme if the site's address is
+    configured (``html_baseurl``), otherwise the page's path in the site. The browser shows
+    the address it was opened from instead."""
+    base = getattr(app.config, "html_baseurl", "") or ""
+    if base:
+        absolute = urljoin(base if base.endswith("/") else base + "/", target_uri)
+        return re.sub(r"^[a-z]+://", "", absolute)
+    return target_uri
+
+
+def qr_placeholder(app, pagename: str, article_docname: str) -> str:
+    """Where kb-qr.js draws a QR code for an article; the short address shows without JavaScript."""
+    target = app.builder.get_target_uri(article_docname)
+    href = app.builder.get_relative_uri(pagename, article_docname)
+    return (f'<p class="kb-qr" data-kb-qr-href="{escape(href)}" data-kb-root="{escape(root_prefix(pagename))}">'
+            f'<span class="kb-qr-address">{escape(short_address(app, target))}</span></p>')
+
+
+def path_pack_pagename(path_id: str) -> str:
+    return f"{PATH_PACK_FOLDER}/{path_id}"
+
+
+def path_pack_body(app, path_id: str) -> str:
+    kb = build_data(app).kb
+    path = kb.paths[path_id]
+    pagename = path_pack_pagename(path_id)
+    root = root_prefix(pagename)
+
+    def uri(target: str) -> str:
+        return escape(app.builder.get_relative_uri(pagename, target))
+
+    contents, articles = [], []
+    for number, step in enumerate(path.steps, start=1):
+        article = kb.articles[step.article]
+        when = f"{WHEN_LABELS[step.when]} · {step.minutes} min"
+        contents.append(f'<li><a href="#step-{number}">{escape(article.title)}</a> <span class="kb-pack-when">'
+                        f"({escape(when)})</span></li>")
+        fragment = read_fragment(app.outdir, article.id)
+        if fragment is None:
+            # Only when the output folder lost its fragments but kept the pages; the next full build restores them.
+            text = (f'<p>This article\'s text is not in this copy of the site; read it at '
+                    f'<a href="{uri("articles/" + article.id)}">{escape(article.title)}</a>.</p>')
+        else:
+            text = placed_html(fragment["html"], root, f"step-{number}-")
+        prompt = (f'<div class="kb-prompt"><p><strong>Discuss: </strong>{escape(step.prompt)}</p></div>'
+                  if step.prompt else "")
+        articles.append(f'<article class="kb-pack-article" id="step-{number}" aria-labelledby="step-{number}-title">'
+                        f'<p class="kb-pack-when" id="step-{number}-title">Reading {number} of {len(path.steps)}: '
+                        f"{escape(when)}</p>{text}{prompt}</article>")
+    title = escape(f"Reading pack: {path.title}")
+    return f"""<section id="reading-pack" class="kb-print-page kb-pack" data-kb-root="{escape(root)}">
+<h1>{title}</h1>
+<p class="kb-print-actions"><a href="{uri('paths/' + path_id)}">Back to the path</a>
+<button type="button" class="kb-print-button" hidden>Print</button></p>
+<p class="kb-lead">{escape(path.summary)}</p>
+<p>Every article of the path, in order, each starting on a new page with its questions to reflect on.</p>
+<h2>Contents</h2>
+<ol class="kb-pack-contents">{''.join(contents)}</ol>
+{''.join(articles)}
+</section>"""
+
+
+def print_page_body(app) -> str:
+    """The session print page: filled in by kb-print.js; without it, the curated paths' outputs."""
+    kb = build_data(app).kb
+
+    def uri(target: str) -> str:
+        return escape(app.builder.get_relative_uri(PRINT_PAGE, target))
+
+    paths = "".join(
+        f'<li>{escape(p.title)}: <a href="{uri("paths/" + p.id)}">handout (the path page)</a>, '
+        f'<a href="{uri("paths/facilitator/" + p.id)}">facilitator sheet</a>, '
+        f'<a href="{uri(path_pack_pagename(p.id))}">reading pack</a></li>' for p in kb.paths.values())
+    return f"""<section id="session-print" class="kb-print-page">
+<h1 id="kb-print-title">Print a session</h1>
+<noscript><p>This page prints a session from the session builder, and needs JavaScript to read it.
+Without JavaScript, the curated reading paths print as they are:</p>
+<ul>{paths}</ul></noscript>
+<p class="kb-print-actions" id="kb-print-actions" hidden><a id="kb-print-back" href="{uri(BUILDER_PAGE)}">Back to the builder</a>
+<button type="button" class="kb-print-button" hidden>Print</button></p>
+<p id="kb-print-status" class="kb-print-status" role="status"></p>
+<div id="kb-session-print" data-kb-root="" data-kb-builder="{uri(BUILDER_PAGE)}"></div>
+</section>"""
+
+
+def print_pages(app):
+    """Yield the session print page and each curated path's reading pack (``html-collect-pages``)."""
+    if app.builder.format != "html":
+        return
+    yield PRINT_PAGE, {"title": "Print a session", "body": print_page_body(app), "kb_noindex": True,
+                       "kb_print_page": True}, "page.html"
+    for path_id, path in build_data(app).kb.paths.items():
+        yield path_pack_pagename(path_id), {"title": escape(f"Reading pack: {path.title}"),
+                                            "body": path_pack_body(app, path_id), "kb_noindex": True,
+                                            "kb_print_page": True}, "page.html"
+
+
+def add_print_scripts(app, pagename, templatename, context, doctree) -> None:
+    """QR codes and print buttons on path pages, facilitator sheets and print pages (``html-page-context``)."""
+    if not (pagename.startswith("paths/") or context.get("kb_print_page")):
+        return
+    present = context.get("script_files", [])
+    scripts = list(PRINT_SCRIPTS)
+    if pagename == PRINT_PAGE:
+        loaded = any(str(getattr(s, "filename", s)).endswith("kb-session.js") for s in present)
+        session = [] if loaded else ["_static/kb-session.js"]
+        scripts = [SESSION_DATA_SCRIPT, *session, *scripts]
+    context["script_files"] = [*present, *scripts]

@@ -1,0 +1,375 @@
+"""The per-file load cache: a cached load is the same as a cold load, whatever changed in between,
+and a cache file that is damaged, hostile or from other code counts as empty, never as a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import BASE_FILES, article, make_corpus
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from knowledgebase import cache as cache_module
+from knowledgebase import frontmatter
+from knowledgebase.cache import LoadCache, cache_file, read_cache_file, write_cache_file
+from knowledgebase.cli import main
+from knowledgebase.loader import load
+from knowledgebase.references import _WORD, count_words
+
+REPO = Path(__file__).resolve().parent.parent
+HOSTILE = REPO / "tests" / "roots" / "hostile"
+TYPO = BASE_FILES["articles/research-on-trust.md"].replace("concepts: [trust]", "concepts: [trsut]")
+
+# Edits a contributor makes between two loads: each is (operation, file, text).
+NAMES = ["articles/trust-before-tests.md", "articles/research-on-trust.md", "concepts/trust.md",
+         "concepts/agency.md", "paths/trust-for-inquiry.md", "articles/new-one.md", "concepts/new-one.md",
+         "index.md", "notes/page.md"]
+TEXTS = st.one_of(
+    st.sampled_from(sorted(set(BASE_FILES.values()) - {BASE_FILES["sources.yaml"]})),
+    st.sampled_from([TYPO, article("New one", ["trust", "agency"], body="See {article}`research-on-trust`.\n"),
+                     "---\ntitle: [unclosed\n---\n", "no front matter\n", "", "---\nlabel: x\n---\n<b>raw</b>\n",
+                     "---\nupdated: 2026-01-02\ntitle: T\n---\n![x](../_assets/missing.png)\n"]),
+    st.text(max_size=80),
+)
+EDITS = st.lists(st.tuples(st.sampled_from(["write", "delete", "rename", "touch"]), st.sampled_from(NAMES),
+                           TEXTS, st.sampled_from(NAMES)), min_size=1, max_size=6)
+
+
+def apply(content: Path, operation: str, name: str, text: str, other: str) -> None:
+    file, target = content / name, content / other
+    if operation == "write":
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text, encoding="utf-8")
+    elif operation == "delete" and file.exists():
+        file.unlink()
+    elif operation == "rename" and file.exists() and file != target:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        file.replace(target)
+    elif operation == "touch" and file.exists():
+        os.utime(file, ns=(0, 0))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rounds=st.lists(EDITS, min_size=1, max_size=4), through_file=st.booleans())
+def test_a_cached_load_after_any_edits_equals_a_cold_load(rounds, through_file):
+    with tempfile.TemporaryDirectory(prefix="kb-cache-property-") as folder:
+        content = make_corpus(Path(folder))
+        stored = Path(folder) / "cache" / "load-cache.json"
+        cache = LoadCache()
+        assert load(content, cache) == load(content)
+        for edits in rounds:
+            for edit in edits:
+                apply(content, *edit)
+            if through_file:  # as `kb check` does: each load starts from the file the last one wrote
+                write_cache_file(cache, stored)
+                cache = read_cache_file(stored, content.resolve())
+            assert load(content, cache) == load(content)
+
+
+@pytest.fixture
+def settle_quickly(monkeypatch):
+    """Files count as settled a moment after they are written (instead of two seconds), so that a test can
+    see a file trusted by its stamp alone."""
+    monkeypatch.setattr(cache_module, "SETTLE_NS", 1_000_000)
+    return lambda: time.sleep(0.05)
+
+
+def test_an_unchanged_file_is_not_read_again(corpus, monkeypatch, settle_quickly):
+    content = corpus()
+    settle_quickly()
+    cache = LoadCache()
+    result = load(content, cache)
+    # Read every time: pages whose policy check looks at other files, and sources.yaml (not cached).
+    always = sorted([Path(rel).name for rel, page in result.pages.items() if page.reads_files] + ["sources.yaml"])
+    read: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or original(self))
+    load(content, cache)
+    assert sorted(read) == always
+    read.clear()
+    (content / "articles" / "research-on-trust.md").write_text(TYPO, encoding="utf-8")
+    settle_quickly()
+    assert [d.code for d in load(content, cache).diagnostics] == ["KB102"]
+    assert sorted(read) == sorted(always + ["research-on-trust.md"])
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(corpus, settle_quickly):
+    content = corpus()
+    file = content / "articles" / "research-on-trust.md"
+    old = file.stat().st_mtime_ns
+    settle_quickly()
+    cache = LoadCache()
+    load(content, cache)
+    settle_quickly()
+    file.write_text(BASE_FILES["articles/research-on-trust.md"].replace("concepts: [trust]", "concepts: [trsx]"),
+                    encoding="utf-8")
+    os.utime(file, ns=(old, old))   # the same size and modification time; the change time moves on
+    assert [d.message for d in load(content, cache).diagnostics] == [
+        "unknown concept `trsx` in `concepts`"]
+
+
+def test_a_cache_names_files_as_each_load_is_asked(corpus, monkeypatch):
+    content = corpus({"articles/research-on-trust.md": TYPO})
+    cache = LoadCache()
+    assert load("content", cache).diagnostics[0].path == "content/articles/research-on-trust.md"
+    monkeypatch.chdir(content / "articles")
+    assert load("..", cache).diagnostics[0].path == "../articles/research-on-trust.md"
+    assert load(content.resolve(), cache).diagnostics[0].path == "../articles/research-on-trust.md"
+    assert load(content.resolve(), cache) == load(content.resolve())
+
+
+def test_a_cache_used_for_another_folder_starts_afresh(tmp_path):
+    first = make_corpus(tmp_path, folder="one")
+    second = make_corpus(tmp_path, {"articles/research-on-trust.md": TYPO}, folder="two")
+    cache = LoadCache()
+    load(first, cache)
+    assert load(second, cache) == load(second)
+
+
+def test_the_body_policy_is_checked_again_when_it_looks_at_other_files(corpus):
+    page = article("Pictures", ["trust"], body="![a chart](../_assets/chart.png)\n")
+    content = corpus({"articles/pictures.md": page})
+    cache = LoadCache()
+    missing = load(content, cache)
+    assert missing == load(content)
+    assert missing.errors
+    (content / "_assets").mkdir()
+    (content / "_assets" / "chart.png").write_bytes(b"\x89PNG\r\n")
+    present = load(content, cache)
+    assert present == load(content)
+    assert not present.errors
+
+
+def test_the_hostile_corpus_loads_the_same_through_a_cache_file(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(HOSTILE, content)
+    cache = LoadCache()
+    cold = load(content, cache)
+    stored = tmp_path / "cache.json"
+    assert write_cache_file(cache, stored)
+    again = read_cache_file(stored, content.resolve())
+    assert len(again) == len(cache) > 0
+    assert load(content, again) == cold == load(content)
+
+
+def test_libyaml_and_pure_python_yaml_give_the_same_diagnostics(monkeypatch):
+    """The same codes, files, lines and hints, and the same messages but for how each parser words a
+    syntax error (its own text, quoted after "YAML syntax error:")."""
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is built without libyaml")
+    assert frontmatter.yaml_implementation() == "libyaml"
+    with_libyaml = load(HOSTILE)
+    monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
+    assert frontmatter.yaml_implementation() == "python"
+    pure = load(HOSTILE)
+    assert len(with_libyaml.diagnostics) > 40
+
+    def comparable(result):
+        return [(d.code, d.path, d.line, d.hint, "YAML syntax error" if d.code == "KB005" and
+                 d.message.startswith("YAML syntax error: ") else d.message) for d in result.diagnostics]
+
+    assert comparable(pure) == comparable(with_libyaml)
+    assert pure.kb == with_libyaml.kb
+
+
+# The cache file -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stored(corpus, tmp_path) -> tuple[Path, Path]:
+    """A content folder with an error, and a cache file written by loading it."""
+    content = corpus({"articles/research-on-trust.md": TYPO})
+    cache = LoadCache()
+    load(content, cache)
+    path = tmp_path / "cache" / "load-cache.json"
+    assert write_cache_file(cache, path)
+    return content, path
+
+
+def rewrite_body(path: Path, change) -> None:
+    """Change the cache file's body and fix its hash: a forged file, not a damaged one."""
+    import hashlib
+
+    header, _, body = path.read_bytes().partition(b"\n")
+    files = json.loads(body)
+    change(files)
+    body = json.dumps(files).encode()
+    header = json.loads(header)
+    header["body"] = hashlib.blake2b(body, digest_size=16).hexdigest()
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
+def first_article(files: dict) -> list:
+    return files["articles/research-on-trust.md"]
+
+
+FORGERIES = {
+    "not a mapping": lambda files: files.clear() or files.update({"articles/x.md": "not an entry"}),
+    "short entry": lambda files: first_article(files).pop(),
+    "stamp of text": lambda files: first_article(files).__setitem__(0, ["a", "b", "c", "d"]),
+    "settled not a bool": lambda files: first_article(files).__setitem__(2, "yes"),
+    "unknown code": lambda files: first_article(files).__setitem__(4, [["KB999", 1, "m", "h"]]),
+    "line of text": lambda files: first_article(files).__setitem__(4, [["KB005", "1", "m", "h"]]),
+    "reference kind": lambda files: first_article(files).__setitem__(6, ["script", "x", 1]),
+    "reference list": lambda files: first_article(files).__setitem__(6, [["article"], "x", 1]),
+    "lines not text": lambda files: first_article(files)[5].__setitem__(1, 7),
+    "path outside the content": lambda files: files.update({"../../etc/passwd.md": first_article(files)}),
+    "absolute path": lambda files: files.update({"/etc/passwd.md": first_article(files)}),
+    "bad date": lambda files: first_article(files)[5][0].update({"updated": {"\u0000date": "tomorrow"}}),
+    "date tag and more": lambda files: first_article(files)[5][0].update({"updated": {"\u0000date": "2020-01-01",
+                                                                                       "x": 1}}),
+}
+
+
+@pytest.mark.parametrize("forgery", sorted(FORGERIES))
+def test_a_forged_cache_file_counts_as_empty(stored, forgery):
+    content, path = stored
+    rewrite_body(path, FORGERIES[forgery])
+    assert len(read_cache_file(path, content.resolve())) == 0
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "body edited", "other engine", "other folder",
+                                    "deeply nested", "too big"])
+def test_a_damaged_cache_file_counts_as_empty(stored, damage, monkeypatch):
+    content, path = stored
+    data = path.read_bytes()
+    header, _, body = data.partition(b"\n")
+    replacement = {
+        "garbage": b"\x00\xff not json at all",
+        "truncated": data[: len(data) // 2],
+        "empty": b"",
+        "body edited": header + b"\n" + body.replace(b"trsut", b"trust"),
+        "other engine": header.replace(b'"engine": "', b'"engine": "0') + b"\n" + body,
+        "other folder": data,
+        "deeply nested": header + b"\n" + b"[" * 100_000 + b"]" * 100_000,
+        "too big": data,
+    }[damage]
+    path.write_bytes(replacement)
+    if damage == "too big":
+        monkeypatch.setattr(cache_module, "MAX_CACHE_BYTES", len(data) - 1)
+    root = content.resolve().parent if damage == "other folder" else content.resolve()
+    assert len(read_cache_file(path, root)) == 0
+
+
+def test_a_new_engine_version_empties_the_cache(stored, monkeypatch):
+    content, path = stored
+    assert len(read_cache_file(path, content.resolve())) > 0
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    assert len(read_cache_file(path, content.resolve())) == 0
+
+
+def test_a_stale_or_forged_table_of_lines_never_raises(stored):
+    content, path = stored
+    rewrite_body(path, lambda files: first_article(files)[5].__setitem__(1, "[[\"concepts\", \"x\"]]"))
+    cache = read_cache_file(path, content.resolve())
+    assert len(cache) > 0
+    result = load(content, cache)
+    assert [(d.code, d.line) for d in result.diagnostics] == [("KB102", 2)]
+
+
+def test_the_cache_file_is_never_inside_the_content_folder(corpus, monkeypatch):
+    content = corpus()
+    monkeypatch.setenv("KB_CACHE_DIR", str(content / "articles"))
+    assert cache_file(content) is None
+    assert main(["check", "--content", str(content)]) == 0
+    assert sorted(p.name for p in (content / "articles").iterdir() if not p.name.endswith(".md")) == []
+
+
+# kb check with its cache, as a contributor runs it ---------------------------------------------------------
+
+
+def kb(*argv: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    executable = Path(sys.executable).parent / "kb"
+    command = [str(executable)] if executable.exists() else [sys.executable, "-m", "knowledgebase"]
+    return subprocess.run([*command, *argv], cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture
+def cache_home(tmp_path) -> Path:
+    return tmp_path / "user-cache"
+
+
+def test_check_keeps_a_cache_and_reports_the_same_with_and_without_it(corpus, workdir, cache_home):
+    corpus({"articles/research-on-trust.md": TYPO})
+    env = {"KB_CACHE_DIR": str(cache_home)}
+    cold = kb("check", "--content", "content", "--no-cache", cwd=workdir, env=env)
+    assert not cache_home.exists()
+    first = kb("check", "--content", "content", cwd=workdir, env=env)
+    assert len(list(cache_home.glob("*/load-cache.json"))) == 1
+    warm = kb("check", "--content", "content", "--format", "json", cwd=workdir, env=env)
+    warm_text = kb("check", "--content", "content", cwd=workdir, env=env)
+    assert cold.returncode == first.returncode == warm.returncode == 1
+    assert cold.stdout == first.stdout == warm_text.stdout
+    assert cold.stdout.startswith("content/articles/research-on-trust.md:4: error KB102")
+    assert json.loads(warm.stdout)["errors"] == 1
+    assert cold.stderr == first.stderr == warm.stderr == ""
+
+
+def test_check_with_a_garbage_cache_file_reports_as_without_one(corpus, workdir, cache_home):
+    content = corpus({"articles/research-on-trust.md": TYPO})
+    env = {"KB_CACHE_DIR": str(cache_home)}
+    expected = kb("check", "--content", "content", "--no-cache", cwd=workdir, env=env)
+    file = cache_home / cache_module.cache_folder(content).name / "load-cache.json"
+    file.parent.mkdir(parents=True)
+    file.write_bytes(b'{"format": "leading-learning/load-cache"}\n{"articles/x.md": [1, 2]}')
+    damaged = kb("check", "--content", "content", cwd=workdir, env=env)
+    assert (damaged.returncode, damaged.stdout, damaged.stderr) == (expected.returncode, expected.stdout, "")
+
+
+def test_check_works_when_the_cache_folder_cannot_be_written(corpus, workdir, tmp_path):
+    corpus({"articles/research-on-trust.md": TYPO})
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = kb("check", "--content", "content", cwd=workdir,
+                    env={"KB_CACHE_DIR": str(locked / "cache"), "HOME": str(locked)})
+    finally:
+        locked.chmod(0o700)
+    assert result.returncode == 1
+    assert result.stdout.startswith("content/articles/research-on-trust.md:4: error KB102")
+    assert result.stderr == ""
+
+
+def test_check_changed_reports_exactly_the_full_checks_diagnostics_of_that_file(corpus, workdir, cache_home):
+    content = corpus()
+    env = {"KB_CACHE_DIR": str(cache_home), "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_SYSTEM": "/dev/null"}
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@example.org",
+                                                    "commit", "-qm", "base"]):
+        subprocess.run(["git", *command], cwd=workdir, check=True, env={**os.environ, **env})
+    kb("check", "--content", "content", cwd=workdir, env=env)   # the cache is warm
+    (content / "articles" / "research-on-trust.md").write_text(TYPO + "\nTODO(author): more\n", encoding="utf-8")
+    (content / "concepts" / "agency.md").write_text(
+        BASE_FILES["concepts/agency.md"].replace("label:", "label: [", 1), encoding="utf-8")
+    full = kb("check", "--content", "content", "--format", "json", "--no-cache", cwd=workdir, env=env)
+    changed = kb("check", "--content", "content", "--format", "json", "--changed", cwd=workdir, env=env)
+    one = kb("check", "--content", "content", "--format", "json", "content/articles/research-on-trust.md",
+             cwd=workdir, env=env)
+    everything = json.loads(full.stdout)["diagnostics"]
+    assert {d["path"] for d in everything} >= {"content/articles/research-on-trust.md", "content/concepts/agency.md"}
+    assert json.loads(changed.stdout)["diagnostics"] == [d for d in everything if d["path"] in (
+        "content/articles/research-on-trust.md", "content/concepts/agency.md")]
+    assert json.loads(one.stdout)["diagnostics"] == [d for d in everything
+                                                     if d["path"] == "content/articles/research-on-trust.md"]
+    assert changed.returncode == one.returncode == full.returncode == 1
+
+
+# Counting words -------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab1_ 'é’\u00a0\u0301½-.\n\tÅ𝟘ß"), max_size=60) | st.text(max_size=60))
+def test_counting_words_agrees_with_the_word_pattern(text):
+    assert count_words(text) == len(_WORD.findall(text))
