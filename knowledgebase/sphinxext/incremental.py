@@ -23,7 +23,7 @@ from ..loader import load
 from ..views import Views, fingerprint, same_published_data
 from .navigation import build_navigation
 from .resolve import directive_view
-from .state import BuildData, EnvState, ReadAs, build_data, env_state, set_build_data, warm_state
+from .state import BuildData, EnvState, ReadAs, build_data, env_state, set_build_data, warm_state, claim_warm
 from .transforms import PAGE_BLOCKS, record_for
 
 logger = logging.getLogger(__name__)
@@ -37,8 +37,8 @@ UNREADABLE = {"KB001", "KB002", "KB011", "KB012", "KB013"}
 
 def load_corpus(app, config) -> None:
     """Load and check the corpus in the source folder (``config-inited``, before Sphinx looks for documents)."""
-    result = load(Path(app.srcdir))
-    warm = warm_state(app)
+    warm = warm_state(app) or claim_warm(app)
+    result = load(Path(app.srcdir), warm.load_cache if warm is not None else None)
     previous = warm.previous if warm is not None else None
     if previous is not None and same_published_data(previous.kb, result.kb):
         # Every view would come out the same: keep the graph and the views already computed.

@@ -4,10 +4,11 @@ A one-off ``sphinx-build`` starts from nothing each time: it imports Sphinx,
 unpickles the environment, loads and checks the whole corpus, scores every
 related list and fingerprints every page before it can write the one page that
 changed. :class:`WarmBuilder` keeps one Sphinx application, its environment and
-the extension's data (:func:`.state.keep_warm`) alive between builds, so a
+the extension's data (:class:`.state.WarmState`) alive between builds, so a
 rebuild pays for what changed:
 
-* the corpus is loaded again, and when no record's published data changed
+* the corpus is loaded again, reading only the files that changed
+  (:class:`knowledgebase.cache.LoadCache`), and when no record's published data changed
   (a body edit), the concept graph and the views of the last build are kept;
 * only the pages read again are fingerprinted (:func:`.incremental.pages_with_changed_data`);
 * the search index takes out and puts back the postings of the pages read
@@ -20,6 +21,7 @@ same HTML after every kind of edit.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 import traceback
@@ -33,7 +35,11 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import additional_nodes, docutils_namespace, patch_docutils, register_node
 
 from .incremental import reload_corpus
-from .state import keep_warm
+from ..cache import LoadCache
+from .state import WarmState, expect_warm
+
+
+FOLDER = "a folder"  # never the digest of a file, so a change to a folder always builds
 
 
 class WarmBuilder:
@@ -44,16 +50,27 @@ class WarmBuilder:
         self.srcdir, self.confdir, self.outdir, self.doctreedir = srcdir, confdir, outdir, doctreedir
         self.status, self.warning = status, warning
         self.app: Sphinx | None = None
+        self.load_cache = LoadCache()  # outlives an application made again after a change to conf.py
         self._registered: tuple[dict, dict, set] = ({}, {}, set())
+        self._contents: dict[Path, str] = {}   # every source file's digest, as of the last good build
 
     def build(self, changed: Iterable[Path] = ()) -> int:
         """Build what changed since the last build; 0 on success, 1 when the build failed.
 
-        A change to ``conf.py``, or a failed build, starts a new application: settings are read
-        once per application, and after an exception the application's state cannot be trusted.
+        ``changed`` names the files the watcher saw change. When none of them holds other bytes
+        than at the last good build (a save without an edit, a file touched), there is nothing
+        to build: the site on disk is already what a build would write. A change to ``conf.py``,
+        or a failed build, starts a new application: settings are read once per application,
+        and after an exception the application's state cannot be trusted.
         """
         started = time.perf_counter()
         conf = (self.confdir / "conf.py").resolve()
+        changed = [Path(path).resolve() for path in changed]
+        if self.app is not None and changed and all(
+                _digest(path) == self._contents.get(path) for path in changed if path != conf) and conf not in changed:
+            if self.status is not None:
+                self.status.write("kb serve: nothing changed\n")
+            return 0
         try:
             if self.app is None or any(Path(path).resolve() == conf for path in changed):
                 self.app = self._new_app()
@@ -68,17 +85,24 @@ class WarmBuilder:
                 self.warning.write("kb serve: the build failed; fix the cause and save again.\n"
                                    + traceback.format_exc(limit=4))
             return 1
+        if changed and self._contents:
+            for path in changed:
+                digest = _digest(path)
+                if digest != FOLDER:
+                    self._contents[path] = digest
+        else:
+            self._contents = {path: _digest(path) for path in Path(self.srcdir).resolve().rglob("*") if path.is_file()}
         if self.status is not None:
             self.status.write(f"kb serve: rebuilt in {time.perf_counter() - started:.2f} s\n")
             self.status.flush()
         return 0 if self.app.statuscode == 0 else 1
 
     def _new_app(self) -> Sphinx:
+        expect_warm(str(self.srcdir), WarmState(self.load_cache))
         with patch_docutils(self.confdir), docutils_namespace():
             app = Sphinx(str(self.srcdir), str(self.confdir), str(self.outdir), str(self.doctreedir), "html",
                          status=self.status, warning=self.warning, freshenv=False)
             self._registered = (dict(directives._directives), dict(roles._roles), set(additional_nodes))
-        keep_warm(app)
         return app
 
     def _forget_read_doctrees(self) -> None:
@@ -105,3 +129,13 @@ class WarmBuilder:
             for node in own_nodes:
                 register_node(node)
             yield
+
+
+def _digest(path: Path) -> str | None:
+    """A file's content as a digest; a folder is always taken as changed, a missing file is None."""
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except IsADirectoryError:
+        return FOLDER
+    except OSError:
+        return None

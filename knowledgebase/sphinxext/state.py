@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from ..cache import LoadCache
 from ..graph import ConceptGraph
 from ..loader import LoadResult
 from ..search import SearchEntry, SearchIndex
@@ -108,6 +109,7 @@ class EnvState:
 class WarmState:
     """What a long-lived process keeps between rebuilds of one source folder (never pickled)."""
 
+    load_cache: LoadCache = field(default_factory=LoadCache)  # each file's facts, read again only when it changes
     previous: BuildData | None = None                # the last finished build's data
     read: set[str] = field(default_factory=set)      # documents the current build reads
     search_index: SearchIndex = field(default_factory=SearchIndex)
@@ -117,11 +119,20 @@ class WarmState:
 
 # Per application: another build of the same folder in the same process (a test's) is not warm.
 _WARM: weakref.WeakKeyDictionary[Sphinx, WarmState] = weakref.WeakKeyDictionary()
+_EXPECTED: dict[str, WarmState] = {}
 
 
-def keep_warm(app: Sphinx) -> WarmState:
-    """Keep data between this application's builds (a long-lived ``kb serve`` process)."""
-    state = _WARM[app] = WarmState()
+def expect_warm(srcdir: str, state: WarmState) -> None:
+    """The next application made for ``srcdir`` keeps ``state`` between its builds; its corpus is
+    loaded while it is made, before the application exists to be named, hence this step."""
+    _EXPECTED[srcdir] = state
+
+
+def claim_warm(app: Sphinx) -> WarmState | None:
+    """The state :func:`expect_warm` set aside for this application's folder, now tied to it."""
+    state = _EXPECTED.pop(str(app.srcdir), None)
+    if state is not None:
+        _WARM[app] = state
     return state
 
 
