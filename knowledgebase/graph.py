@@ -61,7 +61,9 @@ class Related:
 class ConceptGraph:
     """Queries over the knowledge base's graph. Build once per corpus; every query is deterministic."""
 
-    def __init__(self, kb: KnowledgeBase):
+    def __init__(self, kb: KnowledgeBase, earlier: "ConceptGraph | None" = None):
+        """``earlier``: the graph of a previous version of the corpus, whose related lists are
+        reused wherever everything they were computed from is unchanged."""
         self.kb = kb
         self.graph = nx.MultiDiGraph()
         self._postings: dict[str, list[str]] = defaultdict(list)   # concept -> articles tagged with it
@@ -72,6 +74,9 @@ class ConceptGraph:
         total = len(kb.articles)
         self.idf = {cid: math.log((1 + total) / (1 + len(self._postings.get(cid, ())))) + 1 for cid in kb.concepts}
         self._champions = {cid: self._champion_list(cid, ids) for cid, ids in self._postings.items()}
+        self._related: dict[tuple[str, int], tuple[tuple, list[Related]]] = {}
+        self._earlier_related = earlier._related if earlier is not None else {}
+        self._champion_inputs: dict[str, tuple] = {}
 
     def _champion_list(self, concept_id: str, article_ids: list[str]) -> tuple[str, ...]:
         if len(article_ids) <= CHAMPIONS_PER_CONCEPT:
@@ -180,6 +185,33 @@ class ConceptGraph:
         the cost depends on the article's concepts, not on the corpus size
         squared. Ties break by title, then id.
         """
+        inputs = self._related_inputs(article_id)
+        earlier = self._earlier_related.get((article_id, k))
+        found = earlier[1] if earlier is not None and earlier[0] == inputs else self._score_related(article_id, k)
+        self._related[(article_id, k)] = (inputs, found)
+        return found
+
+    def _related_inputs(self, article_id: str) -> tuple:
+        """Everything :meth:`related_articles` reads for one article: equal inputs, equal answer."""
+        article = self.kb.articles[article_id]
+        articles = self.kb.articles
+        linked = sorted((set(article.links) | set(self._backlinks.get(article_id, ()))) & articles.keys())
+        prerequisites = sorted((set(article.prerequisites) | set(self._dependents.get(article_id, ())))
+                               & articles.keys())
+        return (article.concepts, tuple(linked), tuple(prerequisites),
+                tuple(self.idf[c] for c in article.concepts),
+                tuple(self._champion_input(c) for c in article.concepts),
+                tuple((other, articles[other].concepts, articles[other].title) for other in linked + prerequisites))
+
+    def _champion_input(self, concept_id: str) -> tuple:
+        found = self._champion_inputs.get(concept_id)
+        if found is None:
+            articles = self.kb.articles
+            found = self._champion_inputs[concept_id] = tuple(
+                (other, articles[other].concepts, articles[other].title) for other in self._champions.get(concept_id, ()))
+        return found
+
+    def _score_related(self, article_id: str, k: int) -> list[Related]:
         article = self.kb.articles[article_id]
         articles = self.kb.articles
         linked = (set(article.links) | set(self._backlinks.get(article_id, ()))) & articles.keys()

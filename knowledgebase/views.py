@@ -175,6 +175,7 @@ def same_published_data(old: KnowledgeBase, new: KnowledgeBase) -> bool:
     return True
 
 
+@cache
 def format_reference(source) -> str:
     """A full reference in plain text, leaving out what is not known."""
     parts = []

@@ -44,7 +44,7 @@ def load_corpus(app, config) -> None:
         # Every view would come out the same: keep the graph and the views already computed.
         data = BuildData(result, previous.graph, previous.views, published_as_before=True)
     else:
-        graph = ConceptGraph(result.kb)
+        graph = ConceptGraph(result.kb, earlier=previous.graph if previous is not None else None)
         data = BuildData(result, graph, Views(result.kb, graph))
     set_build_data(app, data)
     srcdir = Path(app.srcdir).resolve()

@@ -32,6 +32,7 @@ from typing import TextIO
 
 from docutils.parsers.rst import directives, roles
 from sphinx.application import Sphinx
+from sphinx.builders.html import _assets as html_assets
 from sphinx.util.docutils import additional_nodes, docutils_namespace, patch_docutils, register_node
 
 from .incremental import reload_corpus
@@ -76,7 +77,7 @@ class WarmBuilder:
                 self.app = self._new_app()
             else:
                 reload_corpus(self.app)
-            self._forget_read_doctrees()
+            self._forget_stale_caches()
             with self._docutils_registrations():
                 self.app.build(False, [])
         except Exception:  # noqa: BLE001 - the server must go on serving the last good site
@@ -105,13 +106,18 @@ class WarmBuilder:
             self._registered = (dict(directives._directives), dict(roles._roles), set(additional_nodes))
         return app
 
-    def _forget_read_doctrees(self) -> None:
-        """The environment keeps each doctree it loaded from disk for the rest of its life (and the
-        root document's apart), which are stale once a page has been read again. Sphinx's own test
-        application clears the same cache before each build."""
+    def _forget_stale_caches(self) -> None:
+        """Sphinx caches, for the life of a process, what a one-off build reads once but a rebuild
+        must read again: each doctree the environment loaded from disk (and the root document's
+        apart), stale once a page has been read again - Sphinx's own test application clears the
+        same cache before each build - and the checksum in each asset's ``?v=`` address, stale once
+        the extension rewrites a file such as the session builder's data."""
         env = self.app.env
         env._pickled_doctree_cache.clear()
         env.__dict__.pop("master_doctree", None)
+        checksums = getattr(html_assets, "_file_checksum_inner", None)
+        if checksums is not None:
+            checksums.cache_clear()
 
     @contextmanager
     def _docutils_registrations(self):
