@@ -147,10 +147,12 @@ def _settled(stamp: Stamp | None, read_at_ns: int) -> bool:
 #
 # The file is a JSON header line (format, engine, content folder, a hash of the rest) and a JSON body: for
 # each file, [stamp, digest, settled, page, problems, front matter, references, words, placeholders]. Front
-# matter values are stored as JSON as they are, dates as {"\u0000date": "..."} (a key YAML cannot write: it
-# refuses NUL); the table of lines is an encoded string, decoded only when a diagnostic needs a line.
+# matter values are stored as JSON as they are, but for dates, {"\u0000date": "..."}, and the rare mapping
+# with a key that starts with NUL (YAML can write one as "\0"), {"\u0000pairs": [[key, value], ...]}, so
+# that no mapping of the front matter can pass for a tag. The table of lines is an encoded string, decoded
+# only when a diagnostic needs a line.
 
-_DATE, _DATETIME = "\x00date", "\x00datetime"
+_DATE, _DATETIME, _PAIRS = "\x00date", "\x00datetime", "\x00pairs"
 
 
 def engine_fingerprint() -> str:
@@ -212,7 +214,7 @@ def read_cache_file(path: Path, real_root: Path) -> LoadCache:
                     "body": hashlib.blake2b(body, digest_size=16).hexdigest()}
         if json.loads(header) != expected:
             return cache
-        entries = _decode_files(json.loads(body, object_hook=_decode_date))
+        entries = _decode_files(json.loads(body, object_hook=_decode_tagged))
     except (OSError, ValueError, RecursionError, _Invalid):
         return cache
     cache.root = str(real_root)
@@ -250,7 +252,7 @@ def _encode_entry(entry: _Entry) -> list:
     else:
         lines = fm.encoded_lines if isinstance(fm, StoredFrontMatter) and fm.encoded_lines is not None else \
             json.dumps([[*key, line] for key, line in fm.lines.items()], ensure_ascii=False, separators=(",", ":"))
-        stored_fm = [fm.data, lines, fm.start_line]
+        stored_fm = [_protect(fm.data), lines, fm.start_line]
     references = [item for r in facts.references for item in (r.kind, r.target, r.line)]
     return [
         list(entry.stamp) if entry.stamp else None, entry.digest, entry.settled,
@@ -268,13 +270,25 @@ def _encode_date(value: Any) -> dict:
     raise TypeError(f"{type(value).__name__} is not a front matter value")
 
 
-def _decode_date(mapping: dict) -> Any:
-    if _DATE in mapping or _DATETIME in mapping:
-        (tag, text), = mapping.items()   # anything else there is an error
-        if not isinstance(text, str):
-            raise _Invalid
-        return (dt.datetime if tag == _DATETIME else dt.date).fromisoformat(text)
-    return mapping
+def _protect(value: Any) -> Any:
+    """``value`` with every mapping that has a key starting with NUL stored as pairs (see above)."""
+    if isinstance(value, dict):
+        if any(key.startswith("\x00") for key in value):
+            return {_PAIRS: [[key, _protect(item)] for key, item in value.items()]}
+        return {key: _protect(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_protect(item) for item in value]
+    return value
+
+
+def _decode_tagged(mapping: dict) -> Any:
+    if _DATE not in mapping and _DATETIME not in mapping and _PAIRS not in mapping:
+        return mapping
+    (tag, inner), = mapping.items()   # anything else there is an error
+    if tag == _PAIRS:
+        pairs = [_list(pair, 2) for pair in _list(inner)]
+        return {_str(key): item for key, item in pairs}
+    return (dt.datetime if tag == _DATETIME else dt.date).fromisoformat(_str(inner))
 
 
 def _decode_lines(encoded: str) -> dict[tuple, int]:
