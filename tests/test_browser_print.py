@@ -155,6 +155,7 @@ def test_unknown_articles_are_dropped_and_script_in_fields_stays_text(page, site
                                    dict(SESSION["steps"][1], prompt='<img src=x onerror="window.hit=1">')])
     open_print(page, f"{site_url}session-print.html#kind=handout&s={encoded(page, site_url, hostile)}")
     assert page.locator(".kb-step").count() == 1
+    assert "does not have: no-such-article" in page.locator("#kb-print-status").inner_text()
     assert page.locator(".kb-prompt").inner_text() == 'Discuss: <img src=x onerror="window.hit=1">'
     assert page.locator("#kb-session-print img, #kb-session-print script").count() == 0
     assert page.evaluate("window.hit") is None
