@@ -76,7 +76,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", pagemeta.add_page_metadata)
     app.connect("html-page-context", safety.add_policy)
     app.connect("html-page-context", search.add_search_script)
-    app.connect("html-page-context", session.add_scripts)
     app.connect("build-finished", pagemeta.write_feed)
     app.connect("build-finished", printing.remove_stale_fragments)
     app.connect("build-finished", safety.write_headers)
