@@ -32,9 +32,8 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .bodypolicy import Finding, PageCheck
@@ -53,8 +52,7 @@ Problem = tuple[str, int, str, str]   # a diagnostic without its file: code, lin
 Stamp = tuple[int, int, int, int]     # size, mtime_ns, ctime_ns, inode
 
 
-@dataclass(frozen=True)
-class FileFacts:
+class FileFacts(NamedTuple):   # a tuple: tens of thousands are made when a cache file is read
     """What one file's bytes say before any other file is looked at."""
 
     page: PageCheck | None               # None: the policy check looked at other files, so it is redone each load
@@ -65,8 +63,7 @@ class FileFacts:
     placeholders: tuple[int, ...] = ()   # lines still holding a template's TODO( marker
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     stamp: Stamp | None
     digest: str
     settled: bool       # the stamp alone may vouch for the bytes
@@ -94,16 +91,20 @@ class LoadCache:
         self.root: str | None = None
         self._entries: dict[str, _Entry] = {}
         self._seen: set[str] = set()
-        self.changed = False    # entries were added, replaced or dropped since the cache was read or saved
+        self.changes = 0    # entries added, replaced or dropped since the cache was read or saved
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def changed(self) -> bool:
+        """Whether it differs from what was last read or saved."""
+        return self.changes > 0
+
     def begin(self, real_root: Path) -> None:
         """Start a load of ``real_root`` (resolved)."""
         if self.root != str(real_root):
-            if self._entries:
-                self.changed = True
+            self.changes += len(self._entries)
             self._entries.clear()
             self.root = str(real_root)
         self._seen = set()
@@ -113,7 +114,7 @@ class LoadCache:
         gone = self._entries.keys() - self._seen
         for rel in gone:
             del self._entries[rel]
-        self.changed = self.changed or bool(gone)
+        self.changes += len(gone)
 
     def by_stamp(self, rel: str, stamp: Stamp | None) -> FileFacts | None:
         """The facts of ``rel`` when its stat alone shows it unchanged."""
@@ -131,12 +132,12 @@ class LoadCache:
         updated = _Entry(stamp, digest, _settled(stamp, read_at_ns), entry.facts)
         if updated != entry:
             self._entries[rel] = updated
-            self.changed = True
+            self.changes += 1
         return entry.facts
 
     def store(self, rel: str, stamp: Stamp | None, digest: str, read_at_ns: int, facts: FileFacts) -> None:
         self._entries[rel] = _Entry(stamp, digest, _settled(stamp, read_at_ns), facts)
-        self.changed = True
+        self.changes += 1
 
 
 def _settled(stamp: Stamp | None, read_at_ns: int) -> bool:
@@ -240,7 +241,7 @@ def write_cache_file(cache: LoadCache, path: Path) -> bool:
             raise
     except OSError:
         return False
-    cache.changed = False
+    cache.changes = 0
     return True
 
 

@@ -329,6 +329,21 @@ def test_check_keeps_a_cache_and_reports_the_same_with_and_without_it(corpus, wo
     assert cold.stderr == first.stderr == warm.stderr == ""
 
 
+def test_check_leaves_the_cache_file_alone_after_a_few_edits_and_still_sees_them(corpus, capsys, settle_quickly):
+    many = {f"articles/extra-{i}.md": article(f"Extra {i}", ["trust"]) for i in range(120)}
+    content = corpus(many)
+    settle_quickly()
+    assert main(["check", "--content", "content"]) == 0
+    stored = cache_file(content)
+    written = stored.stat().st_mtime_ns
+    (content / "articles" / "research-on-trust.md").write_text(TYPO, encoding="utf-8")
+    capsys.readouterr()
+    for _ in range(2):
+        assert main(["check", "--content", "content"]) == 1
+        assert capsys.readouterr().out.startswith("content/articles/research-on-trust.md:4: error KB102")
+        assert stored.stat().st_mtime_ns == written
+
+
 def test_check_with_a_garbage_cache_file_reports_as_without_one(corpus, workdir, cache_home):
     content = corpus({"articles/research-on-trust.md": TYPO})
     env = {"KB_CACHE_DIR": str(cache_home)}
