@@ -27,11 +27,13 @@ Why this is safe:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -68,6 +70,20 @@ class _Entry(NamedTuple):
     digest: str
     settled: bool       # the stamp alone may vouch for the bytes
     facts: FileFacts
+
+
+@contextmanager
+def cycle_collection_paused():
+    """Loading (and reading a cache file) makes millions of objects that live on and hardly any reference
+    cycles: the cycle collector would walk them again and again for next to nothing (on a large corpus,
+    a large share of the time)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def stamp_of(stat: os.stat_result) -> Stamp:
@@ -215,7 +231,8 @@ def read_cache_file(path: Path, real_root: Path) -> LoadCache:
                     "body": hashlib.blake2b(body, digest_size=16).hexdigest()}
         if json.loads(header) != expected:
             return cache
-        entries = _decode_files(json.loads(body, object_hook=_decode_tagged))
+        with cycle_collection_paused():
+            entries = _decode_files(json.loads(body, object_hook=_decode_tagged))
     except (OSError, ValueError, RecursionError, _Invalid):
         return cache
     cache.root = str(real_root)
@@ -225,8 +242,9 @@ def read_cache_file(path: Path, real_root: Path) -> LoadCache:
 
 def write_cache_file(cache: LoadCache, path: Path) -> bool:
     """Save ``cache`` at ``path`` atomically; False (and nothing written) if the folder cannot be written."""
-    files = {rel: _encode_entry(entry) for rel, entry in sorted(cache._entries.items())}
-    body = json.dumps(files, ensure_ascii=False, separators=(",", ":"), default=_encode_date).encode("utf-8")
+    with cycle_collection_paused():
+        files = {rel: _encode_entry(entry) for rel, entry in sorted(cache._entries.items())}
+        body = json.dumps(files, ensure_ascii=False, separators=(",", ":"), default=_encode_date).encode("utf-8")
     header = json.dumps({"format": CACHE_FORMAT, "engine": engine_fingerprint(), "root": cache.root,
                          "body": hashlib.blake2b(body, digest_size=16).hexdigest()}).encode("utf-8")
     try:
@@ -320,24 +338,24 @@ def _relative(rel: Any) -> str:
 def _decode_entry(raw: Any) -> _Entry:
     stamp, digest, settled, page, problems, fm, references, words, placeholders = _list(raw, 9)
     if stamp is not None:
-        stamp = tuple(_int(n) for n in _list(stamp, 4))
+        stamp = _ints(_list(stamp, 4))
     if page is not None:
         page_digest, findings = _list(page, 2)
-        page = PageCheck(_str(page_digest), tuple(_finding(f) for f in _list(findings)))
+        page = PageCheck(_str(page_digest), tuple(map(_finding, _list(findings))))
     if fm is not None:
         data, lines, start = _list(fm, 3)
         fm = StoredFrontMatter(data, _str(lines), _int(start))
-    facts = FileFacts(
-        page=page,
-        problems=tuple(_problem(p) for p in _list(problems)),
-        front_matter=fm,
-        references=_references(_list(references)),
-        words=_int(words),
-        placeholders=tuple(_int(n) for n in _list(placeholders)),
-    )
-    if not isinstance(settled, bool):
+    if type(settled) is not bool:
         raise _Invalid
+    facts = FileFacts(page, tuple(map(_problem, _list(problems))), fm, _references(_list(references)), _int(words),
+                      _ints(_list(placeholders)))
     return _Entry(stamp, _str(digest), settled, facts)
+
+
+def _ints(raw: list) -> tuple[int, ...]:
+    if not set(map(type, raw)) <= {int}:
+        raise _Invalid
+    return tuple(raw)
 
 
 def _finding(raw: Any) -> Finding:

@@ -8,7 +8,6 @@ of the corpus can be checked against it.
 
 from __future__ import annotations
 
-import gc
 import os
 import posixpath
 import time
@@ -19,7 +18,7 @@ from typing import Any
 
 from . import schema as s
 from .bodypolicy import PageCheck, check_page
-from .cache import FileFacts, LoadCache, content_hash, stamp_of
+from .cache import FileFacts, LoadCache, content_hash, cycle_collection_paused, stamp_of
 from .diagnostics import Diagnostic, make
 from .frontmatter import FrontMatter, parse_yaml, split
 from .model import (
@@ -76,15 +75,8 @@ def load(content_dir: str | os.PathLike, cache: LoadCache | None = None) -> Load
     With a ``cache``, files whose bytes have not changed since it last saw them
     are not read again; the result is the same as without it.
     """
-    collecting = gc.isenabled()
-    # Loading makes millions of objects that live on, and hardly any reference cycles: the cycle
-    # collector would walk them again and again for next to nothing (a large share of a big load).
-    gc.disable()
-    try:
+    with cycle_collection_paused():
         return _load(Path(content_dir), cache)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load(root: Path, cache: LoadCache | None) -> LoadResult:
