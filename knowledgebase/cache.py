@@ -106,6 +106,7 @@ class LoadCache:
     def __init__(self) -> None:
         self.root: str | None = None
         self._entries: dict[str, _Entry] = {}
+        self._checked: dict[str, tuple[FileFacts, dict, tuple[Problem, ...]]] = {}   # in memory only
         self._seen: set[str] = set()
         self.changes = 0    # entries added, replaced or dropped since the cache was read or saved
 
@@ -122,6 +123,7 @@ class LoadCache:
         if self.root != str(real_root):
             self.changes += len(self._entries)
             self._entries.clear()
+            self._checked.clear()
             self.root = str(real_root)
         self._seen = set()
 
@@ -130,6 +132,7 @@ class LoadCache:
         gone = self._entries.keys() - self._seen
         for rel in gone:
             del self._entries[rel]
+            self._checked.pop(rel, None)
         self.changes += len(gone)
 
     def by_stamp(self, rel: str, stamp: Stamp | None) -> FileFacts | None:
@@ -154,6 +157,18 @@ class LoadCache:
     def store(self, rel: str, stamp: Stamp | None, digest: str, read_at_ns: int, facts: FileFacts) -> None:
         self._entries[rel] = _Entry(stamp, digest, _settled(stamp, read_at_ns), facts)
         self.changes += 1
+
+    def field_check(self, rel: str, facts: FileFacts) -> tuple[dict, tuple[Problem, ...]] | None:
+        """The checked values and field problems of ``rel``'s front matter, if these very facts were checked.
+
+        The field check depends only on the front matter (and the schema of the file's folder), so a
+        long-lived process need not repeat it; the values are never changed by the loader.
+        """
+        kept = self._checked.get(rel)
+        return (kept[1], kept[2]) if kept is not None and kept[0] is facts else None
+
+    def keep_field_check(self, rel: str, facts: FileFacts, values: dict, problems: tuple[Problem, ...]) -> None:
+        self._checked[rel] = (facts, values, problems)
 
 
 def _settled(stamp: Stamp | None, read_at_ns: int) -> bool:

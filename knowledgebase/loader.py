@@ -130,7 +130,12 @@ def _root_display(root: str) -> str:
 
 def _shown(rel: str, root: Path) -> str:
     """`_display` of the file ``rel`` (relative to ``root``), without touching the file system."""
-    return posixpath.join(_root_display(str(root)), rel)
+    return _root_prefix(str(root)) + rel
+
+
+@lru_cache(maxsize=8)
+def _root_prefix(root: str) -> str:
+    return posixpath.join(_root_display(root), "")
 
 
 def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagnostic]) -> list[Path]:
@@ -276,9 +281,16 @@ def _read_record(kind: str, file: Path, root: Path, diagnostics: list[Diagnostic
     facts = _read_file(kind, file, rel, root, shown, diagnostics, pages, cache)
     if facts is None or facts.front_matter is None:
         return None
-    checker = FieldChecker(shown, facts.front_matter)
-    values = checker.check(s.SCHEMAS[kind], facts.front_matter.data)
-    diagnostics.extend(checker.diagnostics)
+    checked = cache.field_check(rel, facts) if cache is not None else None
+    if checked is None:
+        checker = FieldChecker(shown, facts.front_matter)
+        values = checker.check(s.SCHEMAS[kind], facts.front_matter.data)
+        problems = tuple((d.code, d.line, d.message, d.hint) for d in checker.diagnostics)
+        if cache is not None:
+            cache.keep_field_check(rel, facts, values, problems)
+    else:
+        values, problems = checked
+    diagnostics.extend(make(code, shown, line, message, hint) for code, line, message, hint in problems)
     for line in facts.placeholders:
         diagnostics.append(make("KB304", shown, line, "the text still holds a `TODO(...)` marker from the template",
                                 "replace the marked text with your own"))
