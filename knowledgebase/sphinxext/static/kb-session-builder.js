@@ -804,6 +804,18 @@
     openFromLocation();
     mount.setAttribute("data-ready", "true");
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // A deferred script runs while readyState is already "interactive", before the deferred
+  // scripts after it, so wait for the event rather than trust readyState; "load" covers a
+  // page where DOMContentLoaded has already fired.
+  var started = false;
+  function startOnce() {
+    if (started) return;
+    started = true;
+    start();
+  }
+  if (document.readyState === "complete") startOnce();
+  else {
+    document.addEventListener("DOMContentLoaded", startOnce);
+    window.addEventListener("load", startOnce);
+  }
 })();
