@@ -128,6 +128,17 @@ def test_cards_add_articles_too_and_show_what_is_already_in_the_session(page, si
     assert page.locator(".kb-step-title-link").all_inner_texts() == [title]
 
 
+def test_an_article_added_in_another_tab_appears_in_an_open_builder(page, site_url):
+    open_builder(page, site_url)
+    other = page.context.new_page()
+    other.goto(site_url + "articles/headteacher-as-lead-learner.html")
+    other.click(".kb-article-header button.kb-add-session")
+    expect(other.locator("a.kb-session-added")).to_be_visible()
+    expect(page.locator("#kb-steps > li")).to_have_count(1)
+    page.fill("#kb-title", "Edited after the other tab")
+    assert [s["article"] for s in stored(page)["steps"]] == ["headteacher-as-lead-learner"]
+
+
 def test_the_builder_finds_and_adds_articles_itself(page, site_url, corpus):
     open_builder(page, site_url)
     page.fill("#kb-add-search", "stickers")

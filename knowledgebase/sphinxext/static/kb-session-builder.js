@@ -759,6 +759,18 @@
 
     window.addEventListener("hashchange", openFromLocation);
 
+    // "Add to my session" in another tab changes the draft: show it here, so that the next
+    // edit on this page does not save over it.
+    window.addEventListener("storage", function (event) {
+      if (event.key !== KBSession.STORAGE_KEY) return;
+      var latest = KBSession.load(data);
+      if (latest && !KBSession.same(latest, session)) {
+        session = latest;
+        renderAll();
+        say("Your session was changed in another tab or window; this page now shows it.");
+      }
+    });
+
     // Curated paths on the page: a "Start from this path" button each.
     Array.prototype.forEach.call(document.querySelectorAll(".kb-builder-path"), function (item) {
       var id = item.getAttribute("data-path");
