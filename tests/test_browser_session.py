@@ -338,9 +338,14 @@ def test_the_downloaded_path_file_passes_kb_check_unchanged(page, site_url, tmp_
     draft(page, ["trust", "skin in the game"], 90, "middle-leader", 20)
     tricky = "Ask: what's \"trust\"? Think — then write.\nSecond line: 2026-01-01 # not a comment"
     _fill_details(page)
+    # Text YAML would read as something else if it were written plainly.
+    outcomes = ["- starts with a dash", "123", "null", "Café — ✓ 😀", "key: value", "[bracket] {brace} | pipe",
+                "'single' and \"double\" & *star @at `tick` %", "Ends with a colon:"]
+    page.fill("#kb-outcomes", "\n".join(outcomes))
     page.locator(".kb-step-prompt").first.fill(tricky)
     page.locator(".kb-step-facilitator").first.fill("yes")
     page.locator(".kb-step-prompt").nth(1).fill("")
+    page.locator(".kb-step-facilitator").nth(1).fill("! a bang, > a quote, ~ a tilde")
     with page.expect_download() as download:
         page.click("#kb-download")
     content = tmp_path / "content"
@@ -351,7 +356,8 @@ def test_the_downloaded_path_file_passes_kb_check_unchanged(page, site_url, tmp_
     assert kb(["check", "--content", str(content), "--strict"]) == 0
     path = load(content).kb.paths[target.stem]
     assert path.title == "Trust: the first twilight"
-    assert path.outcomes == ("Name two conditions trust needs.", "\"Quoted\": a second outcome, 100% #1")
+    assert path.outcomes == tuple(outcomes)
+    assert path.steps[1].facilitator == "! a bang, > a quote, ~ a tilde"
     assert path.steps[0].prompt == " ".join(tricky.split())  # kb check folds line breaks in text fields
     assert path.steps[0].facilitator == "yes"
     assert path.steps[1].prompt is None
