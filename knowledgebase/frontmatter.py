@@ -106,8 +106,12 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter |
                                "YAML allows only spaces: replace the tab with two spaces")]
     builder = _Builder(path, offset)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            builder.feed(event)
+        parser = _Loader(text)   # what yaml.parse does, without a generator between parser and builder
+        try:
+            while parser.check_event():
+                builder.feed(parser.get_event())
+        finally:
+            parser.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         # For something never closed (a quote, a [list] or {mapping}) the useful line is where it opened.
@@ -202,7 +206,7 @@ class _Builder:
             return event.value
 
     def place(self, event, value: Any) -> None:
-        line = self.line(event)
+        line = event.start_mark.line + 1 + self.offset  # self.line(event), without a call for every event
         if not self.stack:
             self.root = value
             self.current_key = ()
