@@ -107,6 +107,7 @@ def test_an_article_page_adds_itself_to_the_session_and_says_so(page, site_url):
     page.goto(site_url + "articles/headteacher-as-lead-learner.html")
     add = page.locator(".kb-article-header button.kb-add-session")
     expect(add).to_have_text("Add to my session")
+    expect(add).to_have_attribute("aria-label", "Add “The headteacher as lead learner” to my session")
     add.click()
     added = page.locator(".kb-article-header a.kb-session-added")
     expect(added).to_have_text("Added — open my session")
@@ -480,3 +481,17 @@ def test_axe_finds_no_serious_or_critical_violation_in_the_builder(browser, site
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
                if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_the_session_buttons_are_left_off_paper(page, site_url, corpus):
+    page.goto(site_url + f"paths/{sorted(corpus.paths)[0]}.html")
+    start = page.locator("a.kb-start-path")
+    expect(start).to_be_visible()
+    page.emulate_media(media="print")
+    expect(start).to_be_hidden()
+    page.emulate_media(media="screen")
+    page.goto(site_url + "articles/headteacher-as-lead-learner.html")
+    add = page.locator(".kb-article-header button.kb-add-session")
+    expect(add).to_be_visible()
+    page.emulate_media(media="print")
+    expect(add).to_be_hidden()
