@@ -387,7 +387,7 @@
 
   var KBPlanner = {
     PlanError: PlanError, plan: plan, readingOrder: readingOrder, checkSession: checkSession,
-    normaliseTerm: normaliseTerm, closest: closest, formatMinutes: formatMinutes
+    normaliseTerm: normaliseTerm, formatMinutes: formatMinutes
   };
   if (typeof module === "object" && module.exports) module.exports = KBPlanner;
   else root.KBPlanner = KBPlanner;

@@ -241,7 +241,7 @@
       if (conceptInput.value.trim()) addConcept();
       if (draftError.firstChild) return;
       var request = {
-        concepts: draftConcepts.map(function (id) { return id; }),
+        concepts: draftConcepts.slice(),
         minutes: readCount(minutesInput, 1, 100000) || 0,
         audience: audienceSelect.value || null,
         pre_reading: readCount(preInput, 0, 100000) || 0
