@@ -144,7 +144,7 @@
   }
 
   /* paths.reading_order: `ids` reordered so every prerequisite comes first, otherwise keeping
-   * their order (networkx's lexicographical_topological_sort keyed by position). */
+   * their order (Kahn's algorithm, always taking the earliest ready article). */
   function readingOrder(data, ids) {
     var kb = corpus(data);
     var position = Object.create(null);
