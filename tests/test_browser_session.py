@@ -260,6 +260,19 @@ def test_a_link_to_a_different_session_asks_before_replacing_the_draft(page, sit
     assert stored(page)["title"] == "A colleague's session"
 
 
+def test_a_session_too_long_for_a_link_says_so_before_anyone_shares_it(page, site_url, corpus):
+    long = a_session(corpus, articles=sorted(corpus.articles)[:20])
+    for step in long["steps"]:
+        step["prompt"] = step["facilitator"] = "A long note for the group. " * 70
+    keep_draft(page, site_url, long)
+    open_builder(page, site_url)
+    expect(page.locator("#kb-share-too-long")).to_be_visible()
+    for _ in range(17):
+        page.locator("#kb-steps > li").last.locator(".kb-remove").click()
+    expect(page.locator("#kb-steps > li")).to_have_count(3)
+    expect(page.locator("#kb-share-too-long")).to_be_hidden()
+
+
 HOSTILE = {
     "oversized": "#s=" + "A" * 40_000,
     "malformed base64": "#s=%%%not*base64!!",

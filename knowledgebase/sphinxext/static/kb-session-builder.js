@@ -535,6 +535,9 @@
     var saveState = el("p", { id: "kb-save-state", className: "kb-save-state" });
     var shareInput = el("input", { type: "text", id: "kb-share-link", readonly: "readonly" });
     var shareNote = el("span", { className: "kb-share-note", role: "status" });
+    var tooLong = el("p", { id: "kb-share-too-long", className: "kb-export-problems", hidden: true },
+      "This session is now too long to share or print from a link: shorten some prompts or notes, " +
+      "or download it as a path file.");
     var printLinks = el("p", { className: "kb-print-links" });
     var PRINTS = [["handout", "Print handout"], ["facilitator", "Print facilitator sheet"], ["pack", "Reading pack"]];
     PRINTS.forEach(function (p) {
@@ -556,6 +559,8 @@
 
     function updateLinks() {
       shareInput.value = shareUrl(session);
+      // Links are refused over this size (by this page and the print page), so say so here first.
+      tooLong.hidden = KBSession.encode(session).length <= KBSession.MAX_FRAGMENT;
       PRINTS.forEach(function (p) { document.getElementById("kb-print-" + p[0]).href = printHref(p[0], session); });
       if (data.repository) {
         var file = pathFile();
@@ -806,6 +811,7 @@
       el("p", { className: "kb-field" }, el("label", { htmlFor: "kb-share-link" }, "Link to this session"),
         el("span", { className: "kb-field-hint" }, "Opens the same session in any browser. It does not change your own copy."),
         el("span", { className: "kb-inline" }, shareInput, " ", shareButton), shareNote),
+      tooLong,
       printLinks,
       el("p", null, downloadButton, " ", proposeLink, " ", startAgain), proposeNote, exportProblems));
     mount.appendChild(statusLine);
