@@ -179,7 +179,23 @@ def test_the_handout_works_from_a_local_folder(browser, site_dir):
     assert page.locator(".kb-qr-address").first.inner_text() == f"articles/{ARTICLES[0]}.html"
     open_print(page, (site_dir / "session-print.html").as_uri() + f"#kind=pack&s={value}")
     assert page.locator(".kb-pack-article #step-2-kb-questions").count() == 1
+    page.goto((site_dir / "paths" / "who-carries-the-risk.html").as_uri())  # a page below the site's root
+    page.wait_for_selector("svg.kb-qr-code", state="attached")
+    assert page.locator(".kb-qr-address").first.text_content() == f"articles/{ARTICLES[0]}.html"
     context.close()
+
+
+def test_a_curated_paths_qr_codes_are_its_articles_absolute_addresses(page, site_url):
+    page.goto(f"{site_url}paths/who-carries-the-risk.html")
+    page.wait_for_selector("svg.kb-qr-code", state="attached")
+    codes = page.locator("svg.kb-qr-code")
+    assert codes.count() == len(ARTICLES)
+    for i, article in enumerate(ARTICLES):
+        url = f"{site_url}articles/{article}.html"
+        svg = codes.nth(i)
+        size = int(svg.get_attribute("viewBox").split()[2]) - 8
+        version, mask = int(svg.get_attribute("data-qr-version")), int(svg.get_attribute("data-qr-mask"))
+        assert svg_matrix(svg.locator("path").get_attribute("d"), size) == segno_matrix(url.encode(), version, mask)[1]
 
 
 def test_curated_path_outputs_work_without_javascript(browser, site_url):
