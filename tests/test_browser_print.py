@@ -287,3 +287,13 @@ def test_print_pages_fit_a_phone_screen_without_sideways_scrolling(browser, site
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     context.close()
     assert overflow <= 1
+
+
+def test_a_reading_pack_whose_article_text_cannot_load_links_to_the_article_instead(page, site_url, link):
+    page.route("**/_kb/pack/skin-in-the-game.js", lambda route: route.abort())
+    open_print(page, f"{site_url}session-print.html#kind=pack&s={link}")
+    second = page.locator(".kb-pack-article").nth(1)
+    assert "could not be loaded" in second.inner_text()
+    assert second.locator("a").get_attribute("href") == "articles/skin-in-the-game.html"
+    assert "their links are shown instead" in page.locator("#kb-print-status").inner_text()
+    assert page.locator(".kb-pack-article").nth(2).locator("#step-3-kb-questions").count() == 1
