@@ -33,8 +33,9 @@ SHOTS = [  # (file, page, viewport width, height, element or None for the first 
     ("map-phone.png", "index.html", 390, 844, "#kb-concept-map"),
     ("concept-map-phone.png", "concepts/trust.html", 390, 844, "#kb-map svg"),
     # {session} is DEMO_SESSION as the builder encodes it into a link.
-    ("session-builder-desktop.png", "session.html#s={session}", 1280, 900, None),
-    ("session-builder-phone.png", "session.html#s={session}", 390, 844, None),
+    ("session-builder-desktop.png", "session.html#s={session}", 1280, 900, "#kb-builder-steps"),
+    ("session-builder-keep-desktop.png", "session.html#s={session}", 1280, 900, "#kb-builder-keep"),
+    ("session-builder-phone.png", "session.html#s={session}", 390, 844, "#kb-builder-keep"),
     ("print-handout-desktop.png", "session-print.html#kind=handout&s={session}", 1280, 900, None),
     ("print-handout-phone.png", "session-print.html#kind=handout&s={session}", 390, 844, None),
     ("print-facilitator-desktop.png", "session-print.html#kind=facilitator&s={session}", 1280, 900,

@@ -27,14 +27,15 @@ Why this is safe:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .bodypolicy import Finding, PageCheck
@@ -53,8 +54,7 @@ Problem = tuple[str, int, str, str]   # a diagnostic without its file: code, lin
 Stamp = tuple[int, int, int, int]     # size, mtime_ns, ctime_ns, inode
 
 
-@dataclass(frozen=True)
-class FileFacts:
+class FileFacts(NamedTuple):   # a tuple: tens of thousands are made when a cache file is read
     """What one file's bytes say before any other file is looked at."""
 
     page: PageCheck | None               # None: the policy check looked at other files, so it is redone each load
@@ -65,12 +65,25 @@ class FileFacts:
     placeholders: tuple[int, ...] = ()   # lines still holding a template's TODO( marker
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     stamp: Stamp | None
     digest: str
     settled: bool       # the stamp alone may vouch for the bytes
     facts: FileFacts
+
+
+@contextmanager
+def cycle_collection_paused():
+    """Loading (and reading a cache file) makes millions of objects that live on and hardly any reference
+    cycles: the cycle collector would walk them again and again for next to nothing (on a large corpus,
+    a large share of the time)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def stamp_of(stat: os.stat_result) -> Stamp:
@@ -93,18 +106,24 @@ class LoadCache:
     def __init__(self) -> None:
         self.root: str | None = None
         self._entries: dict[str, _Entry] = {}
+        self._checked: dict[str, tuple[FileFacts, dict, tuple[Problem, ...]]] = {}   # in memory only
         self._seen: set[str] = set()
-        self.changed = False    # entries were added, replaced or dropped since the cache was read or saved
+        self.changes = 0    # entries added, replaced or dropped since the cache was read or saved
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def changed(self) -> bool:
+        """Whether it differs from what was last read or saved."""
+        return self.changes > 0
+
     def begin(self, real_root: Path) -> None:
         """Start a load of ``real_root`` (resolved)."""
         if self.root != str(real_root):
-            if self._entries:
-                self.changed = True
+            self.changes += len(self._entries)
             self._entries.clear()
+            self._checked.clear()
             self.root = str(real_root)
         self._seen = set()
 
@@ -113,7 +132,8 @@ class LoadCache:
         gone = self._entries.keys() - self._seen
         for rel in gone:
             del self._entries[rel]
-        self.changed = self.changed or bool(gone)
+            self._checked.pop(rel, None)
+        self.changes += len(gone)
 
     def by_stamp(self, rel: str, stamp: Stamp | None) -> FileFacts | None:
         """The facts of ``rel`` when its stat alone shows it unchanged."""
@@ -131,12 +151,24 @@ class LoadCache:
         updated = _Entry(stamp, digest, _settled(stamp, read_at_ns), entry.facts)
         if updated != entry:
             self._entries[rel] = updated
-            self.changed = True
+            self.changes += 1
         return entry.facts
 
     def store(self, rel: str, stamp: Stamp | None, digest: str, read_at_ns: int, facts: FileFacts) -> None:
         self._entries[rel] = _Entry(stamp, digest, _settled(stamp, read_at_ns), facts)
-        self.changed = True
+        self.changes += 1
+
+    def field_check(self, rel: str, facts: FileFacts) -> tuple[dict, tuple[Problem, ...]] | None:
+        """The checked values and field problems of ``rel``'s front matter, if these very facts were checked.
+
+        The field check depends only on the front matter (and the schema of the file's folder), so a
+        long-lived process need not repeat it; the values are never changed by the loader.
+        """
+        kept = self._checked.get(rel)
+        return (kept[1], kept[2]) if kept is not None and kept[0] is facts else None
+
+    def keep_field_check(self, rel: str, facts: FileFacts, values: dict, problems: tuple[Problem, ...]) -> None:
+        self._checked[rel] = (facts, values, problems)
 
 
 def _settled(stamp: Stamp | None, read_at_ns: int) -> bool:
@@ -147,10 +179,12 @@ def _settled(stamp: Stamp | None, read_at_ns: int) -> bool:
 #
 # The file is a JSON header line (format, engine, content folder, a hash of the rest) and a JSON body: for
 # each file, [stamp, digest, settled, page, problems, front matter, references, words, placeholders]. Front
-# matter values are stored as JSON as they are, dates as {"\u0000date": "..."} (a key YAML cannot write: it
-# refuses NUL); the table of lines is an encoded string, decoded only when a diagnostic needs a line.
+# matter values are stored as JSON as they are, but for dates, {"\u0000date": "..."}, and the rare mapping
+# with a key that starts with NUL (YAML can write one as "\0"), {"\u0000pairs": [[key, value], ...]}, so
+# that no mapping of the front matter can pass for a tag. The table of lines is an encoded string, decoded
+# only when a diagnostic needs a line.
 
-_DATE, _DATETIME = "\x00date", "\x00datetime"
+_DATE, _DATETIME, _PAIRS = "\x00date", "\x00datetime", "\x00pairs"
 
 
 def engine_fingerprint() -> str:
@@ -212,7 +246,8 @@ def read_cache_file(path: Path, real_root: Path) -> LoadCache:
                     "body": hashlib.blake2b(body, digest_size=16).hexdigest()}
         if json.loads(header) != expected:
             return cache
-        entries = _decode_files(json.loads(body, object_hook=_decode_date))
+        with cycle_collection_paused():
+            entries = _decode_files(json.loads(body, object_hook=_decode_tagged))
     except (OSError, ValueError, RecursionError, _Invalid):
         return cache
     cache.root = str(real_root)
@@ -222,8 +257,9 @@ def read_cache_file(path: Path, real_root: Path) -> LoadCache:
 
 def write_cache_file(cache: LoadCache, path: Path) -> bool:
     """Save ``cache`` at ``path`` atomically; False (and nothing written) if the folder cannot be written."""
-    files = {rel: _encode_entry(entry) for rel, entry in sorted(cache._entries.items())}
-    body = json.dumps(files, ensure_ascii=False, separators=(",", ":"), default=_encode_date).encode("utf-8")
+    with cycle_collection_paused():
+        files = {rel: _encode_entry(entry) for rel, entry in sorted(cache._entries.items())}
+        body = json.dumps(files, ensure_ascii=False, separators=(",", ":"), default=_encode_date).encode("utf-8")
     header = json.dumps({"format": CACHE_FORMAT, "engine": engine_fingerprint(), "root": cache.root,
                          "body": hashlib.blake2b(body, digest_size=16).hexdigest()}).encode("utf-8")
     try:
@@ -238,7 +274,7 @@ def write_cache_file(cache: LoadCache, path: Path) -> bool:
             raise
     except OSError:
         return False
-    cache.changed = False
+    cache.changes = 0
     return True
 
 
@@ -250,7 +286,7 @@ def _encode_entry(entry: _Entry) -> list:
     else:
         lines = fm.encoded_lines if isinstance(fm, StoredFrontMatter) and fm.encoded_lines is not None else \
             json.dumps([[*key, line] for key, line in fm.lines.items()], ensure_ascii=False, separators=(",", ":"))
-        stored_fm = [fm.data, lines, fm.start_line]
+        stored_fm = [_protect(fm.data), lines, fm.start_line]
     references = [item for r in facts.references for item in (r.kind, r.target, r.line)]
     return [
         list(entry.stamp) if entry.stamp else None, entry.digest, entry.settled,
@@ -268,13 +304,25 @@ def _encode_date(value: Any) -> dict:
     raise TypeError(f"{type(value).__name__} is not a front matter value")
 
 
-def _decode_date(mapping: dict) -> Any:
-    if _DATE in mapping or _DATETIME in mapping:
-        (tag, text), = mapping.items()   # anything else there is an error
-        if not isinstance(text, str):
-            raise _Invalid
-        return (dt.datetime if tag == _DATETIME else dt.date).fromisoformat(text)
-    return mapping
+def _protect(value: Any) -> Any:
+    """``value`` with every mapping that has a key starting with NUL stored as pairs (see above)."""
+    if isinstance(value, dict):
+        if any(key.startswith("\x00") for key in value):
+            return {_PAIRS: [[key, _protect(item)] for key, item in value.items()]}
+        return {key: _protect(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_protect(item) for item in value]
+    return value
+
+
+def _decode_tagged(mapping: dict) -> Any:
+    if _DATE not in mapping and _DATETIME not in mapping and _PAIRS not in mapping:
+        return mapping
+    (tag, inner), = mapping.items()   # anything else there is an error
+    if tag == _PAIRS:
+        pairs = [_list(pair, 2) for pair in _list(inner)]
+        return {_str(key): item for key, item in pairs}
+    return (dt.datetime if tag == _DATETIME else dt.date).fromisoformat(_str(inner))
 
 
 def _decode_lines(encoded: str) -> dict[tuple, int]:
@@ -305,24 +353,24 @@ def _relative(rel: Any) -> str:
 def _decode_entry(raw: Any) -> _Entry:
     stamp, digest, settled, page, problems, fm, references, words, placeholders = _list(raw, 9)
     if stamp is not None:
-        stamp = tuple(_int(n) for n in _list(stamp, 4))
+        stamp = _ints(_list(stamp, 4))
     if page is not None:
         page_digest, findings = _list(page, 2)
-        page = PageCheck(_str(page_digest), tuple(_finding(f) for f in _list(findings)))
+        page = PageCheck(_str(page_digest), tuple(map(_finding, _list(findings))))
     if fm is not None:
         data, lines, start = _list(fm, 3)
         fm = StoredFrontMatter(data, _str(lines), _int(start))
-    facts = FileFacts(
-        page=page,
-        problems=tuple(_problem(p) for p in _list(problems)),
-        front_matter=fm,
-        references=_references(_list(references)),
-        words=_int(words),
-        placeholders=tuple(_int(n) for n in _list(placeholders)),
-    )
-    if not isinstance(settled, bool):
+    if type(settled) is not bool:
         raise _Invalid
+    facts = FileFacts(page, tuple(map(_problem, _list(problems))), fm, _references(_list(references)), _int(words),
+                      _ints(_list(placeholders)))
     return _Entry(stamp, _str(digest), settled, facts)
+
+
+def _ints(raw: list) -> tuple[int, ...]:
+    if not set(map(type, raw)) <= {int}:
+        raise _Invalid
+    return tuple(raw)
 
 
 def _finding(raw: Any) -> Finding:

@@ -100,14 +100,18 @@ def split(text: str, path: str) -> tuple[SplitFile | None, list[Diagnostic]]:
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter | None, list[Diagnostic]]:
     """Parse a YAML document into a :class:`FrontMatter`; ``first_line`` is its line in the file."""
     offset = first_line - 1
-    for number, text_line in enumerate(text.split("\n")):
+    for number, text_line in enumerate(text.split("\n") if "\t" in text else ()):
         if "\t" in text_line[: len(text_line) - len(text_line.lstrip(" \t"))]:
             return None, [make("KB014", path, number + first_line, "a tab is used for indentation",
                                "YAML allows only spaces: replace the tab with two spaces")]
     builder = _Builder(path, offset)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            builder.feed(event)
+        parser = _Loader(text)   # what yaml.parse does, without a generator between parser and builder
+        try:
+            while parser.check_event():
+                builder.feed(parser.get_event())
+        finally:
+            parser.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         # For something never closed (a quote, a [list] or {mapping}) the useful line is where it opened.
@@ -136,6 +140,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter |
 
 
 _NOTHING = object()
+_NODE_EVENTS = frozenset((yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent))
 _resolver = yaml.resolver.Resolver()
 
 
@@ -159,35 +164,30 @@ class _Builder:
         return event.start_mark.line + 1 + self.offset
 
     def feed(self, event) -> None:
-        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentStartEvent,
-                              yaml.DocumentEndEvent)):
-            return
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused("KB007", self.line(event), "YAML aliases (`*name`) are not allowed",
-                           "write each value out in full")
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+        kind = type(event)  # the parsers make exactly these classes; this runs for every event of the corpus
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             self.stack.pop()
             return
-        if getattr(event, "anchor", None):
+        if kind is yaml.AliasEvent:
+            raise _Refused("KB007", self.line(event), "YAML aliases (`*name`) are not allowed",
+                           "write each value out in full")
+        if kind not in _NODE_EVENTS:  # stream and document start and end
+            return
+        if event.anchor:
             raise _Refused("KB007", self.line(event), f"YAML anchors (`&{event.anchor}`) are not allowed",
                            "write each value out in full")
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!") and tag not in _PLAIN_TAGS:
+        tag = event.tag
+        if tag is not None and tag != "!" and tag not in _PLAIN_TAGS:
             raise _Refused("KB007", self.line(event), f"the YAML tag `{tag}` is not allowed",
                            "remove the `!` tag and write a plain value")
-        if isinstance(event, yaml.ScalarEvent):
-            value = self.scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent):
-            value = {}
-        elif isinstance(event, yaml.SequenceStartEvent):
-            value = []
-        else:  # pragma: no cover - no other event kinds exist
+        if kind is yaml.ScalarEvent:
+            self.place(event, self.scalar(event))
             return
+        value: Any = {} if kind is yaml.MappingStartEvent else []
         self.place(event, value)
-        if isinstance(value, (dict, list)) and not isinstance(event, yaml.ScalarEvent):
-            if len(self.stack) >= MAX_DEPTH:
-                raise _Refused("KB008", self.line(event), _TOO_DEEP, _FLAT)
-            self.stack.append([value, self.current_key, None, 0])
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Refused("KB008", self.line(event), _TOO_DEEP, _FLAT)
+        self.stack.append([value, self.current_key, None, 0])
 
     def scalar(self, event) -> Any:
         if event.tag not in (None, "!"):
@@ -206,7 +206,7 @@ class _Builder:
             return event.value
 
     def place(self, event, value: Any) -> None:
-        line = self.line(event)
+        line = event.start_mark.line + 1 + self.offset  # self.line(event), without a call for every event
         if not self.stack:
             self.root = value
             self.current_key = ()

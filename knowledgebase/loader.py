@@ -8,7 +8,6 @@ of the corpus can be checked against it.
 
 from __future__ import annotations
 
-import gc
 import os
 import posixpath
 import time
@@ -19,7 +18,7 @@ from typing import Any
 
 from . import schema as s
 from .bodypolicy import PageCheck, check_page
-from .cache import FileFacts, LoadCache, content_hash, stamp_of
+from .cache import FileFacts, LoadCache, content_hash, cycle_collection_paused, stamp_of
 from .diagnostics import Diagnostic, make
 from .frontmatter import FrontMatter, parse_yaml, split
 from .model import (
@@ -76,15 +75,8 @@ def load(content_dir: str | os.PathLike, cache: LoadCache | None = None) -> Load
     With a ``cache``, files whose bytes have not changed since it last saw them
     are not read again; the result is the same as without it.
     """
-    collecting = gc.isenabled()
-    # Loading makes millions of objects that live on, and hardly any reference cycles: the cycle
-    # collector would walk them again and again for next to nothing (a large share of a big load).
-    gc.disable()
-    try:
+    with cycle_collection_paused():
         return _load(Path(content_dir), cache)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load(root: Path, cache: LoadCache | None) -> LoadResult:
@@ -138,7 +130,12 @@ def _root_display(root: str) -> str:
 
 def _shown(rel: str, root: Path) -> str:
     """`_display` of the file ``rel`` (relative to ``root``), without touching the file system."""
-    return posixpath.join(_root_display(str(root)), rel)
+    return _root_prefix(str(root)) + rel
+
+
+@lru_cache(maxsize=8)
+def _root_prefix(root: str) -> str:
+    return posixpath.join(_root_display(root), "")
 
 
 def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagnostic]) -> list[Path]:
@@ -284,9 +281,16 @@ def _read_record(kind: str, file: Path, root: Path, diagnostics: list[Diagnostic
     facts = _read_file(kind, file, rel, root, shown, diagnostics, pages, cache)
     if facts is None or facts.front_matter is None:
         return None
-    checker = FieldChecker(shown, facts.front_matter)
-    values = checker.check(s.SCHEMAS[kind], facts.front_matter.data)
-    diagnostics.extend(checker.diagnostics)
+    checked = cache.field_check(rel, facts) if cache is not None else None
+    if checked is None:
+        checker = FieldChecker(shown, facts.front_matter)
+        values = checker.check(s.SCHEMAS[kind], facts.front_matter.data)
+        problems = tuple((d.code, d.line, d.message, d.hint) for d in checker.diagnostics)
+        if cache is not None:
+            cache.keep_field_check(rel, facts, values, problems)
+    else:
+        values, problems = checked
+    diagnostics.extend(make(code, shown, line, message, hint) for code, line, message, hint in problems)
     for line in facts.placeholders:
         diagnostics.append(make("KB304", shown, line, "the text still holds a `TODO(...)` marker from the template",
                                 "replace the marked text with your own"))

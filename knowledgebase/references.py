@@ -18,7 +18,9 @@ _EXPLICIT_TARGET = re.compile(r"<([^<>]+)>\s*$")
 # [text](target) and ![alt](target); the target ends at a space or a closing bracket.
 _LINK = re.compile(r"\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(?<![`{}])(`+)(?!\{)[^`\n]*?\1")
+# Inline code: a run of backticks not preceded by `, { or }, up to the same run. (The look-behind comes
+# after the first backtick so that the search can jump from backtick to backtick.)
+_INLINE_CODE = re.compile(r"(`(?<![`{}]`)`*)(?!\{)[^`\n]*?\1")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _FOLDER_KIND = {"articles": "article", "concepts": "concept", "paths": "path"}
 
@@ -45,30 +47,13 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
     scanned in one pass per pattern (not line by line): this runs on every
     file of the corpus.
     """
-    prose_lines: list[str] = []
-    numbers: list[int] = []          # file line of each prose line
-    fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
-        stripped = line.lstrip()
-        if stripped[:3] in ("```", "~~~"):
-            marker = _FENCE.match(line).group(1)
-            if fence is None:
-                fence = marker
-                continue
-            if marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-                continue
-        if fence is None:
-            prose_lines.append(line)
-            numbers.append(first_line + offset)
-    prose = "\n".join(prose_lines)
-    starts = [0]
-    for line in prose_lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
+    if "```" not in body and "~~~" not in body:  # no code block: the prose is the body, line for line
+        prose = body
 
-    def line_of(position: int) -> int:
-        return numbers[bisect_right(starts, position) - 1]
-
+        def line_of(position: int) -> int:
+            return first_line + prose.count("\n", 0, position)
+    else:
+        prose, line_of = _without_code_blocks(body, first_line)
     folder = posixpath.dirname(document)
     references: list[Reference] = []
     if "{" in prose:
@@ -90,17 +75,20 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
     return references, words, sorted(set(placeholders))
 
 
-# Bytes that stay as they are when counting words: ASCII letters and digits, the apostrophe, and every byte
-# of a multi-byte UTF-8 character (the only such characters left by then are letters or digits).
-_WORD_BYTES = bytes(b if chr(b).isalnum() and b < 128 or b == ord("'") or b >= 128 else ord(" ") for b in range(256))
+# For counting words, each byte becomes "a" if it is part of a letter or digit (ASCII ones, and every byte of
+# a multi-byte UTF-8 character: the only such characters left by then are letters or digits), "'" if it
+# is an apostrophe, and a space otherwise.
+_WORD_CLASSES = bytes(ord("a") if (b < 128 and chr(b).isalnum()) or b >= 128 else b if b == ord("'") else ord(" ")
+                      for b in range(256))
 
 
 def count_words(text: str) -> int:
     """``len(_WORD.findall(text))``, computed with string operations that run far faster on long text.
 
-    A word is a run of letters and digits, or several joined by single apostrophes (``don't``). Every
-    character other than those becomes a space, the text is split on spaces, and the pieces that are
-    a lone apostrophe are not words. Text holding two apostrophes in a row is counted by the pattern.
+    A word is a run of letters and digits, or several joined by single apostrophes (``don't``). Once
+    every other character is a space, each word begins either with a letter or digit after a space,
+    or with an apostrophe and a letter or digit after a space (a lone apostrophe is no word). Text
+    holding two apostrophes in a row is counted by the pattern.
     """
     if not text.isascii():
         others = {c for c in set(text) if not c.isascii() and not c.isalnum()}
@@ -108,8 +96,36 @@ def count_words(text: str) -> int:
             text = text.replace(character, "'" if character == "’" else " ")
     if "''" in text:
         return len(_WORD.findall(text))
-    pieces = text.encode("utf-8").translate(_WORD_BYTES).split()
-    return len(pieces) - pieces.count(b"'")
+    classes = b" " + text.encode("utf-8").translate(_WORD_CLASSES)
+    return classes.count(b" a") + classes.count(b" 'a")
+
+
+def _without_code_blocks(body: str, first_line: int):
+    """The body without its fenced code blocks, and a function giving the file line of a position in it."""
+    prose_lines: list[str] = []
+    numbers: list[int] = []          # file line of each prose line
+    fence: str | None = None
+    for offset, line in enumerate(body.split("\n")):
+        stripped = line.lstrip()
+        if stripped[:3] in ("```", "~~~"):
+            marker = _FENCE.match(line).group(1)
+            if fence is None:
+                fence = marker
+                continue
+            if marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+                continue
+        if fence is None:
+            prose_lines.append(line)
+            numbers.append(first_line + offset)
+    starts = [0]
+    for line in prose_lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def line_of(position: int) -> int:
+        return numbers[bisect_right(starts, position) - 1]
+
+    return "\n".join(prose_lines), line_of
 
 
 def _link_reference(target: str, folder: str, line: int) -> Reference | None:

@@ -107,6 +107,7 @@ def test_an_article_page_adds_itself_to_the_session_and_says_so(page, site_url):
     page.goto(site_url + "articles/headteacher-as-lead-learner.html")
     add = page.locator(".kb-article-header button.kb-add-session")
     expect(add).to_have_text("Add to my session")
+    expect(add).to_have_attribute("aria-label", "Add “The headteacher as lead learner” to my session")
     add.click()
     added = page.locator(".kb-article-header a.kb-session-added")
     expect(added).to_have_text("Added — open my session")
@@ -126,6 +127,17 @@ def test_cards_add_articles_too_and_show_what_is_already_in_the_session(page, si
     expect(page.locator(".kb-card").first.locator("a.kb-session-added")).to_be_visible()
     open_builder(page, site_url)
     assert page.locator(".kb-step-title-link").all_inner_texts() == [title]
+
+
+def test_an_article_added_in_another_tab_appears_in_an_open_builder(page, site_url):
+    open_builder(page, site_url)
+    other = page.context.new_page()
+    other.goto(site_url + "articles/headteacher-as-lead-learner.html")
+    other.click(".kb-article-header button.kb-add-session")
+    expect(other.locator("a.kb-session-added")).to_be_visible()
+    expect(page.locator("#kb-steps > li")).to_have_count(1)
+    page.fill("#kb-title", "Edited after the other tab")
+    assert [s["article"] for s in stored(page)["steps"]] == ["headteacher-as-lead-learner"]
 
 
 def test_the_builder_finds_and_adds_articles_itself(page, site_url, corpus):
@@ -248,6 +260,19 @@ def test_a_link_to_a_different_session_asks_before_replacing_the_draft(page, sit
     assert stored(page)["title"] == "A colleague's session"
 
 
+def test_a_session_too_long_for_a_link_says_so_before_anyone_shares_it(page, site_url, corpus):
+    long = a_session(corpus, articles=sorted(corpus.articles)[:20])
+    for step in long["steps"]:
+        step["prompt"] = step["facilitator"] = "A long note for the group. " * 70
+    keep_draft(page, site_url, long)
+    open_builder(page, site_url)
+    expect(page.locator("#kb-share-too-long")).to_be_visible()
+    for _ in range(17):
+        page.locator("#kb-steps > li").last.locator(".kb-remove").click()
+    expect(page.locator("#kb-steps > li")).to_have_count(3)
+    expect(page.locator("#kb-share-too-long")).to_be_hidden()
+
+
 HOSTILE = {
     "oversized": "#s=" + "A" * 40_000,
     "malformed base64": "#s=%%%not*base64!!",
@@ -327,9 +352,14 @@ def test_the_downloaded_path_file_passes_kb_check_unchanged(page, site_url, tmp_
     draft(page, ["trust", "skin in the game"], 90, "middle-leader", 20)
     tricky = "Ask: what's \"trust\"? Think — then write.\nSecond line: 2026-01-01 # not a comment"
     _fill_details(page)
+    # Text YAML would read as something else if it were written plainly.
+    outcomes = ["- starts with a dash", "123", "null", "Café — ✓ 😀", "key: value", "[bracket] {brace} | pipe",
+                "'single' and \"double\" & *star @at `tick` %", "Ends with a colon:"]
+    page.fill("#kb-outcomes", "\n".join(outcomes))
     page.locator(".kb-step-prompt").first.fill(tricky)
     page.locator(".kb-step-facilitator").first.fill("yes")
     page.locator(".kb-step-prompt").nth(1).fill("")
+    page.locator(".kb-step-facilitator").nth(1).fill("! a bang, > a quote, ~ a tilde")
     with page.expect_download() as download:
         page.click("#kb-download")
     content = tmp_path / "content"
@@ -340,7 +370,8 @@ def test_the_downloaded_path_file_passes_kb_check_unchanged(page, site_url, tmp_
     assert kb(["check", "--content", str(content), "--strict"]) == 0
     path = load(content).kb.paths[target.stem]
     assert path.title == "Trust: the first twilight"
-    assert path.outcomes == ("Name two conditions trust needs.", "\"Quoted\": a second outcome, 100% #1")
+    assert path.outcomes == tuple(outcomes)
+    assert path.steps[1].facilitator == "! a bang, > a quote, ~ a tilde"
     assert path.steps[0].prompt == " ".join(tricky.split())  # kb check folds line breaks in text fields
     assert path.steps[0].facilitator == "yes"
     assert path.steps[1].prompt is None
@@ -463,3 +494,17 @@ def test_axe_finds_no_serious_or_critical_violation_in_the_builder(browser, site
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
                if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_the_session_buttons_are_left_off_paper(page, site_url, corpus):
+    page.goto(site_url + f"paths/{sorted(corpus.paths)[0]}.html")
+    start = page.locator("a.kb-start-path")
+    expect(start).to_be_visible()
+    page.emulate_media(media="print")
+    expect(start).to_be_hidden()
+    page.emulate_media(media="screen")
+    page.goto(site_url + "articles/headteacher-as-lead-learner.html")
+    add = page.locator(".kb-article-header button.kb-add-session")
+    expect(add).to_be_visible()
+    page.emulate_media(media="print")
+    expect(add).to_be_hidden()

@@ -161,6 +161,20 @@ def test_the_hostile_corpus_loads_the_same_through_a_cache_file(tmp_path):
     assert load(content, again) == cold == load(content)
 
 
+def test_front_matter_that_looks_like_the_cache_files_own_tags_comes_back_as_it_was(corpus, tmp_path):
+    tricky = ('---\ntitle: {"\\0date": "2020-01-01"}\nsummary: {"\\0pairs": [[a, b]]}\n'
+              'questions: [{"\\0datetime": 5, "\\0other": x}]\nupdated: 2020-01-02 10:00:00+02:00\n---\nText.\n')
+    content = corpus({"articles/tricky.md": tricky})
+    cache = LoadCache()
+    cold = load(content, cache)
+    assert {d.code for d in cold.diagnostics if d.path.endswith("tricky.md")} >= {"KB104"}
+    stored = tmp_path / "cache.json"
+    write_cache_file(cache, stored)
+    again = read_cache_file(stored, content.resolve())
+    assert len(again) == len(cache)
+    assert load(content, again) == cold
+
+
 def test_libyaml_and_pure_python_yaml_give_the_same_diagnostics(monkeypatch):
     """The same codes, files, lines and hints, and the same messages but for how each parser words a
     syntax error (its own text, quoted after "YAML syntax error:")."""
@@ -313,6 +327,21 @@ def test_check_keeps_a_cache_and_reports_the_same_with_and_without_it(corpus, wo
     assert cold.stdout.startswith("content/articles/research-on-trust.md:4: error KB102")
     assert json.loads(warm.stdout)["errors"] == 1
     assert cold.stderr == first.stderr == warm.stderr == ""
+
+
+def test_check_leaves_the_cache_file_alone_after_a_few_edits_and_still_sees_them(corpus, capsys, settle_quickly):
+    many = {f"articles/extra-{i}.md": article(f"Extra {i}", ["trust"]) for i in range(120)}
+    content = corpus(many)
+    settle_quickly()
+    assert main(["check", "--content", "content"]) == 0
+    stored = cache_file(content)
+    written = stored.stat().st_mtime_ns
+    (content / "articles" / "research-on-trust.md").write_text(TYPO, encoding="utf-8")
+    capsys.readouterr()
+    for _ in range(2):
+        assert main(["check", "--content", "content"]) == 1
+        assert capsys.readouterr().out.startswith("content/articles/research-on-trust.md:4: error KB102")
+        assert stored.stat().st_mtime_ns == written
 
 
 def test_check_with_a_garbage_cache_file_reports_as_without_one(corpus, workdir, cache_home):

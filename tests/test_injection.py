@@ -323,9 +323,26 @@ def test_every_output_file_is_of_a_kind_these_checks_parse(site):
         if not (name.endswith(".html") or name in ("feed.xml", "_headers")
                 or re.fullmatch(r"_kb/search/[^/]+\.json", name)
                 or name == "_kb/search/english-stemmer.js"  # Sphinx's stemmer, no content (test_search.py)
-                or re.fullmatch(r"_kb/pack/[a-z0-9-]+\.js", name)):  # reading pack fragments, checked below
+                or re.fullmatch(r"_kb/pack/[a-z0-9-]+\.js", name)  # reading pack fragments, checked below
+                or name == "_kb/session-data.js"):  # the session builder's data, checked below
             unchecked.append(name)
     assert unchecked == []
+
+
+def test_the_session_builders_data_is_one_assignment_of_data_whose_text_stays_text(site, kb):
+    """The data file is a script: no title, question or outcome may end the JSON or the script element."""
+    script = (site.outdir / "_kb" / "session-data.js").read_text(encoding="ascii")
+    prefix = "window.KB_SESSION_DATA = "
+    assert script.startswith(prefix) and script.endswith(";\n")
+    assert "<" not in script and "\u2028" not in script
+    data = json.loads(script[len(prefix):-2])
+    rows = {row[0]: dict(zip(data["article_fields"], row)) for row in data["articles"]}
+    for article in kb.articles.values():
+        assert rows[article.id]["title"] == article.title
+        assert rows[article.id]["question"] == (article.questions[0] if article.questions else None)
+    for path, published in zip(kb.paths.values(), data["paths"]):
+        assert (published["title"], published["summary"], published["outcomes"]) == (
+            path.title, path.summary, list(path.outcomes))
 
 
 def test_reading_pack_fragments_are_one_assignment_of_data_whose_text_stays_text(site, kb):

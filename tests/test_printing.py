@@ -184,3 +184,23 @@ def test_parallel_and_serial_builds_write_the_same_print_outputs(tmp_path):
     for name in ("_kb/pack/trust-first.js", "_kb/pack/learning-walks.js", f"paths/pack/{PATH}.html",
                  "session-print.html"):
         assert (serial.outdir / name).read_bytes() == (parallel.outdir / name).read_bytes(), name
+
+
+def test_a_pack_page_links_to_an_article_whose_fragment_is_missing(tmp_path):
+    import io
+
+    from sphinx.testing.util import SphinxTestApp
+
+    from knowledgebase.sphinxext.printing import fragment_path, path_pack_body
+
+    srcdir = copy_root("site-basic", tmp_path)
+    app = SphinxTestApp("html", srcdir=srcdir, builddir=tmp_path / "build", status=io.StringIO(), warning=io.StringIO())
+    try:
+        app.build()
+        fragment_path(app.outdir, "asking-good-questions").unlink()
+        body = path_pack_body(app, PATH)
+    finally:
+        app.cleanup()
+    assert "not in this copy of the site" in body
+    assert 'href="../../articles/asking-good-questions.html"' in body
+    assert "learning walk" in body  # the other articles are there

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 
@@ -125,9 +126,12 @@ def test_the_site_publishes_the_data_and_the_builder_page(site):
     assert data["repository"] is None
     page = site.soup("session")
     assert page.find("h1").get_text(strip=True).startswith("Build a session")
-    scripts = [s["src"].split("?")[0] for s in page.select("script[src]")]
-    assert scripts[-3:] == ["_kb/session-data.js", "_static/kb-planner.js", "_static/kb-session-builder.js"]
-    assert all(page.select_one(f'script[src^="{s}"]').has_attr("defer") for s in scripts[-3:])
+    scripts = page.select("script[src]")
+    names = [s["src"].split("?")[0] for s in scripts]
+    assert "_static/kb-session.js" in names
+    assert names[names.index("_kb/session-data.js"):][:3] == ["_kb/session-data.js", "_static/kb-planner.js",
+                                                              "_static/kb-session-builder.js"]
+    assert all(s.has_attr("defer") for s in scripts if "session" in s["src"] or "planner" in s["src"])
     noscript = page.find("noscript").get_text(" ", strip=True)
     assert "needs JavaScript" in noscript
     curated = page.select(".kb-builder-path")
@@ -158,9 +162,12 @@ def test_the_data_file_is_rewritten_only_when_its_bytes_change_and_follows_edits
     assert target.stat().st_mtime == 1_000_000_000, "a body edit that changes no data rewrote the file"
     assert target.read_bytes() == before
     article.write_text(article.read_text(encoding="utf-8").replace("title: ", "title: Renamed, ", 1), encoding="utf-8")
-    build(srcdir)
+    renamed = build(srcdir)
     rows = _rows(_data(first))
     assert rows["quiet-reflection"]["title"].startswith("Renamed, ")
+    # The page names the data file by its current bytes, so no browser keeps running the old one.
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()[:10]
+    assert renamed.soup("session").select_one('script[src^="_kb/session-data.js"]')["src"].endswith(f"?v={digest}")
 
 
 def test_a_configured_repository_reaches_the_data_and_a_bad_one_is_a_warning(tmp_path):
@@ -171,3 +178,9 @@ def test_a_configured_repository_reaches_the_data_and_a_bad_one_is_a_warning(tmp
     bad = build(copy_root("site-basic", tmp_path / "bad"), confoverrides={"kb_repository": {"url": "javascript:x"}})
     assert _data(bad)["repository"] is None
     assert "kb_repository in conf.py" in bad.warnings
+
+
+def test_every_list_of_all_paths_leads_to_the_builder(site):
+    link = site.soup("index").select_one(".kb-builder-link a")
+    assert link["href"] == "session.html" and link.get_text() == "session builder"
+    assert site.soup("lists").select_one(".kb-builder-link a")["href"] == "session.html"

@@ -76,7 +76,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", pagemeta.add_page_metadata)
     app.connect("html-page-context", safety.add_policy)
     app.connect("html-page-context", search.add_search_script)
-    app.connect("html-page-context", session.add_scripts)
     app.connect("build-finished", pagemeta.write_feed)
     app.connect("build-finished", printing.remove_stale_fragments)
     app.connect("build-finished", safety.write_headers)
@@ -99,4 +98,4 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("kb-session.js", loading_method="defer")  # the trainer's session, for the buttons below
     app.add_js_file("kb-add-to-session.js", loading_method="defer")  # "Add to my session", "Start from this path"
     app.add_config_value("kb_repository", None, "", types=(dict, type(None)))  # for "Propose on GitHub"
-    return {"version": __version__, "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 5, "parallel_read_safe": True, "parallel_write_safe": True}

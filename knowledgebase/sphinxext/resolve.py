@@ -120,10 +120,21 @@ def _glossary(views, renderer: Renderer, options) -> list[nodes.Node]:
     return [glossary]
 
 
+def _builder_link(renderer: Renderer, options) -> list[nodes.Node]:
+    """Under a list of every path: where a trainer plans a session of their own (session.html)."""
+    if not renderer.html or options.get("ids"):
+        return []
+    uri = renderer.builder.get_relative_uri(renderer.docname, "session")
+    return [_para("Plan a session of your own in the ",
+                  nodes.reference("session builder", "session builder", refuri=uri, internal=True),
+                  ": it drafts one from the ideas you want to cover and the time you have, "
+                  "and can start from any reading path.", classes=["kb-builder-link"])]
+
+
 def _paths(views, renderer: Renderer, options) -> list[nodes.Node]:
     entries = directive_view(views, "kb-paths", options)
     if not entries:
-        return [_para("No reading paths yet.", classes=["kb-empty"])]
+        return [_para("No reading paths yet.", classes=["kb-empty"]), *_builder_link(renderer, options)]
     box = nodes.container(classes=["kb-cards", "kb-path-cards"])
     for link, duration, audiences in entries:
         card = nodes.container(classes=["kb-card"])
@@ -135,7 +146,7 @@ def _paths(views, renderer: Renderer, options) -> list[nodes.Node]:
             meta.extend(renderer.inline_list(audiences))
         card += meta
         box += card
-    return [box]
+    return [box, *_builder_link(renderer, options)]
 
 
 def _audiences(views, renderer: Renderer, options) -> list[nodes.Node]:

@@ -12,10 +12,10 @@ JavaScript shows a button that does nothing.
 
 from __future__ import annotations
 
+import hashlib
+import posixpath
 from html import escape
 from pathlib import Path
-
-from sphinx.builders.html._assets import _JavaScript
 
 from ..sessiondata import check_repository, script, session_data
 from .printing import path_pack_pagename
@@ -24,6 +24,8 @@ from .state import build_data
 PAGENAME = "session"
 DATA_SCRIPT = "_kb/session-data.js"
 PRINT_PAGE = "session-print"   # the print page, added by the print outputs
+STATIC = Path(__file__).parent / "static"
+BUILDER_SCRIPTS = ("kb-planner.js", "kb-session-builder.js")
 
 
 def _warn(message: str) -> None:
@@ -40,21 +42,37 @@ def repository(app) -> dict | None:
     return value
 
 
-def write_data(app) -> None:
-    data = build_data(app)
-    root_uri = app.builder.get_target_uri
-    text = script(session_data(data.kb, root_uri, repository(app)))
+def write_data(app) -> str:
+    """Write ``_kb/session-data.js`` if its bytes changed; return its text."""
+    text = script(session_data(build_data(app).kb, app.builder.get_target_uri, repository(app)))
     target = Path(app.outdir) / DATA_SCRIPT
     try:
         if target.read_text(encoding="ascii") == text:
-            return
+            return text
     except (OSError, UnicodeDecodeError):
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="ascii")
+    return text
 
 
-def page_body(app) -> str:
+def _scripts(app, data_text: str) -> str:
+    """The builder's scripts, deferred so that they run in this order after kb-session.js.
+
+    They are written into the page rather than added to Sphinx's ``script_files``: Sphinx
+    caches each file's checksum for the life of the process, so a rebuild in the same process
+    (``kb serve``, the tests) would name the data file by its old checksum. Each address
+    carries a digest of the file's current bytes, so a browser never runs a stale copy.
+    """
+    root = posixpath.relpath(".", posixpath.dirname(app.builder.get_target_uri(PAGENAME)) or ".")
+    prefix = "" if root == "." else root + "/"
+    files = [(DATA_SCRIPT, data_text.encode("ascii"))]
+    files += [(f"_static/{name}", (STATIC / name).read_bytes()) for name in BUILDER_SCRIPTS]
+    return "\n".join(f'<script defer src="{escape(prefix + name)}?v={hashlib.sha256(body).hexdigest()[:10]}"></script>'
+                     for name, body in files)
+
+
+def page_body(app, data_text: str) -> str:
     """The page as a browser without JavaScript sees it: what the builder needs, and the curated paths."""
     kb = build_data(app).kb
 
@@ -81,20 +99,13 @@ facilitator notes with a timetable, and a reading pack with every article of the
 <h2 id="kb-builder-curated-title">Curated reading paths</h2>
 {paths}
 </section>
-</section>"""
+</section>
+{_scripts(app, data_text)}"""
 
 
 def session_page(app):
     """Write the builder's data and yield its page (``html-collect-pages``)."""
     if app.builder.format != "html":
         return
-    write_data(app)
-    yield PAGENAME, {"title": "Build a session", "body": page_body(app), "kb_session_builder": True}, "page.html"
-
-
-def add_scripts(app, pagename, templatename, context, doctree) -> None:
-    """The builder's scripts, on its page only, deferred so they run in order after kb-session.js."""
-    if context.get("kb_session_builder"):
-        context["script_files"] = [*context.get("script_files", []),
-                                   *(_JavaScript(name, defer="defer") for name in
-                                     (DATA_SCRIPT, "_static/kb-planner.js", "_static/kb-session-builder.js"))]
+    text = write_data(app)
+    yield PAGENAME, {"title": "Build a session", "body": page_body(app, text)}, "page.html"

@@ -118,7 +118,9 @@
   var match = ARTICLE.exec(page);
   if (match && header) {
     var h1 = document.querySelector("h1");
-    place(match[1], h1 ? h1.textContent.replace(/#$/, "").trim() : "", header);
+    var heading = h1 ? h1.cloneNode(true) : null;
+    if (heading) Array.prototype.forEach.call(heading.querySelectorAll(".headerlink"), function (link) { link.remove(); });
+    place(match[1], heading ? heading.textContent.trim() : "", header);
   }
   Array.prototype.forEach.call(document.querySelectorAll("a.kb-card-title"), function (link) {
     var found = ARTICLE.exec(relative(link.href) || "");

@@ -144,7 +144,7 @@
   }
 
   /* paths.reading_order: `ids` reordered so every prerequisite comes first, otherwise keeping
-   * their order (networkx's lexicographical_topological_sort keyed by position). */
+   * their order (Kahn's algorithm, always taking the earliest ready article). */
   function readingOrder(data, ids) {
     var kb = corpus(data);
     var position = Object.create(null);
@@ -387,7 +387,7 @@
 
   var KBPlanner = {
     PlanError: PlanError, plan: plan, readingOrder: readingOrder, checkSession: checkSession,
-    normaliseTerm: normaliseTerm, closest: closest, formatMinutes: formatMinutes
+    normaliseTerm: normaliseTerm, formatMinutes: formatMinutes
   };
   if (typeof module === "object" && module.exports) module.exports = KBPlanner;
   else root.KBPlanner = KBPlanner;

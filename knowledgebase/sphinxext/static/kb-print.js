@@ -38,18 +38,16 @@
     }
   }
 
-  // The site's articles by id, from the session data's rows (or objects).
+  // The site's articles by id, from the session data's rows (one per article, in `article_fields` order);
+  // each address is `article_url` with the id in place of {id} (percent-encoded by the build).
   function articleTable(data) {
     var table = Object.create(null);
-    var fields = data.article_fields;
+    var fields = data.article_fields || [];
     (data.articles || []).forEach(function (row) {
-      var article = row;
-      if (Array.isArray(row) && fields) {
-        article = {};
-        fields.forEach(function (name, i) { article[name] = row[i]; });
-      }
-      if (!article || typeof article.id !== "string") return;
-      if (!article.url && typeof data.article_url === "string") article.url = data.article_url.replace(/\{id\}|%7Bid%7D/i, article.id);
+      var article = {};
+      fields.forEach(function (name, i) { article[name] = row[i]; });
+      if (typeof article.id !== "string") return;
+      article.url = String(data.article_url).replace(/\{id\}|%7Bid%7D/i, article.id);
       table[article.id] = article;
     });
     return table;
