@@ -19,6 +19,12 @@ In one run, side by side:
 The corpus is copied into its own git repository for ``--changed``; the cache
 goes to a folder of its own (``KB_CACHE_DIR``). A separate run checks that
 ``kb check`` never imports Sphinx. Writes ``<results>/check.json``.
+
+This machine's speed drifts, so ``--compare-with REF`` also times the engine
+of an older commit on the same corpus (``git archive REF knowledgebase``, run
+with ``python -m knowledgebase check`` and that folder first on
+``PYTHONPATH``), alternating with the cold runs: the ratio of each pair says
+what the code changed, whatever the machine was doing.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DEFAULT_WORK, RESULTS, log, median, run_timed, save_result  # noqa: E402
+from common import DEFAULT_WORK, REPO, RESULTS, log, median, run_timed, save_result  # noqa: E402
 from generate_corpus import ensure_corpus  # noqa: E402
 
 PROBE = """
@@ -92,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--compare-with", metavar="REF", help="also time this commit's engine, cold, in alternation")
     args = parser.parse_args(argv)
     kb = kb_executable()
     corpus = ensure_corpus(args.work / f"corpus-{args.articles}" / "content", args.articles, args.seed)
@@ -108,8 +115,26 @@ def main(argv: list[str] | None = None) -> int:
     target = str(content)
     time.sleep(SETTLE_SECONDS)
 
-    cold = [timed(f"cold (--no-cache), rep {i + 1}", kb, ["--no-cache", "--content", target], elsewhere, env)
-            for i in range(args.reps)]
+    older = None
+    if args.compare_with:
+        older = work / "older"
+        shutil.rmtree(older, ignore_errors=True)
+        older.mkdir()
+        commit = subprocess.run(["git", "rev-parse", args.compare_with], cwd=REPO, check=True,
+                                capture_output=True, text=True).stdout.strip()
+        archive = subprocess.run(["git", "archive", commit, "knowledgebase"], cwd=REPO,
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(older)], input=archive, check=True)
+    cold, before = [], []
+    for i in range(args.reps):
+        cold.append(timed(f"cold (--no-cache), rep {i + 1}", kb, ["--no-cache", "--content", target], elsewhere, env))
+        if older is not None:
+            run = run_timed("older", [sys.executable, "-m", "knowledgebase", "check", "--content", target],
+                            cwd=elsewhere, env={**env, "PYTHONPATH": str(older)})
+            if run.output != cold[0].output:
+                raise SystemExit(f"the engine of {args.compare_with} printed something else:\n{run.output[-3000:]}")
+            before.append(run)
+            log(f"  {args.compare_with} (cold), rep {i + 1}: {run.seconds:.2f} s wall, {run.cpu_seconds:.2f} s cpu")
     filling = timed("first run with the cache (fills it)", kb, ["--content", target], elsewhere, env)
     warm = [timed(f"warm (cache up to date), rep {i + 1}", kb, ["--content", target], elsewhere, env)
             for i in range(args.reps)]
@@ -144,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         "cold": series(cold), "first_with_cache": series([filling]), "warm": series(warm),
         "changed": {**series(changed), "edited": edited.relative_to(content).as_posix(),
                     "same_diagnostics_as_full_check": all(exact)},
+        "compared_with": None if older is None else {
+            "ref": args.compare_with, "commit": commit, **series(before),
+            "ratios": [round(new.seconds / old.seconds, 3) for new, old in zip(cold, before)],
+            "median_ratio": round(median([new.seconds / old.seconds for new, old in zip(cold, before)]), 3)},
         "cache_mb": round(sum(f.stat().st_size for f in cache.rglob("*") if f.is_file()) / 2**20, 1),
         # kept under these names for the report's history
         "runs": [r.summary() for r in cold], "median_s": round(median([r.seconds for r in cold]), 2),

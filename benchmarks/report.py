@@ -480,6 +480,12 @@ def write(results: Path, doc: Path) -> str:
                                                  check["first_with_cache"]),
                                                 ("warm: `kb check`, cache up to date", check["warm"]),
                                                 ("`kb check --changed`, one article edited", check["changed"]))]),
+                      *([f"Run alternately with the cold runs, the engine of `{check['compared_with']['ref']}` "
+                         f"(commit `{check['compared_with']['commit'][:12]}`) took {check['compared_with']['median_s']} s "
+                         f"(runs: {', '.join(str(r['seconds']) for r in check['compared_with']['runs'])} s); the cold "
+                         f"check takes {check['compared_with']['median_ratio']}x its time (per pair: "
+                         f"{', '.join(str(r) for r in check['compared_with']['ratios'])}).", ""]
+                        if check.get("compared_with") else []),
                       f"The cache file holds {check['cache_mb']} MB. `--changed` reported exactly the diagnostics "
                       f"a full `--no-cache` check gives for the edited file (`{check['changed']['edited']}`): "
                       f"{'yes' if check['changed']['same_diagnostics_as_full_check'] else 'no'}.", ""]
