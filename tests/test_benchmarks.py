@@ -88,6 +88,14 @@ def test_incremental_benchmark(bench):
     assert data["verify"]["stale_count"] >= 0
 
 
+def test_edit_loop_benchmark_times_edits_through_kb_serve(bench):
+    run_script("bench_edit_loop.py", "--articles", str(ARTICLES), "--reps", "1", *common(bench))
+    data = result(bench, f"edit-loop-{ARTICLES}")
+    assert data["body_word"]["html_on_disk_median"] > 0 and data["body_word"]["rebuild_done_median"] > 0
+    assert data["save_without_edit"]["seconds"] > 0
+    assert data["concepts"]["gained"] and data["fresh_process_body_word"]["seconds"] > 0
+
+
 def test_check_benchmark(bench):
     run_script("bench_check.py", "--articles", str(ARTICLES), "--reps", "1", *common(bench))
     data = result(bench, "check")

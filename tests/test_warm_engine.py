@@ -1,0 +1,134 @@
+"""What a long-lived process (`kb serve`) reuses between builds gives exactly what computing afresh gives.
+
+* the search index, updated page by page, holds the same files as a fresh index of the same pages;
+* related lists reused from an earlier graph equal the lists a fresh graph scores;
+* `same_published_data` says "nothing to show again" only when every view is indeed the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledgebase.graph import ConceptGraph
+from knowledgebase.model import Article, Concept, KnowledgeBase
+from knowledgebase.search import SearchEntry, SearchIndex
+from knowledgebase.views import Views, same_published_data
+
+WORDS = ("trust", "inquiry", "leaders", "learning", "schools", "teachers", "organisation", "programme",
+         "évaluation", "pupils", "partnership", "design", "risk", "Straße")
+CONCEPTS = {"trust": "Trust", "inquiry": "Inquiry", "risk": "Skin in the game"}
+AUDIENCES = {"headteacher": "Headteachers", "teacher": "Teachers"}
+
+texts = st.lists(st.sampled_from(WORDS), max_size=40).map(" ".join)
+entries = st.builds(
+    lambda title, summary, blocks, concepts, audiences: (title, summary, tuple(blocks), tuple(concepts), tuple(audiences)),
+    texts, texts, st.lists(texts, max_size=4), st.lists(st.sampled_from(sorted(CONCEPTS)), unique=True, max_size=2),
+    st.lists(st.sampled_from(sorted(AUDIENCES)), unique=True, max_size=2))
+
+
+def entry(number: int, fields) -> SearchEntry:
+    title, summary, blocks, concepts, audiences = fields
+    return SearchEntry(f"articles/a{number}.html", title, summary, "guide", concepts, audiences, blocks)
+
+
+def fresh_files(pages: list[SearchEntry]) -> dict[str, str]:
+    index = SearchIndex()
+    index.update(pages, CONCEPTS, AUDIENCES)
+    return index.files("source")[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(entries, min_size=1, max_size=12), st.data())
+def test_a_search_index_updated_page_by_page_holds_what_a_fresh_index_holds(first, data):
+    pages = [entry(n, fields) for n, fields in enumerate(first)]
+    index = SearchIndex()
+    index.update(pages, CONCEPTS, AUDIENCES)
+    on_disk = dict(index.files("source")[0])
+    for _ in range(data.draw(st.integers(1, 5), label="edits")):
+        number = data.draw(st.integers(0, len(pages) - 1), label="page")
+        pages[number] = entry(number, data.draw(entries, label="new text"))
+        index.update(pages, CONCEPTS, AUDIENCES)
+        changed, removed = index.files("source")
+        on_disk.update(changed)
+        for name in removed:
+            del on_disk[name]
+        assert on_disk == fresh_files(pages)
+
+
+def test_a_search_index_returns_only_the_files_an_edit_changes():
+    pages = [entry(n, (f"Title {n}", "summary", (f"{w} leaders",), ("trust",), ("teacher",)))
+             for n, w in enumerate(("schools", "pupils", "design"))]
+    index = SearchIndex()
+    index.update(pages, CONCEPTS, AUDIENCES)
+    index.files("one")
+    pages[1] = entry(1, ("Title 1", "summary", ("partnership leaders",), ("trust",), ("teacher",)))
+    index.update(pages, CONCEPTS, AUDIENCES)
+    changed, removed = index.files("two")
+    # "pupils" -> "partnership": its page, the new word's shard, the pair shard that held "pupil leader"
+    # and now holds "partnership leader", and meta.json, which names the shards and the source
+    assert set(changed) == {"doc-1-0.json", "terms-pa.json", "pairs-pl.json", "meta.json"}
+    assert removed == {"terms-pu.json"}  # no page has a word in "pu" any more
+
+
+# Related lists ---------------------------------------------------------------------------------
+
+CONCEPT_IDS = ("agency", "inquiry", "risk", "trust")
+
+
+def corpus(articles: dict[str, Article]) -> KnowledgeBase:
+    concepts = {c: Concept(c, f"concepts/{c}.md", c.title(), "A concept.") for c in CONCEPT_IDS}
+    return KnowledgeBase("content", articles, concepts, {}, {}, {}, {c: c for c in CONCEPT_IDS})
+
+
+article_fields = st.fixed_dictionaries({
+    "concepts": st.lists(st.sampled_from(CONCEPT_IDS), min_size=1, max_size=3, unique=True).map(tuple),
+    "title": st.sampled_from(("Alpha", "Beta", "Gamma", "Delta")),
+    "links": st.lists(st.sampled_from([f"a{n}" for n in range(8)]), max_size=2, unique=True),
+    "prerequisites": st.lists(st.sampled_from([f"a{n}" for n in range(8)]), max_size=1)})
+
+
+def make(aid: str, fields: dict, ids: set[str]) -> Article:
+    return Article(aid, f"articles/{aid}.md", fields["title"], "Summary.", fields["concepts"], ("teacher",), "guide",
+                   prerequisites=tuple(p for p in fields["prerequisites"] if p in ids and p != aid),
+                   links=tuple(sorted(x for x in fields["links"] if x in ids and x != aid)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(article_fields, min_size=2, max_size=8), st.data())
+def test_related_lists_reused_from_an_earlier_graph_equal_freshly_scored_ones(first, data):
+    ids = {f"a{n}" for n in range(len(first))}
+    fields = {f"a{n}": f for n, f in enumerate(first)}
+    graph = ConceptGraph(corpus({aid: make(aid, f, ids) for aid, f in fields.items()}))
+    for aid in sorted(ids):
+        graph.related_articles(aid)
+    for _ in range(data.draw(st.integers(1, 4), label="edits")):
+        aid = data.draw(st.sampled_from([f"a{n}" for n in range(len(ids) + 1)]), label="edited or new")
+        ids.add(aid)  # a new article changes every concept's rarity
+        fields[aid] = data.draw(article_fields, label="new fields")
+        kb = corpus({a: make(a, f, ids) for a, f in fields.items()})
+        graph, fresh = ConceptGraph(kb, earlier=graph), ConceptGraph(kb)
+        for other in sorted(ids):
+            assert graph.related_articles(other) == fresh.related_articles(other), other
+
+
+# Published data ----------------------------------------------------------------------------------
+
+def test_a_body_edit_that_keeps_the_reading_time_publishes_nothing_new():
+    before = corpus({"a0": Article("a0", "articles/a0.md", "Alpha", "S.", ("trust",), ("teacher",), "guide",
+                                   word_count=410)})
+    after = corpus({"a0": replace(before.articles["a0"], word_count=420)})
+    assert before.articles["a0"].reading_time == after.articles["a0"].reading_time
+    assert same_published_data(before, after)
+    graph = ConceptGraph(before)
+    assert Views(before, graph).article("a0") == Views(after, ConceptGraph(after)).article("a0")
+
+
+def test_a_new_reading_time_or_title_is_published_data():
+    before = corpus({"a0": Article("a0", "articles/a0.md", "Alpha", "S.", ("trust",), ("teacher",), "guide",
+                                   word_count=410)})
+    assert not same_published_data(before, corpus({"a0": replace(before.articles["a0"], word_count=900)}))
+    assert not same_published_data(before, corpus({"a0": replace(before.articles["a0"], title="Beta")}))
+    assert not same_published_data(before, corpus({"a0": replace(before.articles["a0"], concepts=("risk",))}))
