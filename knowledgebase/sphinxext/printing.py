@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from html import escape
@@ -124,21 +125,28 @@ def pages_missing_fragments(app, env) -> list[str]:
     output folder from before reading packs, or one whose ``_kb/pack`` was deleted."""
     if app.builder.format != "html":
         return []
+    written = _fragments_written(app.outdir)
     return [f"articles/{aid}" for aid in build_data(app).kb.articles
-            if f"articles/{aid}" in env.found_docs and not fragment_path(app.outdir, aid).is_file()]
+            if f"articles/{aid}" in env.found_docs and f"{aid}.js" not in written]
+
+
+def _fragments_written(outdir) -> set[str]:
+    """The fragment files in the output folder: one listing, not a look-up per article."""
+    try:
+        with os.scandir(Path(outdir) / PACK_FOLDER) as entries:
+            return {entry.name for entry in entries if entry.is_file()}
+    except OSError:
+        return set()
 
 
 def remove_stale_fragments(app, exception) -> None:
     """Remove the fragments of articles that no longer exist (``build-finished``)."""
     if exception is not None or app.builder.format != "html":
         return
-    folder = Path(app.outdir) / PACK_FOLDER
-    if not folder.is_dir():
-        return
     articles = build_data(app).kb.articles
-    for fragment in folder.glob("*.js"):
-        if fragment.stem not in articles:
-            fragment.unlink()
+    for name in sorted(_fragments_written(app.outdir)):
+        if name.endswith(".js") and name[:-3] not in articles:
+            fragment_path(app.outdir, name[:-3]).unlink()
 
 
 # Pages ---------------------------------------------------------------------------------------

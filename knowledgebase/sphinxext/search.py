@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -132,6 +133,7 @@ def concept_names(kb) -> dict[str, str]:
     return {c.id: "\n".join((c.label, *c.aliases)) for c in kb.concepts.values()}
 
 
+@lru_cache(maxsize=1)  # read from the installed packages, which do not change while a process runs
 def stemmer_script() -> str:
     """Snowball's English stemmer for the browser, as Sphinx ships it, agreeing with the Python one.
 
