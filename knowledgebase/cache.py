@@ -34,6 +34,7 @@ import os
 import sys
 import tempfile
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -46,9 +47,11 @@ from .model import Reference
 SETTLE_NS = 2_000_000_000
 CACHE_FORMAT = "leading-learning/load-cache"
 MAX_CACHE_BYTES = 1 << 30
-# The modules whose code decides what a file's facts are: editing any of them empties every cache.
+# The modules whose code decides what a file's facts are, and the packages that parse for them (the body
+# policy parses a page with MyST): a change to any of them empties every cache.
 _FACT_MODULES = ("loader.py", "cache.py", "frontmatter.py", "bodypolicy.py", "references.py", "schema.py",
-                 "diagnostics.py", "model.py")
+                 "diagnostics.py", "model.py", "suggest.py")
+_FACT_PACKAGES = ("PyYAML", "myst-parser", "markdown-it-py", "mdit-py-plugins")
 
 Problem = tuple[str, int, str, str]   # a diagnostic without its file: code, line, message, hint
 Stamp = tuple[int, int, int, int]     # size, mtime_ns, ctime_ns, inode
@@ -187,10 +190,18 @@ def _settled(stamp: Stamp | None, read_at_ns: int) -> bool:
 _DATE, _DATETIME, _PAIRS = "\x00date", "\x00datetime", "\x00pairs"
 
 
+@lru_cache(maxsize=1)
 def engine_fingerprint() -> str:
     """Names the code that computes file facts: a cache made by any other code is not used."""
+    from importlib import metadata
+
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{__version__}|{sys.version_info[:2]}|{yaml_implementation()}".encode())
+    for package in _FACT_PACKAGES:
+        try:
+            digest.update(f"|{package} {metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"|{package} none".encode())
     here = Path(__file__).parent
     for name in _FACT_MODULES:
         digest.update((here / name).read_bytes())

@@ -274,10 +274,31 @@ def test_a_damaged_cache_file_counts_as_empty(stored, damage, monkeypatch):
     assert len(read_cache_file(path, root)) == 0
 
 
-def test_a_new_engine_version_empties_the_cache(stored, monkeypatch):
+@pytest.fixture
+def fingerprint_afresh():
+    """The engine's fingerprint is computed once per process; a test that changes what it covers
+    computes it again, before and after."""
+    cache_module.engine_fingerprint.cache_clear()
+    yield
+    cache_module.engine_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("change", ["engine version", "MyST version", "YAML parser"])
+def test_other_engine_code_or_parsers_empty_the_cache(stored, monkeypatch, fingerprint_afresh, change):
     content, path = stored
     assert len(read_cache_file(path, content.resolve())) > 0
-    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    if change == "engine version":
+        monkeypatch.setattr(cache_module, "__version__", "99.0")
+    elif change == "MyST version":
+        from importlib import metadata
+
+        real = metadata.version
+        monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "myst-parser" else real(name))
+    elif not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is built without libyaml: there is no other parser to switch to")
+    else:
+        monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
+    cache_module.engine_fingerprint.cache_clear()
     assert len(read_cache_file(path, content.resolve())) == 0
 
 
