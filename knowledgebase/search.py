@@ -336,7 +336,10 @@ class SearchIndex:
     same entries has.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, incremental: bool = True) -> None:
+        """``incremental=False``: for one update only (a one-off build), which then keeps no
+        copy of each page's postings, only the index's own."""
+        self._incremental = incremental
         self._header: tuple | None = None
         self._concept_names: dict[str, str] = {}
         self._concepts: dict[str, str] = {}
@@ -364,7 +367,8 @@ class SearchIndex:
         header = (tuple(sorted(concepts.items())), tuple(sorted(audiences.items())),
                   tuple(sorted(concept_names.items())))
         self._concepts, self._audiences, self._concept_names = concepts, audiences, concept_names
-        if header != self._header or [p.entry.url for p in self._pages] != [e.url for e in entries]:
+        if (not self._incremental or header != self._header
+                or [p.entry.url for p in self._pages] != [e.url for e in entries]):
             self._header = header
             self._pages, self._terms, self._pairs = [], {}, {}
             for number, entry in enumerate(entries):
@@ -412,6 +416,8 @@ class SearchIndex:
             self._terms.setdefault(shard, {}).setdefault(stem_, {}).setdefault(form, {})[number] = posting
         for (shard, pair), weight in pairs.items():
             self._pairs.setdefault(shard, {}).setdefault(pair, {})[number] = weight
+        if not self._incremental:
+            terms, pairs = {}, {}
         return _Page(entry, _entry_digest(entry), terms, pairs)
 
     def _remove(self, number: int, page: _Page) -> None:

@@ -171,7 +171,7 @@ def write_index(app):
     names = concept_names(kb)
     audiences = {a.id: a.label for a in kb.audiences.values()}
     script = stemmer_script()
-    index = warm.search_index if warm is not None else SearchIndex()
+    index = warm.search_index if warm is not None else SearchIndex(incremental=False)
     index.update(list(by_doc.values()), concepts, audiences, names)
     digest = index.digest(__version__, str(INDEX_VERSION), _stemmer_version(), script, repr(concepts), repr(names),
                           repr(audiences))
