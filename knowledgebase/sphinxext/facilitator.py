@@ -12,7 +12,7 @@ from docutils import nodes
 
 from ..paths import format_minutes
 from .render import Renderer, _para, _section
-from .state import build_data
+from .state import build_data, kept_from_last_build
 
 FOLDER = "paths/facilitator"
 
@@ -81,6 +81,8 @@ def facilitator_pages(app):
         return
     for path_id in build_data(app).kb.paths:
         pagename = facilitator_pagename(path_id)
+        if kept_from_last_build(app, pagename):
+            continue
         body = render_html(app, page_nodes(app, path_id)[0])  # the section itself, so its title is the page's <h1>
         # Templates insert `title` as HTML, so front matter text must be escaped here.
         title = escape(f"Facilitator notes: {build_data(app).kb.paths[path_id].title}")

@@ -22,7 +22,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .state import build_data
+from .state import build_data, kept_from_last_build
 from .transforms import record_for
 
 PACK_FOLDER = "_kb/pack"
@@ -245,9 +245,13 @@ def print_pages(app):
     """Yield the session print page and each curated path's reading pack (``html-collect-pages``)."""
     if app.builder.format != "html":
         return
-    yield PRINT_PAGE, {"title": "Print a session", "body": print_page_body(app), "kb_noindex": True,
-                       "kb_print_page": True}, "page.html"
+    if not kept_from_last_build(app, PRINT_PAGE):
+        yield PRINT_PAGE, {"title": "Print a session", "body": print_page_body(app), "kb_noindex": True,
+                           "kb_print_page": True}, "page.html"
     for path_id, path in build_data(app).kb.paths.items():
+        if kept_from_last_build(app, path_pack_pagename(path_id),
+                                frozenset(f"articles/{step.article}" for step in path.steps)):
+            continue
         yield path_pack_pagename(path_id), {"title": escape(f"Reading pack: {path.title}"),
                                             "body": path_pack_body(app, path_id), "kb_noindex": True,
                                             "kb_print_page": True}, "page.html"

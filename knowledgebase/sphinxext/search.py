@@ -17,7 +17,7 @@ from docutils import nodes
 
 from ..search import INDEX_VERSION, REFERENCE_MARK, PageText, SearchEntry, SearchIndex, split_blocks
 from .nodes import kb_generated, kb_reference
-from .state import build_data, env_state, warm_state
+from .state import build_data, env_state, kept_from_last_build, warm_state
 from .transforms import record_for
 
 INDEX_FOLDER = "_kb/search"
@@ -195,6 +195,8 @@ def write_index(app):
             (folder / name).write_text(text, encoding="utf-8")
     if warm is not None:
         warm.search_entries, warm.search_written = by_doc, True
+    if kept_from_last_build(app, "search"):
+        return
     yield "search", {"title": "Search", "body": search_page_body(app, kb), "kb_search_page": True}, "page.html"
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..sessiondata import check_repository, script, session_data
 from .printing import path_pack_pagename
-from .state import build_data
+from .state import build_data, kept_from_last_build
 
 PAGENAME = "session"
 DATA_SCRIPT = "_kb/session-data.js"
@@ -105,7 +105,7 @@ facilitator notes with a timetable, and a reading pack with every article of the
 
 def session_page(app):
     """Write the builder's data and yield its page (``html-collect-pages``)."""
-    if app.builder.format != "html":
+    if app.builder.format != "html" or kept_from_last_build(app, PAGENAME):
         return
     text = write_data(app)
     yield PAGENAME, {"title": "Build a session", "body": page_body(app, text)}, "page.html"

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import weakref
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -154,3 +155,12 @@ def env_state(env: BuildEnvironment) -> EnvState:
         state = EnvState()
         setattr(env, _ENV_ATTRIBUTE, state)
     return state
+
+
+def kept_from_last_build(app: Sphinx, pagename: str, shows: frozenset[str] = frozenset()) -> bool:
+    """In a long-lived process, may an extra page (``html-collect-pages``) be left as the last build
+    wrote it? Yes when this build changed nothing pages show beyond the pages it read, none of the
+    documents in ``shows`` (whose text the page includes) was read, and the file is there."""
+    warm = warm_state(app)
+    return (warm is not None and build_data(app).only_read_pages_changed and not (shows & warm.read)
+            and (Path(app.outdir) / app.builder.get_target_uri(pagename)).is_file())
