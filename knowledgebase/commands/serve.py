@@ -93,6 +93,7 @@ def answer_rebuild_requests(listener: Listener, builder) -> None:
             changed = [Path(path) for path in connection.recv()]
             builder.build(changed)
             connection.send("done")
+        builder.tidy()
 
 
 class ReloadScript:

@@ -21,6 +21,7 @@ same HTML after every kind of edit.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import sys
 import time
@@ -72,13 +73,15 @@ class WarmBuilder:
             if self.status is not None:
                 self.status.write("kb serve: nothing changed\n")
             return 0
+        fresh = self.app is None or conf in changed
         try:
-            if self.app is None or any(Path(path).resolve() == conf for path in changed):
+            if fresh:
+                gc.unfreeze()  # the last application's objects may be collected again
                 self.app = self._new_app()
             else:
                 reload_corpus(self.app)
             self._forget_stale_caches()
-            with self._docutils_registrations():
+            with self._docutils_registrations(), _collector_paused(not fresh):
                 self.app.build(False, [])
         except Exception:  # noqa: BLE001 - the server must go on serving the last good site
             self.app = None
@@ -96,7 +99,16 @@ class WarmBuilder:
         if self.status is not None:
             self.status.write(f"kb serve: rebuilt in {time.perf_counter() - started:.2f} s\n")
             self.status.flush()
+        if fresh:
+            # What the first build leaves (the environment, the corpus, the search index: millions
+            # of objects that live on) is set aside, so the cycle collector stops walking it.
+            gc.collect()
+            gc.freeze()
         return 0 if self.app.statuscode == 0 else 1
+
+    def tidy(self) -> None:
+        """Collect what the last rebuild left behind; called once the rebuild has been answered."""
+        gc.collect()
 
     def _new_app(self) -> Sphinx:
         expect_warm(str(self.srcdir), WarmState(self.load_cache))
@@ -135,6 +147,21 @@ class WarmBuilder:
             for node in own_nodes:
                 register_node(node)
             yield
+
+
+@contextmanager
+def _collector_paused(pause: bool):
+    """A rebuild makes little cyclic garbage, but allocates enough to set off full collections,
+    each of which would walk every object the process keeps (seconds on a large corpus).
+    ``tidy()`` collects afterwards instead. A first build, which reads every page, runs with it."""
+    enabled = gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if pause and enabled:
+            gc.enable()
 
 
 def _digest(path: Path) -> str | None:
