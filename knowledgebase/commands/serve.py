@@ -89,10 +89,13 @@ class RebuildRequest:
 def answer_rebuild_requests(listener: Listener, builder) -> None:
     """One rebuild at a time, for as long as the server runs."""
     while True:
-        with listener.accept() as connection:
-            changed = [Path(path) for path in connection.recv()]
-            builder.build(changed)
-            connection.send("done")
+        try:
+            with listener.accept() as connection:
+                changed = [Path(path) for path in connection.recv()]
+                builder.build(changed)
+                connection.send("done")
+        except (OSError, EOFError):  # a request that went away (or failed the key): wait for the next
+            continue
         builder.tidy()
 
 
