@@ -20,6 +20,7 @@ import importlib.util
 import secrets
 import sys
 import threading
+from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Listener
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def answer_rebuild_requests(listener: Listener, builder) -> None:
                 changed = [Path(path) for path in connection.recv()]
                 builder.build(changed)
                 connection.send("done")
-        except (OSError, EOFError):  # a request that went away (or failed the key): wait for the next
+        except (OSError, EOFError, AuthenticationError):  # a request that went away or failed the key
             continue
         builder.tidy()
 
