@@ -6,6 +6,7 @@ random sequences of every kind of edit; these tests pin down what it skips and h
 
 from __future__ import annotations
 
+import gc
 import io
 from pathlib import Path
 
@@ -83,3 +84,28 @@ def test_warm_rebuilds_write_what_a_clean_build_writes_after_a_body_and_a_concep
     files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file() and p.name != ".buildinfo")
     different = [f for f in files if (clean / f).read_bytes() != (tmp_path / "html" / f).read_bytes()]
     assert different == []
+
+
+def test_a_builder_inside_another_program_leaves_its_cycle_collector_alone(tmp_path):
+    frozen = gc.get_freeze_count()
+    builder, content, _ = warm(tmp_path)
+    article = content / "articles" / "trust-first.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert builder.build([article]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_kb_serve_builder_sets_aside_what_its_first_build_leaves_and_collects_after_each_rebuild(tmp_path):
+    content = copy_root("site-basic", tmp_path)
+    builder = WarmBuilder(content, REPO, tmp_path / "html", tmp_path / ".doctrees-html", status=None,
+                          warning=io.StringIO(), owns_process=True)
+    try:
+        assert builder.build() == 0
+        assert gc.get_freeze_count() > 0
+        article = content / "articles" / "trust-first.md"
+        article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        assert builder.build([article]) == 0
+        assert gc.isenabled()  # paused during the rebuild only
+        builder.tidy()
+    finally:
+        gc.unfreeze()

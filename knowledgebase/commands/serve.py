@@ -62,7 +62,7 @@ def run_serve(args) -> int:
 
     from ..sphinxext.rebuild import WarmBuilder
 
-    builder = WarmBuilder(srcdir, conf, outdir, doctrees)
+    builder = WarmBuilder(srcdir, conf, outdir, doctrees, owns_process=True)
     builder.build()
     authkey = secrets.token_bytes(32)
     listener = Listener(("127.0.0.1", 0), authkey=authkey)

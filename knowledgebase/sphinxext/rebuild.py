@@ -48,9 +48,13 @@ class WarmBuilder:
     """One Sphinx application, kept warm between incremental HTML builds of a source folder."""
 
     def __init__(self, srcdir: Path, confdir: Path, outdir: Path, doctreedir: Path,
-                 status: TextIO | None = sys.stdout, warning: TextIO | None = sys.stderr):
+                 status: TextIO | None = sys.stdout, warning: TextIO | None = sys.stderr,
+                 owns_process: bool = False):
+        """``owns_process``: the builder is what its process is for (``kb serve``), so it may steer the
+        process's cycle collector; a builder inside another program (a test) leaves it alone."""
         self.srcdir, self.confdir, self.outdir, self.doctreedir = srcdir, confdir, outdir, doctreedir
         self.status, self.warning = status, warning
+        self.owns_process = owns_process
         self.app: Sphinx | None = None
         self.load_cache = LoadCache()  # outlives an application made again after a change to conf.py
         self._registered: tuple[dict, dict, set] = ({}, {}, set())
@@ -76,12 +80,13 @@ class WarmBuilder:
         fresh = self.app is None or conf in changed
         try:
             if fresh:
-                gc.unfreeze()  # the last application's objects may be collected again
+                if self.owns_process:
+                    gc.unfreeze()  # the last application's objects may be collected again
                 self.app = self._new_app()
             else:
                 reload_corpus(self.app)
             self._forget_stale_caches()
-            with self._docutils_registrations(), _collector_paused(not fresh):
+            with self._docutils_registrations(), _collector_paused(self.owns_process and not fresh):
                 self.app.build(False, [])
         except Exception:  # noqa: BLE001 - the server must go on serving the last good site
             self.app = None
@@ -99,7 +104,7 @@ class WarmBuilder:
         if self.status is not None:
             self.status.write(f"kb serve: rebuilt in {time.perf_counter() - started:.2f} s\n")
             self.status.flush()
-        if fresh:
+        if fresh and self.owns_process:
             # What the first build leaves (the environment, the corpus, the search index: millions
             # of objects that live on) is set aside, so the cycle collector stops walking it.
             gc.collect()
@@ -108,7 +113,8 @@ class WarmBuilder:
 
     def tidy(self) -> None:
         """Collect what the last rebuild left behind; called once the rebuild has been answered."""
-        gc.collect()
+        if self.owns_process:
+            gc.collect()
 
     def _new_app(self) -> Sphinx:
         expect_warm(str(self.srcdir), WarmState(self.load_cache))
@@ -153,7 +159,8 @@ class WarmBuilder:
 def _collector_paused(pause: bool):
     """A rebuild makes little cyclic garbage, but allocates enough to set off full collections,
     each of which would walk every object the process keeps (seconds on a large corpus).
-    ``tidy()`` collects afterwards instead. A first build, which reads every page, runs with it."""
+    ``tidy()`` collects afterwards instead. A first build, which reads every page, runs with it.
+    Only a builder that owns its process (``kb serve``) does any of this."""
     enabled = gc.isenabled()
     if pause:
         gc.disable()
