@@ -185,23 +185,33 @@ class ConceptGraph:
         the cost depends on the article's concepts, not on the corpus size
         squared. Ties break by title, then id.
         """
-        inputs = self._related_inputs(article_id)
+        linked, prerequisites = self._neighbours(article_id)
+        inputs = self._related_inputs(article_id, linked, prerequisites)
         earlier = self._earlier_related.get((article_id, k))
-        found = earlier[1] if earlier is not None and earlier[0] == inputs else self._score_related(article_id, k)
+        if earlier is not None and earlier[0] == inputs:
+            found = earlier[1]
+        else:
+            found = self._score_related(article_id, k, linked, prerequisites)
         self._related[(article_id, k)] = (inputs, found)
         return found
 
-    def _related_inputs(self, article_id: str) -> tuple:
+    def _neighbours(self, article_id: str) -> tuple[set[str], set[str]]:
+        """The articles linked with this one either way, and its prerequisites and dependents."""
+        article, articles = self.kb.articles[article_id], self.kb.articles
+        linked = (set(article.links) | set(self._backlinks.get(article_id, ()))) & articles.keys()
+        prerequisites = (set(article.prerequisites) | set(self._dependents.get(article_id, ()))) & articles.keys()
+        return linked, prerequisites
+
+    def _related_inputs(self, article_id: str, linked: set[str], prerequisites: set[str]) -> tuple:
         """Everything :meth:`related_articles` reads for one article: equal inputs, equal answer."""
         article = self.kb.articles[article_id]
         articles = self.kb.articles
-        linked = sorted((set(article.links) | set(self._backlinks.get(article_id, ()))) & articles.keys())
-        prerequisites = sorted((set(article.prerequisites) | set(self._dependents.get(article_id, ())))
-                               & articles.keys())
-        return (article.concepts, tuple(linked), tuple(prerequisites),
+        linked_ids, prerequisite_ids = tuple(sorted(linked)), tuple(sorted(prerequisites))
+        return (article.concepts, linked_ids, prerequisite_ids,
                 tuple(self.idf[c] for c in article.concepts),
                 tuple(self._champion_input(c) for c in article.concepts),
-                tuple((other, articles[other].concepts, articles[other].title) for other in linked + prerequisites))
+                tuple((other, articles[other].concepts, articles[other].title)
+                      for other in linked_ids + prerequisite_ids))
 
     def _champion_input(self, concept_id: str) -> tuple:
         found = self._champion_inputs.get(concept_id)
@@ -211,11 +221,9 @@ class ConceptGraph:
                 (other, articles[other].concepts, articles[other].title) for other in self._champions.get(concept_id, ()))
         return found
 
-    def _score_related(self, article_id: str, k: int) -> list[Related]:
+    def _score_related(self, article_id: str, k: int, linked: set[str], prerequisites: set[str]) -> list[Related]:
         article = self.kb.articles[article_id]
         articles = self.kb.articles
-        linked = (set(article.links) | set(self._backlinks.get(article_id, ()))) & articles.keys()
-        prerequisites = (set(article.prerequisites) | set(self._dependents.get(article_id, ()))) & articles.keys()
         candidates = set(linked) | prerequisites
         for cid in article.concepts:
             candidates.update(self._champions.get(cid, ()))
