@@ -61,7 +61,7 @@ class Related:
 class ConceptGraph:
     """Queries over the knowledge base's graph. Build once per corpus; every query is deterministic."""
 
-    def __init__(self, kb: KnowledgeBase, earlier: "ConceptGraph | None" = None):
+    def __init__(self, kb: KnowledgeBase, earlier: ConceptGraph | None = None):
         """``earlier``: the graph of a previous version of the corpus, whose related lists are
         reused wherever everything they were computed from is unchanged."""
         self.kb = kb

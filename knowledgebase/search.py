@@ -412,31 +412,19 @@ class SearchIndex:
 
     def _add(self, number: int, entry: SearchEntry) -> _Page:
         terms, pairs = _doc_postings(entry, self._concept_names)
-        for (shard, stem_, form), posting in terms.items():
-            self._terms.setdefault(shard, {}).setdefault(stem_, {}).setdefault(form, {})[number] = posting
-        for (shard, pair), weight in pairs.items():
-            self._pairs.setdefault(shard, {}).setdefault(pair, {})[number] = weight
+        for key, posting in terms.items():
+            _insert(self._terms, key, number, posting)
+        for key, weight in pairs.items():
+            _insert(self._pairs, key, number, weight)
         if not self._incremental:
             terms, pairs = {}, {}
         return _Page(entry, _entry_digest(entry), terms, pairs)
 
     def _remove(self, number: int, page: _Page) -> None:
-        for shard, stem_, form in page.terms:
-            stems = self._terms[shard]
-            del stems[stem_][form][number]
-            if not stems[stem_][form]:
-                del stems[stem_][form]
-                if not stems[stem_]:
-                    del stems[stem_]
-                    if not stems:
-                        del self._terms[shard]
-        for shard, pair in page.pairs:
-            found = self._pairs[shard]
-            del found[pair][number]
-            if not found[pair]:
-                del found[pair]
-                if not found:
-                    del self._pairs[shard]
+        for key in page.terms:
+            _discard(self._terms, key, number)
+        for key in page.pairs:
+            _discard(self._pairs, key, number)
 
     def _produced(self, name: str) -> bool:
         """Would the last update have produced this file, had it still existed?"""
@@ -480,6 +468,26 @@ class SearchIndex:
             "stopWords": sorted(STOP_WORDS), "spelling": SPELLING, "caseFold": CASE_FOLD,
         }
         return files
+
+
+def _insert(tree: dict, path: tuple[str, ...], number: int, posting) -> None:
+    """``tree[path[0]][path[1]]...[number] = posting``, making the dictionaries on the way."""
+    for key in path:
+        tree = tree.setdefault(key, {})
+    tree[number] = posting
+
+
+def _discard(tree: dict, path: tuple[str, ...], number: int) -> None:
+    """Delete ``tree[path[0]]...[number]``, then each dictionary on the way that it leaves empty
+    (an empty shard must not be written, nor named in ``meta.json``)."""
+    trail = [tree]
+    for key in path:
+        trail.append(trail[-1][key])
+    del trail[-1][number]
+    for parent, key in zip(reversed(trail[:-1]), reversed(path)):
+        if parent[key]:
+            break
+        del parent[key]
 
 
 def dumps(data: object) -> str:
