@@ -25,7 +25,7 @@ from multiprocessing.connection import Client, Listener
 from pathlib import Path
 
 from ..cli import EXIT_OK, UsageError, verb
-from .site import _common, find_conf, sphinx_arguments
+from .site import build_folders, find_conf, site_options
 
 RELOAD_SCRIPT_PATH = "/_kb-serve/reload.js"
 RELOAD_SCRIPT = """\
@@ -45,7 +45,7 @@ IGNORED = [r"/\.[^/]*$", r"~$", r"\.sw[px]$", r"\.tmp$", r"/#[^/]*#$", r"/4913$"
   kb serve --port 8080
 """)
 def configure_serve(parser):
-    _common(parser)
+    site_options(parser)
     parser.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.set_defaults(run=run_serve)
@@ -56,9 +56,7 @@ def run_serve(args) -> int:
         raise UsageError(f"sphinx-autobuild is not installed for {sys.executable}; "
                          "run `python -m pip install -e .` again with that Python")
     conf = find_conf(args).resolve()
-    arguments = sphinx_arguments(args, conf, None, False)
-    srcdir, outdir = Path(arguments[-2]).resolve(), Path(arguments[-1]).resolve()
-    doctrees = Path(arguments[arguments.index("-d") + 1]).resolve()
+    srcdir, outdir, doctrees = (folder.resolve() for folder in build_folders(args))
 
     from ..sphinxext.rebuild import WarmBuilder
 

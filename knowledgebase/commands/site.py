@@ -19,7 +19,8 @@ BUILD_EXAMPLES = """\
 """
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def site_options(parser: argparse.ArgumentParser) -> None:
+    """The options of every verb that builds the site: the content, conf.py and the output folder."""
     content_option(parser)
     parser.add_argument("--conf", metavar="DIR", type=Path, default=None,
                         help="folder holding conf.py (default: the current folder, else the content folder's parent)")
@@ -36,11 +37,16 @@ def find_conf(args) -> Path:
     raise UsageError(f"no conf.py in {where}; run kb from the repository root or pass --conf DIR")
 
 
-def sphinx_arguments(args, conf: Path, jobs: str | None, strict: bool) -> list[str]:
+def build_folders(args) -> tuple[Path, Path, Path]:
+    """The content folder (which must exist), the output folder and Sphinx's doctree folder beside it."""
     if not args.content.is_dir():
         raise UsageError(f"no content folder at `{args.content}`; pass one with --content DIR")
-    doctrees = args.out.parent / f".doctrees-{args.out.name}"
-    arguments = ["-b", "html", "-c", str(conf), "-d", str(doctrees), str(args.content), str(args.out)]
+    return args.content, args.out, args.out.parent / f".doctrees-{args.out.name}"
+
+
+def sphinx_arguments(args, conf: Path, jobs: str | None, strict: bool) -> list[str]:
+    content, out, doctrees = build_folders(args)
+    arguments = ["-b", "html", "-c", str(conf), "-d", str(doctrees), str(content), str(out)]
     if jobs:
         arguments += ["-j", jobs]
     if strict:
@@ -50,7 +56,7 @@ def sphinx_arguments(args, conf: Path, jobs: str | None, strict: bool) -> list[s
 
 @verb("build", "Build the website and say where it is.", BUILD_EXAMPLES)
 def configure_build(parser):
-    _common(parser)
+    site_options(parser)
     parser.add_argument("-j", "--jobs", metavar="N", default=None,
                         help="build in N processes (a number or `auto`)")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")

@@ -72,8 +72,8 @@ class WarmBuilder:
         started = time.perf_counter()
         conf = (self.confdir / "conf.py").resolve()
         changed = [Path(path).resolve() for path in changed]
-        if self.app is not None and changed and all(
-                _digest(path) == self._contents.get(path) for path in changed if path != conf) and conf not in changed:
+        if (self.app is not None and changed and conf not in changed
+                and all(_digest(path) == self._contents.get(path) for path in changed)):
             if self.status is not None:
                 self.status.write("kb serve: nothing changed\n")
             return 0
