@@ -11,14 +11,9 @@ from html import escape
 from docutils import nodes
 
 from ..paths import format_minutes
+from .printing import facilitator_pagename
 from .render import Renderer, _para, _section
 from .state import build_data, kept_from_last_build
-
-FOLDER = "paths/facilitator"
-
-
-def facilitator_pagename(path_id: str) -> str:
-    return f"{FOLDER}/{path_id}"
 
 
 def timetable(view) -> nodes.table:

@@ -27,6 +27,7 @@ from .transforms import record_for
 
 PACK_FOLDER = "_kb/pack"
 PATH_PACK_FOLDER = "paths/pack"
+FACILITATOR_FOLDER = "paths/facilitator"
 PRINT_PAGE = "session-print"
 BUILDER_PAGE = "session"
 SESSION_DATA_SCRIPT = "_kb/session-data.js"
@@ -178,6 +179,21 @@ def path_pack_pagename(path_id: str) -> str:
     return f"{PATH_PACK_FOLDER}/{path_id}"
 
 
+def facilitator_pagename(path_id: str) -> str:
+    """The path's facilitator sheet (``facilitator.py`` makes it)."""
+    return f"{FACILITATOR_FOLDER}/{path_id}"
+
+
+def curated_path_outputs(app, pagename: str) -> list[tuple]:
+    """Each curated path, with the addresses from ``pagename`` (escaped for HTML) of its print-outs:
+    the path page, which prints as the handout, the facilitator sheet and the reading pack."""
+    def uri(target: str) -> str:
+        return escape(app.builder.get_relative_uri(pagename, target))
+
+    return [(path, uri(f"paths/{path.id}"), uri(facilitator_pagename(path.id)), uri(path_pack_pagename(path.id)))
+            for path in build_data(app).kb.paths.values()]
+
+
 def path_pack_body(app, path_id: str) -> str:
     kb = build_data(app).kb
     path = kb.paths[path_id]
@@ -220,15 +236,13 @@ def path_pack_body(app, path_id: str) -> str:
 
 def print_page_body(app) -> str:
     """The session print page: filled in by kb-print.js; without it, the curated paths' outputs."""
-    kb = build_data(app).kb
-
     def uri(target: str) -> str:
         return escape(app.builder.get_relative_uri(PRINT_PAGE, target))
 
     paths = "".join(
-        f'<li>{escape(p.title)}: <a href="{uri("paths/" + p.id)}">handout (the path page)</a>, '
-        f'<a href="{uri("paths/facilitator/" + p.id)}">facilitator sheet</a>, '
-        f'<a href="{uri(path_pack_pagename(p.id))}">reading pack</a></li>' for p in kb.paths.values())
+        f'<li>{escape(path.title)}: <a href="{page}">handout (the path page)</a>, '
+        f'<a href="{sheet}">facilitator sheet</a>, <a href="{pack}">reading pack</a></li>'
+        for path, page, sheet, pack in curated_path_outputs(app, PRINT_PAGE))
     return f"""<section id="session-print" class="kb-print-page">
 <h1 id="kb-print-title">Print a session</h1>
 <noscript><p>This page prints a session from the session builder, and needs JavaScript to read it.

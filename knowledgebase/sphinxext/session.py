@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 
 from ..sessiondata import check_repository, script, session_data
-from .printing import path_pack_pagename
+from .printing import curated_path_outputs
 from .state import build_data, kept_from_last_build
 
 PAGENAME = "session"
@@ -74,15 +74,14 @@ def _scripts(app, data_text: str) -> str:
 
 def page_body(app, data_text: str) -> str:
     """The page as a browser without JavaScript sees it: what the builder needs, and the curated paths."""
-    kb = build_data(app).kb
-
     def uri(docname: str) -> str:
         return escape(app.builder.get_relative_uri(PAGENAME, docname))
 
     items = "\n".join(
-        f'<li class="kb-builder-path" data-path="{escape(p.id)}"><a href="{uri("paths/" + p.id)}">{escape(p.title)}</a>'
-        f' <span class="kb-builder-path-links">(<a href="{uri("paths/facilitator/" + p.id)}">facilitator notes</a>,'
-        f' <a href="{uri(path_pack_pagename(p.id))}">reading pack</a>)</span></li>' for p in kb.paths.values())
+        f'<li class="kb-builder-path" data-path="{escape(path.id)}"><a href="{page}">{escape(path.title)}</a>'
+        f' <span class="kb-builder-path-links">(<a href="{sheet}">facilitator notes</a>,'
+        f' <a href="{pack}">reading pack</a>)</span></li>'
+        for path, page, sheet, pack in curated_path_outputs(app, PAGENAME))
     paths = (f'<ul class="kb-builder-paths">\n{items}\n</ul>' if items
              else "<p>This site has no curated reading paths yet.</p>")
     return f"""<section id="session-builder">
