@@ -55,3 +55,17 @@ def build(srcdir: Path, *, parallel: int = 0, outdir: Path | None = None, confov
     finally:
         app.cleanup()
     return Site(srcdir, Path(app.outdir), status.getvalue(), warning.getvalue())
+
+
+def built_root(name: str, destination: Path) -> Path:
+    """A copy of a test root, built once: the starting point of tests of what a rebuild does."""
+    srcdir = copy_root(name, destination)
+    build(srcdir)
+    return srcdir
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` with ``new`` in a file, as a contributor's edit; ``old`` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")

@@ -6,20 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_support import build, copy_root
+from sphinx_support import build, built_root, copy_root, edit
 
 
 @pytest.fixture
 def srcdir(tmp_path) -> Path:
-    srcdir = copy_root("site-basic", tmp_path)
-    build(srcdir)
-    return srcdir
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    return built_root("site-basic", tmp_path)
 
 
 def test_editing_only_a_body_rewrites_only_that_page(srcdir):

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sphinx_support import build, copy_root
+from sphinx_support import build, built_root, copy_root, edit
 
 from knowledgebase.sphinxext.printing import pack_html, placed_html, read_fragment
 
@@ -22,15 +22,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture
 def srcdir(tmp_path) -> Path:
-    srcdir = copy_root("site-basic", tmp_path)
-    build(srcdir)
-    return srcdir
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    return built_root("site-basic", tmp_path)
 
 
 # The body transformations ------------------------------------------------------------------

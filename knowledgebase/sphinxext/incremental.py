@@ -23,7 +23,7 @@ from ..loader import load
 from ..views import Views, fingerprint, same_published_data
 from .navigation import build_navigation
 from .resolve import directive_view
-from .state import BuildData, EnvState, ReadAs, build_data, env_state, set_build_data, warm_state, claim_warm
+from .state import BuildData, EnvState, ReadAs, build_data, claim_warm, env_state, set_build_data, warm_state
 from .transforms import PAGE_BLOCKS, record_for
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,8 @@
 from __future__ import annotations
 
 import weakref
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.application import Sphinx
