@@ -107,6 +107,8 @@ class ReloadScript:
         self.app = app
 
     async def __call__(self, scope, receive, send):
+        from starlette.datastructures import MutableHeaders  # starlette is loaded only to serve
+
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -114,8 +116,6 @@ class ReloadScript:
 
         async def send_with_script(message):
             nonlocal is_html
-            from starlette.datastructures import MutableHeaders
-
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 is_html = headers.get("content-type", "").startswith("text/html")
