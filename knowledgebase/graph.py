@@ -77,6 +77,7 @@ class ConceptGraph:
         self._related: dict[tuple[str, int], tuple[tuple, list[Related]]] = {}
         self._earlier_related = earlier._related if earlier is not None else {}
         self._champion_inputs: dict[str, tuple] = {}
+        self._earlier_champion_inputs = earlier._champion_inputs if earlier is not None else {}
 
     def _champion_list(self, concept_id: str, article_ids: list[str]) -> tuple[str, ...]:
         if len(article_ids) <= CHAMPIONS_PER_CONCEPT:
@@ -217,8 +218,12 @@ class ConceptGraph:
         found = self._champion_inputs.get(concept_id)
         if found is None:
             articles = self.kb.articles
-            found = self._champion_inputs[concept_id] = tuple(
-                (other, articles[other].concepts, articles[other].title) for other in self._champions.get(concept_id, ()))
+            found = tuple((other, articles[other].concepts, articles[other].title)
+                          for other in self._champions.get(concept_id, ()))
+            earlier = self._earlier_champion_inputs.get(concept_id)
+            # Compared once per concept here; then each article's inputs hold the earlier tuple
+            # itself, and comparing them with the earlier inputs stops at "same object".
+            self._champion_inputs[concept_id] = found = earlier if earlier == found else found
         return found
 
     def _score_related(self, article_id: str, k: int, linked: set[str], prerequisites: set[str]) -> list[Related]:

@@ -22,8 +22,9 @@ announces each link by name. All text is escaped here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 import networkx as nx
@@ -106,8 +107,13 @@ def chain_order(keys, weight: dict[str, dict[str, int]]) -> list[str]:
     return order
 
 
-def communities(view: MapView) -> list[Group]:
-    """The vocabulary in groups: greedy modularity communities over the weighted links, largest first."""
+@lru_cache(maxsize=2)
+def communities(view: MapView) -> tuple[Group, ...]:
+    """The vocabulary in groups: greedy modularity communities over the weighted links, largest first.
+
+    The slowest part of any page (a second on a large vocabulary), and the same map is on
+    several pages of a build, and on every rebuild that leaves the vocabulary's links alone:
+    the groups of the last maps are kept."""
     weight = _weights(view)
     labels = {n.key: n.link.label for n in view.nodes}
     graph = nx.Graph()
@@ -123,7 +129,7 @@ def communities(view: MapView) -> list[Group]:
         groups.append(Group(f"Around {labels[hub][:1].lower() + labels[hub][1:] if labels[hub][1:2].islower() else labels[hub]}",
                             tuple(chain_order(set(members), weight))))
     groups.sort(key=lambda g: (-len(g.keys), g.heading.lower()))
-    return groups
+    return tuple(groups)
 
 
 def local_groups(view: MapView) -> list[Group]:
@@ -162,7 +168,7 @@ class Row:
     lines: tuple[str, ...]
 
 
-def layout(groups: list[Group], labels: dict[str, str], kinds: dict[str, str]) -> tuple[list[tuple[str, float]], list[Row], float]:
+def layout(groups: Sequence[Group], labels: dict[str, str], kinds: dict[str, str]) -> tuple[list[tuple[str, float]], list[Row], float]:
     """Headings and rows from top to bottom: (heading, baseline) pairs, rows, total height."""
     headings: list[tuple[str, float]] = []
     rows: list[Row] = []

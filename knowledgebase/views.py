@@ -194,7 +194,11 @@ def format_reference(source) -> str:
 class Views:
     """Builds the views of one corpus. Create once per build; every method is deterministic."""
 
-    def __init__(self, kb: KnowledgeBase, graph: ConceptGraph | None = None):
+    def __init__(self, kb: KnowledgeBase, graph: ConceptGraph | None = None, earlier: Views | None = None,
+                 reusable: bool = False):
+        """``earlier``: the views of a previous version of the corpus, made ``reusable``; an article's
+        view is taken from it, with its fingerprint, wherever everything the view shows is unchanged.
+        ``reusable``: keep what a later build needs for that (a long-lived process only)."""
         self.kb = kb
         self.graph = graph or ConceptGraph(kb)
         # A page's view is needed for its fingerprint and again to render it: compute it once per build.
@@ -203,6 +207,20 @@ class Views:
         self.path = cache(self.path)
         self.audience = cache(self.audience)
         self.card = cache(self.card)
+        self._reusable = reusable
+        self._article_inputs: dict[str, tuple[tuple, ArticleView]] = {}
+        self._earlier_article_inputs = earlier._article_inputs if earlier is not None else {}
+        self._fingerprints: dict[int, tuple[object, str]] = {}
+        self._earlier_fingerprints = earlier._fingerprints if earlier is not None else {}
+
+    def fingerprint(self, view) -> str:
+        """:func:`fingerprint`, once per view object: views are immutable, and one reused
+        from an earlier build keeps the fingerprint it had there."""
+        found = self._fingerprints.get(id(view)) or self._earlier_fingerprints.get(id(view))
+        if found is None or found[0] is not view:
+            found = (view, fingerprint(view))
+        self._fingerprints[id(view)] = found
+        return found[1]
 
     # Links and cards ------------------------------------------------------------------------
 
@@ -250,6 +268,32 @@ class Views:
         # Most related first, so the backlinks shown are the most useful ones.
         rank = {r.article: i for i, r in enumerate(ranked)}
         backlinks = sorted(self.graph.backlinks(aid), key=lambda b: (rank.get(b, len(rank)), b))
+        if not self._reusable and not self._earlier_article_inputs:
+            return self._article_view(a, related, backlinks)
+        inputs = self._article_view_inputs(a, related, backlinks)
+        earlier = self._earlier_article_inputs.get(aid)
+        view = earlier[1] if earlier is not None and earlier[0] == inputs else self._article_view(a, related, backlinks)
+        if self._reusable:
+            self._article_inputs[aid] = (inputs, view)
+        return view
+
+    def _article_view_inputs(self, a: Article, related: list, backlinks: list[str]) -> tuple:
+        """Everything an article's view shows, as the records it is made from: equal inputs, equal view.
+
+        The backlinks are in the order shown (by relatedness), and the records of the related
+        articles say which they are. Records of unchanged files are the same objects from build
+        to build, so comparing these mostly compares identities."""
+        kb, articles = self.kb, self.kb.articles
+        return (a, backlinks,
+                tuple(kb.concepts.get(c) for c in a.concepts),
+                tuple(kb.audiences.get(x) for x in a.audience),
+                tuple(kb.sources.get(s) for s in a.sources),
+                tuple(articles.get(p) for p in a.prerequisites),
+                tuple(articles[r.article] for r in related),
+                tuple(articles[b] for b in backlinks[:LINKED_FROM_COUNT]),
+                tuple(kb.paths[p] for p in self.graph.paths_with(a.id)))
+
+    def _article_view(self, a: Article, related: list, backlinks: list[str]) -> ArticleView:
         return ArticleView(
             title=a.title, summary=a.summary, kind=a.kind, reading_time=a.reading_time,
             concepts=tuple(self.concept_link(c) for c in a.concepts),
@@ -260,9 +304,9 @@ class Views:
             related=tuple(self.card(r.article) for r in related),
             linked_from=tuple(self.article_link(b) for b in backlinks[:LINKED_FROM_COUNT]),
             linked_from_more=max(0, len(backlinks) - LINKED_FROM_COUNT),
-            paths=tuple(self.path_link(p) for p in self.graph.paths_with(aid)),
+            paths=tuple(self.path_link(p) for p in self.graph.paths_with(a.id)),
             updated=a.updated.isoformat() if a.updated else None,
-            map=self.article_map(aid, [r.article for r in related]),
+            map=self.article_map(a.id, [r.article for r in related]),
         )
 
     def source(self, sid: str) -> SourceView:

@@ -2,6 +2,7 @@
 
 * the search index, updated page by page, holds the same files as a fresh index of the same pages;
 * related lists reused from an earlier graph equal the lists a fresh graph scores;
+* article views (and their fingerprints) reused from earlier views equal fresh ones;
 * `same_published_data` says "nothing to show again" only when every view is indeed the same.
 """
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from knowledgebase.graph import ConceptGraph
 from knowledgebase.model import Article, Concept, KnowledgeBase
 from knowledgebase.search import SearchEntry, SearchIndex
-from knowledgebase.views import Views, same_published_data
+from knowledgebase.views import Views, fingerprint, same_published_data
 
 WORDS = ("trust", "inquiry", "leaders", "learning", "schools", "teachers", "organisation", "programme",
          "évaluation", "pupils", "partnership", "design", "risk", "Straße")
@@ -112,6 +113,58 @@ def test_related_lists_reused_from_an_earlier_graph_equal_freshly_scored_ones(fi
         graph, fresh = ConceptGraph(kb, earlier=graph), ConceptGraph(kb)
         for other in sorted(ids):
             assert graph.related_articles(other) == fresh.related_articles(other), other
+
+
+# Article views ------------------------------------------------------------------------------------
+
+def corpus_with_labels(articles: dict[str, Article], labels: dict[str, str]) -> KnowledgeBase:
+    concepts = {c: Concept(c, f"concepts/{c}.md", labels.get(c, c.title()), "A concept.") for c in CONCEPT_IDS}
+    return KnowledgeBase("content", articles, concepts, {}, {}, {}, {c: c for c in CONCEPT_IDS})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(article_fields, min_size=2, max_size=8), st.data())
+def test_article_views_reused_from_earlier_views_equal_fresh_ones(first, data):
+    ids = {f"a{n}" for n in range(len(first))}
+    fields, labels = {f"a{n}": f for n, f in enumerate(first)}, {}
+    kb = corpus_with_labels({aid: make(aid, f, ids) for aid, f in fields.items()}, labels)
+    graph = ConceptGraph(kb)
+    views = Views(kb, graph, reusable=True)
+    for aid in sorted(ids):
+        views.fingerprint(views.article(aid))
+    for _ in range(data.draw(st.integers(1, 4), label="edits")):
+        if data.draw(st.booleans(), label="relabel a concept"):
+            labels[data.draw(st.sampled_from(CONCEPT_IDS), label="concept")] = data.draw(
+                st.sampled_from(("Agency", "Trust and risk", "Inquiry")), label="label")
+        else:
+            aid = data.draw(st.sampled_from([f"a{n}" for n in range(len(ids) + 1)]), label="edited or new")
+            ids.add(aid)
+            fields[aid] = data.draw(article_fields, label="new fields")
+        kb = corpus_with_labels({a: make(a, f, ids) for a, f in fields.items()}, labels)
+        graph = ConceptGraph(kb, earlier=graph)
+        views, fresh = Views(kb, graph, earlier=views, reusable=True), Views(kb, ConceptGraph(kb))
+        for aid in sorted(ids):
+            assert views.article(aid) == fresh.article(aid), aid
+            assert views.fingerprint(views.article(aid)) == fingerprint(fresh.article(aid)), aid
+
+
+def test_an_unchanged_corpus_reuses_every_article_view_and_its_fingerprint():
+    fields = {"concepts": ("trust", "risk"), "title": "Alpha", "links": [], "prerequisites": []}
+    articles = {aid: make(aid, fields, {"a0", "a1", "a2"}) for aid in ("a0", "a1", "a2")}
+    kb = corpus(articles)
+    graph = ConceptGraph(kb)
+    first = Views(kb, graph, reusable=True)
+    before = {aid: first.article(aid) for aid in articles}
+    fingerprints = {aid: first.fingerprint(view) for aid, view in before.items()}
+    again = corpus(dict(articles))
+    second = Views(again, ConceptGraph(again, earlier=graph), earlier=first, reusable=True)
+    for aid in articles:
+        assert second.article(aid) is before[aid]
+        assert second.fingerprint(second.article(aid)) == fingerprints[aid]
+    edited = corpus(articles | {"a1": replace(articles["a1"], title="Beta")})
+    third = Views(edited, ConceptGraph(edited, earlier=graph), earlier=second, reusable=True)
+    assert third.article("a1") is not before["a1"] and third.article("a1").title == "Beta"
+    assert third.article("a0") is not before["a0"]  # it lists a1, now titled Beta, as related
 
 
 # Published data ----------------------------------------------------------------------------------

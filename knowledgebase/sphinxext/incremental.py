@@ -45,7 +45,9 @@ def load_corpus(app, config) -> None:
         data = BuildData(result, previous.graph, previous.views, published_as_before=True)
     else:
         graph = ConceptGraph(result.kb, earlier=previous.graph if previous is not None else None)
-        data = BuildData(result, graph, Views(result.kb, graph))
+        views = Views(result.kb, graph, earlier=previous.views if previous is not None else None,
+                      reusable=warm is not None)
+        data = BuildData(result, graph, views)
     set_build_data(app, data)
     srcdir = Path(app.srcdir).resolve()
     for d in result.diagnostics:
@@ -96,7 +98,7 @@ def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str
         folder, record = found
         page_view = {"articles": views.article, "concepts": views.concept, "paths": views.path,
                      "audiences": views.audience}[folder](record.id)
-        parts.append(fingerprint(page_view))
+        parts.append(views.fingerprint(page_view))
     for kind, target in sorted(state.references.get(docname, ())):
         link = views.link(kind, target)
         parts.append(f"{kind}:{target}:" + (fingerprint(link) if link else "-"))
