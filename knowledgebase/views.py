@@ -8,6 +8,7 @@ Nothing here imports Sphinx.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -212,6 +213,18 @@ class Views:
         self._earlier_article_inputs = earlier._article_inputs if earlier is not None else {}
         self._fingerprints: dict[int, tuple[object, str]] = {}
         self._earlier_fingerprints = earlier._fingerprints if earlier is not None else {}
+        self._kept: dict[Hashable, object] = {}
+        self._earlier_kept = earlier._kept if earlier is not None else {}
+
+    def kept(self, key: Hashable, make: Callable[[], object]):
+        """The view ``make()`` gives, made once per build under ``key``. When it equals the view
+        the earlier views kept under that key, it is that object, whose fingerprint is known."""
+        found = self._kept.get(key)
+        if found is None:
+            view = make()
+            earlier = self._earlier_kept.get(key)
+            found = self._kept[key] = earlier if earlier is not None and earlier == view else view
+        return found
 
     def fingerprint(self, view) -> str:
         """:func:`fingerprint`, once per view object: views are immutable, and one reused

@@ -2,7 +2,8 @@
 
 * the search index, updated page by page, holds the same files as a fresh index of the same pages;
 * related lists reused from an earlier graph equal the lists a fresh graph scores;
-* article views (and their fingerprints) reused from earlier views equal fresh ones;
+* article views (and their fingerprints) reused from earlier views equal fresh ones, and a kept
+  view is the earlier object only while it is equal;
 * `same_published_data` says "nothing to show again" only when every view is indeed the same.
 """
 
@@ -165,6 +166,26 @@ def test_an_unchanged_corpus_reuses_every_article_view_and_its_fingerprint():
     third = Views(edited, ConceptGraph(edited, earlier=graph), earlier=second, reusable=True)
     assert third.article("a1") is not before["a1"] and third.article("a1").title == "Beta"
     assert third.article("a0") is not before["a0"]  # it lists a1, now titled Beta, as related
+
+
+def test_a_kept_view_is_made_once_per_build_and_is_the_earlier_object_while_it_is_equal():
+    fields = {"concepts": ("trust",), "title": "Alpha", "links": [], "prerequisites": []}
+    articles = {aid: make(aid, fields, set()) for aid in ("a0", "a1")}
+    kb = corpus(articles)
+    first = Views(kb, reusable=True)
+    made = []
+
+    def every_card(views):
+        made.append(views)
+        return views.article_list()
+
+    listing = first.kept("all", lambda: every_card(first))
+    assert first.kept("all", lambda: every_card(first)) is listing and made == [first]
+    second = Views(corpus(dict(articles)), earlier=first, reusable=True)
+    assert second.kept("all", lambda: every_card(second)) is listing
+    retitled = corpus(articles | {"a1": replace(articles["a1"], title="Beta")})
+    third = Views(retitled, earlier=second, reusable=True)
+    assert third.kept("all", lambda: every_card(third)) != listing
 
 
 # Published data ----------------------------------------------------------------------------------

@@ -103,7 +103,7 @@ def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str
         link = views.link(kind, target)
         parts.append(f"{kind}:{target}:" + (fingerprint(link) if link else "-"))
     for use in state.directives.get(docname, ()):
-        parts.append(use.name + ":" + fingerprint(directive_view(views, use.name, dict(use.options))))
+        parts.append(use.name + ":" + views.fingerprint(directive_view(views, use.name, dict(use.options))))
     if data.navigation is not None:
         parts.append("sidebar:" + data.navigation.digest + data.navigation.page_digest(docname))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

@@ -65,7 +65,15 @@ def generate(data, renderer: Renderer, block: str, record: str | None, options: 
 
 
 def directive_view(views: v.Views, name: str, options: dict):
-    """The data a directive shows: what it renders, and what its fingerprint hashes."""
+    """The data a directive shows: what it renders, and what its fingerprint hashes.
+
+    Made once per build for each name and options (a page's fingerprint and its rendering
+    need the same, and a list of every article is not cheap)."""
+    return views.kept(("directive", name, tuple(sorted(options.items()))),
+                      lambda: _directive_view(views, name, options))
+
+
+def _directive_view(views: v.Views, name: str, options: dict):
     if name == "kb-articles":
         return views.article_list(concept=options.get("concept"), audience=options.get("audience"),
                                   kind=options.get("kind"), sort=options.get("sort", "title"),
