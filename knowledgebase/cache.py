@@ -47,10 +47,10 @@ from .model import Reference
 SETTLE_NS = 2_000_000_000
 CACHE_FORMAT = "leading-learning/load-cache"
 MAX_CACHE_BYTES = 1 << 30
-# The modules whose code decides what a file's facts are, and the packages that parse for them (the body
-# policy parses a page with MyST): a change to any of them empties every cache.
+# The modules whose code decides what a file's facts are (and the checked values the link index keeps), and the
+# packages that parse for them (the body policy parses a page with MyST): a change to any of them empties every cache.
 _FACT_MODULES = ("loader.py", "cache.py", "frontmatter.py", "bodypolicy.py", "references.py", "schema.py",
-                 "diagnostics.py", "model.py", "suggest.py")
+                 "diagnostics.py", "model.py", "suggest.py", "validate.py", "linkindex.py")
 _FACT_PACKAGES = ("PyYAML", "myst-parser", "markdown-it-py", "mdit-py-plugins")
 
 Problem = tuple[str, int, str, str]   # a diagnostic without its file: code, line, message, hint
@@ -151,14 +151,14 @@ class LoadCache:
         entry = self._entries.get(rel)
         if entry is None or entry.digest != digest:
             return None
-        updated = _Entry(stamp, digest, _settled(stamp, read_at_ns), entry.facts)
+        updated = _Entry(stamp, digest, settled(stamp, read_at_ns), entry.facts)
         if updated != entry:
             self._entries[rel] = updated
             self.changes += 1
         return entry.facts
 
     def store(self, rel: str, stamp: Stamp | None, digest: str, read_at_ns: int, facts: FileFacts) -> None:
-        self._entries[rel] = _Entry(stamp, digest, _settled(stamp, read_at_ns), facts)
+        self._entries[rel] = _Entry(stamp, digest, settled(stamp, read_at_ns), facts)
         self.changes += 1
 
     def field_check(self, rel: str, facts: FileFacts) -> tuple[dict, tuple[Problem, ...]] | None:
@@ -170,11 +170,17 @@ class LoadCache:
         kept = self._checked.get(rel)
         return (kept[1], kept[2]) if kept is not None and kept[0] is facts else None
 
+    def state_of(self, rel: str) -> tuple[Stamp | None, str, bool] | None:
+        """The stamp, digest and settledness recorded for ``rel``, if it was read."""
+        entry = self._entries.get(rel)
+        return None if entry is None else (entry.stamp, entry.digest, entry.settled)
+
     def keep_field_check(self, rel: str, facts: FileFacts, values: dict, problems: tuple[Problem, ...]) -> None:
         self._checked[rel] = (facts, values, problems)
 
 
-def _settled(stamp: Stamp | None, read_at_ns: int) -> bool:
+def settled(stamp: Stamp | None, read_at_ns: int) -> bool:
+    """Whether a file with ``stamp``, read at ``read_at_ns``, can be vouched for by its stamp alone next time."""
     return stamp is not None and max(stamp[1], stamp[2]) < read_at_ns - SETTLE_NS
 
 
@@ -219,9 +225,9 @@ def cache_folder(content: Path) -> Path:
     return Path(base) / key
 
 
-def cache_file(content: Path) -> Path | None:
-    """The cache file for ``content``, or None when it would lie inside the content folder."""
-    path = cache_folder(content) / "load-cache.json"
+def cache_file(content: Path, name: str = "load-cache.json") -> Path | None:
+    """The cache file ``name`` for ``content``, or None when it would lie inside the content folder."""
+    path = cache_folder(content) / name
     if path.resolve().is_relative_to(content.resolve()):
         return None
     return path
@@ -248,18 +254,13 @@ class _Invalid(Exception):  # noqa: N818 - internal control flow
 def read_cache_file(path: Path, real_root: Path) -> LoadCache:
     """The cache stored at ``path`` for ``real_root``; an empty one if it is missing or unusable in any way."""
     cache = LoadCache()
+    body = read_stored(path, CACHE_FORMAT, real_root)
+    if body is None:
+        return cache
     try:
-        stat = path.stat()
-        if stat.st_size > MAX_CACHE_BYTES or (hasattr(os, "getuid") and stat.st_uid != os.getuid()):
-            return cache
-        header, _, body = path.read_bytes().partition(b"\n")
-        expected = {"format": CACHE_FORMAT, "engine": engine_fingerprint(), "root": str(real_root),
-                    "body": hashlib.blake2b(body, digest_size=16).hexdigest()}
-        if json.loads(header) != expected:
-            return cache
         with cycle_collection_paused():
             entries = _decode_files(json.loads(body, object_hook=_decode_tagged))
-    except (OSError, ValueError, RecursionError, _Invalid):
+    except (ValueError, RecursionError, _Invalid):
         return cache
     cache.root = str(real_root)
     cache._entries = entries
@@ -271,11 +272,49 @@ def write_cache_file(cache: LoadCache, path: Path) -> bool:
     with cycle_collection_paused():
         files = {rel: _encode_entry(entry) for rel, entry in sorted(cache._entries.items())}
         body = json.dumps(files, ensure_ascii=False, separators=(",", ":"), default=_encode_date).encode("utf-8")
-    header = json.dumps({"format": CACHE_FORMAT, "engine": engine_fingerprint(), "root": cache.root,
+    if not write_stored(path, CACHE_FORMAT, cache.root, body):
+        return False
+    cache.changes = 0
+    return True
+
+
+def stored_for(path: Path, file_format: str, real_root: Path) -> bool:
+    """Whether the header of the file at ``path`` names ``file_format``, this engine and ``real_root`` (the body
+    is not read, let alone checked)."""
+    try:
+        with path.open("rb") as stored:
+            header = json.loads(stored.readline(1 << 16))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(header, dict) and header.get("format") == file_format \
+        and header.get("engine") == engine_fingerprint() and header.get("root") == str(real_root)
+
+
+def read_stored(path: Path, file_format: str, real_root: Path) -> bytes | None:
+    """The body of the file at ``path`` if its header names ``file_format``, this engine and ``real_root`` and
+    the body is the one it was written with; None if it is missing, too big, someone else's or unusable."""
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_CACHE_BYTES or (hasattr(os, "getuid") and stat.st_uid != os.getuid()):
+            return None
+        header, _, body = path.read_bytes().partition(b"\n")
+        expected = {"format": file_format, "engine": engine_fingerprint(), "root": str(real_root),
+                    "body": hashlib.blake2b(body, digest_size=16).hexdigest()}
+        if json.loads(header) != expected:
+            return None
+    except (OSError, ValueError, RecursionError):
+        return None
+    return body
+
+
+def write_stored(path: Path, file_format: str, root: str | None, body: bytes) -> bool:
+    """Write ``body`` at ``path`` under a header that :func:`read_stored` checks, atomically; False (and nothing
+    written) if the folder cannot be written."""
+    header = json.dumps({"format": file_format, "engine": engine_fingerprint(), "root": root,
                          "body": hashlib.blake2b(body, digest_size=16).hexdigest()}).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".load-cache-", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(header + b"\n" + body)
@@ -285,7 +324,6 @@ def write_cache_file(cache: LoadCache, path: Path) -> bool:
             raise
     except OSError:
         return False
-    cache.changes = 0
     return True
 
 

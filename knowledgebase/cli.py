@@ -61,12 +61,17 @@ def content_option(parser: argparse.ArgumentParser) -> None:
                         help="the content folder (default: ./content)")
 
 
+def require_content(content: Path) -> None:
+    """Say why ``content`` cannot be loaded, if it is not a folder."""
+    if not content.is_dir():
+        raise UsageError(f"no content folder at `{content}`; pass one with --content DIR")
+
+
 def load_or_fail(content: Path, cache=None):
     """Load ``content`` (with a :class:`~knowledgebase.cache.LoadCache`, if given), or say why it cannot be."""
     from .loader import load
 
-    if not content.is_dir():
-        raise UsageError(f"no content folder at `{content}`; pass one with --content DIR")
+    require_content(content)
     return load(content, cache)
 
 

@@ -8,19 +8,22 @@ of the corpus can be checked against it.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import schema as s
 from .bodypolicy import PageCheck, check_page
-from .cache import FileFacts, LoadCache, content_hash, cycle_collection_paused, stamp_of
+from .cache import FileFacts, LoadCache, Stamp, content_hash, cycle_collection_paused, settled, stamp_of
 from .diagnostics import Diagnostic, make
 from .frontmatter import FrontMatter, parse_yaml, split
+from .linkindex import LinkIndex, ReadState, field_items, index_of, sources_of, stored_row, stored_sources, values_of
 from .model import (
     Article,
     Audience,
@@ -67,6 +70,9 @@ class _Pending:
     fm: FrontMatter
     references: list[Reference] = field(default_factory=list)
     word_count: int = 0
+    # False for a record read only for what it offers other records (see load_selected): its own
+    # diagnostics are not asked for, and it has no locations to give them.
+    reported: bool = True
 
 
 def load(content_dir: str | os.PathLike, cache: LoadCache | None = None) -> LoadResult:
@@ -76,11 +82,256 @@ def load(content_dir: str | os.PathLike, cache: LoadCache | None = None) -> Load
     are not read again; the result is the same as without it.
     """
     with cycle_collection_paused():
-        return _load(Path(content_dir), cache)
+        return _load(Path(content_dir), cache).result
 
 
-def _load(root: Path, cache: LoadCache | None) -> LoadResult:
+def load_and_index(content_dir: str | os.PathLike, cache: LoadCache) -> tuple[LoadResult, Callable[[], LinkIndex]]:
+    """:func:`load` through ``cache``, and what makes the index of what each record offers the others (for
+    :func:`load_selected` next time; worth making only to be written)."""
+    with cycle_collection_paused():
+        root = Path(content_dir)
+        loaded = _load(root, cache)
+        return loaded.result, partial(_index_of_load, root, loaded, cache)
+
+
+def _index_of_load(root: Path, loaded: _Loaded, cache: LoadCache) -> LinkIndex:
+    with cycle_collection_paused():
+        kb, pending = loaded.result.kb, loaded.pending
+        files = {rel: (cache.state_of(rel), None, False) for rel in loaded.unusable}
+        for kind, folder in FOLDERS.items():
+            in_kb = _in_kb(kb, kind)
+            for rid, record in pending[kind].items():
+                rel = f"{folder}/{rid}.md"
+                files[rel] = (cache.state_of(rel), stored_row(s.SCHEMAS[kind], record.values), rid in in_kb)
+        files[SOURCES_FILE] = (loaded.sources_read, _stored_sources(loaded.sources), False)
+        return index_of(str(root.resolve()), _standing_context(kb, pending), files)
+
+
+@dataclass
+class SelectedLoad:
+    """What :func:`load_selected` tells about some files of a content folder."""
+
+    diagnostics: list[Diagnostic]   # all those of the files asked for, among others: filter them by file
+    counts: dict[str, int]          # records of each kind the whole folder loads, as :func:`counts` gives
+
+
+def load_selected(content_dir: str | os.PathLike, index: LinkIndex, selection: Iterable[Path]) -> SelectedLoad | None:
+    """Every diagnostic a full :func:`load` gives the files and folders in ``selection`` (resolved paths),
+    reading afresh only those files and the records whose entry in ``index`` no longer vouches for them.
+
+    The selected files are linked, with the same code as a full load, to every concept, audience and
+    path and to the articles they can reach (see ``_link_around``); the other articles are only names
+    references may use, and the index says which of them the knowledge base holds. ``index`` is brought
+    up to date. None when this cannot be done exactly (a record folder that is a link, a selection
+    holding the whole folder) or would not pay (too many files to read afresh): then load everything, as
+    when it raises InvalidIndex (a stored row turned out unusable).
+    """
+    with cycle_collection_paused():
+        return _load_selected(Path(content_dir), index, selection)
+
+
+# Front matter without locations: a record taken from the index reports nothing, so it needs none.
+_NO_LOCATIONS = FrontMatter({}, {}, 1)
+
+
+def _load_selected(root: Path, index: LinkIndex, selection: Iterable[Path]) -> SelectedLoad | None:
+    real_root = root.resolve()
+    chosen = _inside(real_root, selection)
+    if chosen is None or not root.is_dir() or index.root != str(real_root) \
+            or Path(_root_display(str(root))).resolve() != real_root:
+        return None
     diagnostics: list[Diagnostic] = []
+    found = []
+    for kind, folder in FOLDERS.items():
+        directory = root / folder
+        if directory.is_dir() and directory.resolve() != real_root / folder:
+            return None  # a linked folder: the names its files are shown by do not resolve to where they are
+        selected: set[str] = set()   # links too: the name a link is shown by does not resolve to where it is
+        names = _discover(directory, real_root, root, diagnostics, selected)
+        selected.update(names if folder in chosen else (name for name in names if f"{folder}/{name}" in chosen))
+        found.append((kind, folder, directory, names, selected))
+    # Reading a file afresh costs about a twentieth of what loading it from the full cache costs.
+    budget = max(100, len(index) // 4)
+    afresh = {f"{folder}/{name}" for _, folder, _, _, selected in found for name in selected}
+    if len(afresh) > budget:
+        return None
+    fresh: dict[str, _Pending | None] = {}   # records read afresh (None: no usable front matter)
+    rows: dict[str, bytes] = {}               # the stored values of the records the index vouches for
+    pages: dict[str, PageCheck] = {}
+    unreported: list[Diagnostic] = []         # those of files read again only for what they offer other files
+    stale = 0                                 # files the index cannot vouch for
+    scratch = LoadCache()
+    scratch.begin(real_root)
+    for kind, folder, directory, names, _ in found:
+        prefix = f"{directory}/"
+        for name in names:
+            rel = f"{folder}/{name}"
+            reported = rel in afresh
+            if not reported:
+                entry = index.vouched(rel, prefix + name)
+                if entry is not None:
+                    if entry.row is not None:
+                        rows[rel] = entry.row
+                    continue
+                stale += 1
+                if len(afresh) + stale > budget:
+                    return None
+            record = _read_record(kind, directory / name, root, diagnostics if reported else unreported,
+                                  pages if reported else {}, scratch)
+            if record is not None:
+                record.reported = reported
+            fresh[rel] = record
+            row = None if record is None else stored_row(s.SCHEMAS[kind], record.values)
+            index.renew(rel, scratch.state_of(rel), row)
+    index.keep_only({f"{folder}/{name}" for _, folder, _, names, _ in found for name in names} | {SOURCES_FILE})
+    for file in _other_pages(root, real_root, diagnostics):
+        rel = _rel(file, root)
+        if _is_chosen(rel, chosen) or file.is_symlink():
+            _read_file(None, file, rel, root, _shown(rel, root), diagnostics, pages, None)
+    sources_file = root / SOURCES_FILE
+    reported = _is_chosen(SOURCES_FILE, chosen)
+    entry = None if reported or sources_file.is_symlink() else index.vouched(SOURCES_FILE, str(sources_file))
+    if entry is None or entry.row is None:
+        sources, read = _load_sources(root, diagnostics if reported else unreported)
+        index.renew(SOURCES_FILE, read, _stored_sources(sources))
+    else:
+        shown = _display(sources_file, root)
+        sources = {source_id: (values, _NO_LOCATIONS, shown) for source_id, values in sources_of(entry.row).items()}
+    before_linking = len(diagnostics)
+    found_counts = _link_around(root, index, fresh, rows, sources, diagnostics, every_article=False)
+    if found_counts is None:
+        del diagnostics[before_linking:]
+        found_counts = _link_around(root, index, fresh, rows, sources, diagnostics, every_article=True)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return SelectedLoad(diagnostics, found_counts)
+
+
+def _stored_sources(sources: dict[str, tuple[dict, FrontMatter, str]]) -> bytes:
+    return stored_sources({source_id: values for source_id, (values, _, _) in sources.items()})
+
+
+def _link_around(root: Path, index: LinkIndex, fresh: dict[str, _Pending | None], rows: dict[str, bytes],
+                 sources: dict, diagnostics: list[Diagnostic], every_article: bool) -> dict[str, int] | None:
+    """Link the records read afresh to those of the index their diagnostics depend on; the counts of the whole
+    folder, or None when the index's counted flags no longer hold (then link every article).
+
+    A reported record's diagnostics depend on other records through the aliases (all concepts are
+    linked), the ids of each kind (the unread articles' are passed on), prerequisite cycles (the articles
+    its prerequisites lead to are linked), orphan concepts (the articles that name a reported concept)
+    and a path's steps (the steps' articles and where their prerequisites lead). Whether an unread
+    article is in the knowledge base depends only on its own values and on the context, which is checked.
+    """
+    pending: dict[str, dict[str, _Pending]] = {kind: {} for kind in FOLDERS}
+    kinds = {folder: kind for kind, folder in FOLDERS.items()}
+
+    def record_of(rel: str) -> _Pending | None:
+        if rel in fresh:
+            return fresh[rel]
+        folder, _, name = rel.partition("/")
+        kind = kinds[folder]
+        return _Pending(kind, name[:-3], _shown(rel, root), values_of(s.SCHEMAS[kind], rows[rel]), _NO_LOCATIONS,
+                        reported=False)
+
+    def add(rel: str) -> None:
+        record = record_of(rel)
+        if record is not None:
+            pending[record.kind][record.id] = record
+
+    articles = {rel for rel in [*fresh, *rows] if rel.startswith("articles/") and (rel in rows or fresh[rel])}
+    for rel in [*fresh, *rows]:
+        if not rel.startswith("articles/"):
+            add(rel)
+    if every_article:
+        linked = articles
+    else:
+        linked = {rel for rel in articles if rel in fresh}
+        steps = {f"articles/{step['article']}.md" for record in pending["path"].values()
+                 for step, _ in record.values.get("steps", ()) if "article" in step}
+        linked.update(steps & articles)
+        # Every article that may be tagged with a reported concept, so that whether any is (KB401) holds.
+        names = {_term(name) for record in pending["concept"].values() if record.reported
+                 for name in [record.id, record.values.get("label", ""), *record.values.get("aliases", ())]} - {""}
+        if names:
+            linked.update(rel for rel in articles - linked
+                          if any(_term(item) in names for item in field_items(rows[rel], s.ARTICLE, "concepts")))
+        reach = list(linked)
+        while reach:
+            rel = reach.pop()
+            record = fresh.get(rel)
+            items = [item for item, _ in record.values.get("prerequisites", ())] if record else \
+                field_items(rows[rel], s.ARTICLE, "prerequisites")
+            for item in items:
+                target = f"articles/{item}.md"
+                if target in articles and target not in linked:
+                    linked.add(target)
+                    reach.append(target)
+    for rel in sorted(linked):
+        add(rel)
+    unread = articles - linked
+    kb = _link(root, pending, sources, diagnostics, {rel[9:-3] for rel in unread})
+    context = _standing_context(kb, pending)
+    if context != index.context:
+        if not every_article:
+            return None
+        index.context = context
+        index.changes += len(index)   # every counted flag now answers to the new context
+    for kind, folder in FOLDERS.items():
+        in_kb = _in_kb(kb, kind)
+        for rid in pending[kind]:
+            index.count(f"{folder}/{rid}.md", rid in in_kb)
+    found = counts(kb)
+    found["articles"] += sum(index.entries[rel].counted for rel in unread)
+    return found
+
+
+def _in_kb(kb: KnowledgeBase, kind: str) -> dict:
+    """The records of ``kind`` the knowledge base holds."""
+    return {"article": kb.articles, "concept": kb.concepts, "audience": kb.audiences, "path": kb.paths}[kind]
+
+
+def _standing_context(kb: KnowledgeBase, pending: dict[str, dict[str, _Pending]]) -> str:
+    """What decides whether an article is in the knowledge base besides its own values: which terms name a
+    concept that loaded, and which audiences there are."""
+    return content_hash(json.dumps([list(kb.aliases.items()), sorted(pending["audience"])]).encode())
+
+
+def _inside(real_root: Path, selection: Iterable[Path]) -> set[str] | None:
+    """The selected files and folders inside ``real_root``, relative to it; None if the selection holds it whole."""
+    chosen = set()
+    for path in selection:
+        if real_root.is_relative_to(path):
+            return None
+        if path.is_relative_to(real_root):
+            chosen.add(path.relative_to(real_root).as_posix())
+    return chosen
+
+
+def _is_chosen(rel: str, chosen: set[str]) -> bool:
+    """Whether ``rel`` or a folder it is in is one of ``chosen``."""
+    while rel not in chosen:
+        rel, separator, _ = rel.rpartition("/")
+        if not separator:
+            return False
+    return True
+
+
+def counts(kb: KnowledgeBase) -> dict[str, int]:
+    """How many records of each kind a knowledge base holds."""
+    return {"articles": len(kb.articles), "concepts": len(kb.concepts), "paths": len(kb.paths),
+            "sources": len(kb.sources), "audiences": len(kb.audiences)}
+
+
+class _Loaded(NamedTuple):
+    result: LoadResult
+    pending: dict[str, dict[str, _Pending]]   # the records read, by kind and id
+    unusable: list[str]                        # record files read that hold no usable front matter
+    sources: dict[str, tuple[dict, FrontMatter, str]]
+    sources_read: ReadState
+
+
+def _load(root: Path, cache: LoadCache | None) -> _Loaded:
+    diagnostics: list[Diagnostic] = []
+    unusable: list[str] = []
     pending: dict[str, dict[str, _Pending]] = {kind: {} for kind in FOLDERS}
     pages: dict[str, PageCheck] = {}
     if not root.is_dir():
@@ -91,20 +342,23 @@ def _load(root: Path, cache: LoadCache | None) -> LoadResult:
         if cache is not None:
             cache.begin(real_root)
         for kind, folder in FOLDERS.items():
-            for file in _discover(root / folder, real_root, root, diagnostics):
-                record = _read_record(kind, file, root, diagnostics, pages, cache)
+            directory = root / folder
+            for name in _discover(directory, real_root, root, diagnostics):
+                record = _read_record(kind, directory / name, root, diagnostics, pages, cache)
                 if record:
                     pending[kind][record.id] = record
+                else:
+                    unusable.append(f"{folder}/{name}")
         for file in _other_pages(root, real_root, diagnostics):
             rel = _rel(file, root)
             _read_file(None, file, rel, root, _shown(rel, root), diagnostics, pages, cache)
         if cache is not None:
             cache.finish()
-    sources = _load_sources(root, diagnostics) if root.is_dir() else {}
+    sources, sources_read = _load_sources(root, diagnostics) if root.is_dir() else ({}, None)
     kb = _link(root, pending, sources, diagnostics)
     diagnostics.sort(key=Diagnostic.sort_key)
     scanned = frozenset(f"{FOLDERS[kind]}/{rid}.md" for kind, records in pending.items() for rid in records)
-    return LoadResult(kb, diagnostics, scanned, pages)
+    return _Loaded(LoadResult(kb, diagnostics, scanned, pages), pending, unusable, sources, sources_read)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -138,34 +392,41 @@ def _root_prefix(root: str) -> str:
     return posixpath.join(_root_display(root), "")
 
 
-def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagnostic]) -> list[Path]:
+def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagnostic],
+              links: set[str] | None = None) -> list[str]:
+    """The names of the files of a record folder that may be records; those that are links also go into ``links``."""
     if not folder.is_dir():
         return []
-    found: list[Path] = []
+    found: list[str] = []
     with os.scandir(folder) as listing:
         entries = sorted((entry for entry in listing if entry.name.endswith(".md")), key=lambda entry: entry.name)
     slug_stems = {entry.name[:-3] for entry in entries if s.SLUG.match(entry.name[:-3])}
     folder_inside = folder.resolve().is_relative_to(real_root)
     for entry in entries:
-        file = folder / entry.name
-        shown = _shown(f"{folder.name}/{entry.name}", root)
+        name = entry.name
+        linked = entry.is_symlink()
         # Only a link (or a linked folder) can lead outside; resolving every file would cost a syscall each.
-        if (not folder_inside or entry.is_symlink()) and not file.resolve().is_relative_to(real_root):
-            diagnostics.append(make("KB013", shown, 1, "this file is a link to a place outside the content folder",
+        if (not folder_inside or linked) and not (folder / name).resolve().is_relative_to(real_root):
+            diagnostics.append(make("KB013", _shown(f"{folder.name}/{name}", root), 1,
+                                    "this file is a link to a place outside the content folder",
                                     "replace the link with a real file inside content/"))
             continue
         if not entry.is_file():
             continue
-        stem = entry.name[:-3]
+        stem = name[:-3]
         if stem != stem.lower() and stem.lower() in slug_stems:
-            diagnostics.append(make("KB012", shown, 1, f"`{file.name}` differs from `{stem.lower()}.md` only in case",
+            diagnostics.append(make("KB012", _shown(f"{folder.name}/{name}", root), 1,
+                                    f"`{name}` differs from `{stem.lower()}.md` only in case",
                                     "keep one of them; ids are lower case"))
             continue
         if not s.SLUG.match(stem):
-            diagnostics.append(make("KB011", shown, 1, f"`{file.name}` is not a valid file name for an id",
+            diagnostics.append(make("KB011", _shown(f"{folder.name}/{name}", root), 1,
+                                    f"`{name}` is not a valid file name for an id",
                                     f"rename it to `{s.slugify(stem) or 'my-id'}.md`"))
             continue
-        found.append(file)
+        found.append(name)
+        if linked and links is not None:
+            links.add(name)
     return found
 
 
@@ -297,26 +558,37 @@ def _read_record(kind: str, file: Path, root: Path, diagnostics: list[Diagnostic
     return _Pending(kind, file.stem, shown, values, facts.front_matter, list(facts.references), facts.words)
 
 
-def _load_sources(root: Path, diagnostics: list[Diagnostic]) -> dict[str, tuple[dict, FrontMatter, str]]:
+def _load_sources(root: Path, diagnostics: list[Diagnostic]) -> tuple[dict[str, tuple[dict, FrontMatter, str]], ReadState]:
+    """Every usable source of sources.yaml, by id, with its front matter and the file's name as shown; and the
+    state of the bytes they were read from (None if there were none, or the file's stamp could not be had)."""
     file = root / SOURCES_FILE
     if not file.is_file():
-        return {}
+        return {}, None
     shown = _display(file, root)
     if not file.resolve().is_relative_to(root.resolve()):
         diagnostics.append(make("KB013", shown, 1, "sources.yaml is a link to a place outside the content folder",
                                 "replace the link with a real file inside content/"))
-        return {}
-    text = read_text(file, shown, diagnostics)
+        return {}, None
+    try:
+        stamp: Stamp | None = stamp_of(file.stat())
+    except OSError:
+        stamp = None
+    read_at = time.time_ns()
+    data = _read_bytes(file, shown, diagnostics)
+    if data is None:
+        return {}, None
+    read = None if stamp is None else (stamp, content_hash(data), settled(stamp, read_at))
+    text = _decode(data, shown, diagnostics)
     if text is None:
-        return {}
+        return {}, read
     fm, problems = parse_yaml(text, shown)
     diagnostics.extend(problems)
     if fm is None:
-        return {}
+        return {}, read
     if not isinstance(fm.data, dict):
         diagnostics.append(make("KB009", shown, 1, "sources.yaml should map each source id to its fields",
                                 "write `my-source-id:` and indent the fields below it"))
-        return {}
+        return {}, read
     sources = {}
     for source_id, fields in fm.data.items():
         source_id = str(source_id)
@@ -333,20 +605,21 @@ def _load_sources(root: Path, diagnostics: list[Diagnostic]) -> dict[str, tuple[
         diagnostics.extend(checker.diagnostics)
         if "title" in values:
             sources[source_id] = (values, fm, shown)
-    return sources
+    return sources, read
 
 
 class _Linker:
     """Resolves references between records and builds the final, typed knowledge base."""
 
-    def __init__(self, pending: dict[str, dict[str, _Pending]], source_ids: set[str], diagnostics: list[Diagnostic]):
+    def __init__(self, pending: dict[str, dict[str, _Pending]], source_ids: set[str], diagnostics: list[Diagnostic],
+                 unread_articles: set[str]):
         self.pending = pending
         self.diagnostics = diagnostics
         self.aliases = self._alias_index()
         self.ids = {
             "concept": set(pending["concept"]),
             "audience": set(pending["audience"]),
-            "article": set(pending["article"]),
+            "article": set(pending["article"]) | unread_articles,
             "path": set(pending["path"]),
             "source": source_ids,
         }
@@ -365,7 +638,7 @@ class _Linker:
                     continue
                 owner = owners.get(term)
                 if owner is not None and owner != cid:
-                    if what == "alias":
+                    if what == "alias" and record.reported:
                         self.diagnostics.append(make("KB113", record.path, record.fm.line(*key),
                                                      f"the alias `{name}` already names the concept `{owner}`",
                                                      "remove it or make it specific to this concept"))
@@ -380,11 +653,14 @@ class _Linker:
             found = self.aliases.get(_term(item))
             if found:
                 return found
+        elif item in self.ids[refers_to]:
+            return item
+        if not record.reported:  # its hint, a search of every id, would be the dearest part of linking
+            return None
+        if refers_to == "concept":
             self.error("KB102", record, key, f"unknown concept `{item}` in `{field_name}`",
                        did_you_mean(_term(item), self.aliases, "run `kb concepts` to list the vocabulary"))
             return None
-        if item in self.ids[refers_to]:
-            return item
         code = {"audience": "KB107", "source": "KB109", "article": "KB110", "path": "KB119"}[refers_to]
         folder = "content/sources.yaml" if refers_to == "source" else f"content/{FOLDERS[refers_to]}/"
         self.error(code, record, key, f"unknown {refers_to} `{item}` in `{field_name}`",
@@ -392,7 +668,8 @@ class _Linker:
         return None
 
     def error(self, code: str, record: _Pending, key: tuple, message: str, hint: str) -> None:
-        self.diagnostics.append(make(code, record.path, record.fm.line(*key), message, hint))
+        if record.reported:
+            self.diagnostics.append(make(code, record.path, record.fm.line(*key), message, hint))
 
     def references(self, record: _Pending, values: dict, schema: s.Schema) -> dict:
         """Resolve every reference field of ``values``; duplicates after aliasing are reported."""
@@ -435,8 +712,14 @@ class _Linker:
         return valid
 
 
-def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict, diagnostics: list[Diagnostic]) -> KnowledgeBase:
-    linker = _Linker(pending, set(raw_sources), diagnostics)
+def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict, diagnostics: list[Diagnostic],
+          unread: set[str] = frozenset()) -> KnowledgeBase:
+    """Resolve the references between ``pending`` records and make the knowledge base of those that load.
+
+    ``unread`` names articles left out of ``pending`` (see ``_link_around``): references to them resolve,
+    but they are not in the knowledge base.
+    """
+    linker = _Linker(pending, set(raw_sources), diagnostics, unread)
 
     sources = {}
     for sid, (values, fm, shown) in sorted(raw_sources.items()):
@@ -503,15 +786,18 @@ def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict
     tagged = {c for a in articles.values() for c in a.concepts}
     for cid in sorted(set(concepts) - tagged):
         record = pending["concept"][cid]
-        diagnostics.append(make("KB401", record.path, 1, f"no article is tagged with the concept `{cid}`",
-                                "tag an article with it, merge it into another concept, or remove it"))
+        if record.reported:
+            diagnostics.append(make("KB401", record.path, 1, f"no article is tagged with the concept `{cid}`",
+                                    "tag an article with it, merge it into another concept, or remove it"))
     kb = KnowledgeBase(root=str(root), articles=articles, concepts=concepts, audiences=audiences,
                        sources=sources, paths=paths,
                        aliases={term: cid for term, cid in sorted(linker.aliases.items()) if cid in concepts})
     from .paths import check_paths  # paths builds on the loaded corpus
 
     for pid, path in paths.items():
-        diagnostics.extend(check_paths(kb, path, pending["path"][pid].path, pending["path"][pid].fm))
+        record = pending["path"][pid]
+        if record.reported:
+            diagnostics.extend(check_paths(kb, path, record.path, record.fm))
     return kb
 
 
@@ -564,9 +850,10 @@ def _report_cycles(records: dict[str, _Pending], edges: dict[str, tuple[str, ...
         start = cycle[0]
         spelled = f" {verb} ".join(f"`{node}`" for node in cycle)
         record = records[start]
-        diagnostics.append(make(code, record.path, record.fm.line(field_name),
-                                f"{field_name} form a cycle: {spelled}",
-                                f"remove one link of the cycle, e.g. `{cycle[1]}` from `{start}`'s {field_name}"))
+        if record.reported:
+            diagnostics.append(make(code, record.path, record.fm.line(field_name),
+                                    f"{field_name} form a cycle: {spelled}",
+                                    f"remove one link of the cycle, e.g. `{cycle[1]}` from `{start}`'s {field_name}"))
 
 
 def _has_cycle(edges: dict[str, tuple[str, ...]]) -> bool:

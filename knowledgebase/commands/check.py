@@ -9,9 +9,10 @@ import os
 import subprocess
 from pathlib import Path
 
-from ..cli import EXIT_CONTENT, EXIT_OK, UsageError, content_option, load_or_fail, verb
 from ..cache import cycle_collection_paused
+from ..cli import EXIT_CONTENT, EXIT_OK, UsageError, content_option, load_or_fail, require_content, verb
 from ..diagnostics import Diagnostic
+from ..loader import counts as corpus_counts
 
 EXAMPLES = """\
   kb check                                 check everything in ./content
@@ -43,12 +44,7 @@ def configure(parser: argparse.ArgumentParser):
 def run(args: argparse.Namespace) -> int:
     if args.base and not args.changed:
         raise UsageError("--base goes with --changed")
-    with cycle_collection_paused():
-        result = load_or_fail(args.content) if args.no_cache else _load_cached(args.content)
-        # The command ends soon after: what it loaded is set aside from the cycle collector, which would
-        # otherwise walk all of it again, once or twice before the end and once more as the program exits.
-        gc.freeze()
-    diagnostics = result.diagnostics
+    require_content(args.content)
     selection = None
     if args.changed:
         selection = changed_files(args.content, args.base)
@@ -57,17 +53,23 @@ def run(args: argparse.Namespace) -> int:
         if missing:
             raise UsageError(f"no such file or folder: {', '.join(missing)}")
         selection = (selection or set()) | {p.resolve() for p in args.paths}
+    with cycle_collection_paused():
+        if args.no_cache:
+            result = load_or_fail(args.content)
+            diagnostics, counts = result.diagnostics, corpus_counts(result.kb)
+        else:
+            diagnostics, counts = _load_cached(args.content, selection)
+        # The command ends soon after: what it loaded is set aside from the cycle collector, which would
+        # otherwise walk all of it again, once or twice before the end and once more as the program exits.
+        gc.freeze()
     if selection is not None:
         diagnostics = [d for d in diagnostics if _selected(d, selection)]
     errors = sum(d.severity.value == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
-    kb = result.kb
     if args.format == "json":
         print(json.dumps({
             "diagnostics": [d.as_dict() for d in diagnostics],
-            "errors": errors, "warnings": warnings,
-            "counts": {"articles": len(kb.articles), "concepts": len(kb.concepts), "paths": len(kb.paths),
-                       "sources": len(kb.sources), "audiences": len(kb.audiences)},
+            "errors": errors, "warnings": warnings, "counts": counts,
         }, indent=2, ensure_ascii=False))
     elif args.format == "github":
         for d in diagnostics:
@@ -76,26 +78,55 @@ def run(args: argparse.Namespace) -> int:
         for d in diagnostics:
             print(d.format_text())
         scope = "" if selection is None else f" (in {len(selection)} selected file(s) or folder(s))"
-        print(f"{errors} error(s), {warnings} warning(s){scope}; checked {len(kb.articles)} articles, "
-              f"{len(kb.concepts)} concepts, {len(kb.paths)} paths, {len(kb.sources)} sources.")
+        print(f"{errors} error(s), {warnings} warning(s){scope}; checked {counts['articles']} articles, "
+              f"{counts['concepts']} concepts, {counts['paths']} paths, {counts['sources']} sources.")
     failed = errors or (args.strict and warnings)
     return EXIT_CONTENT if failed else EXIT_OK
 
 
-def _load_cached(content: Path):
-    """Load with the per-file results of earlier checks, and keep this check's for the next one."""
-    from ..cache import LoadCache, cache_file, read_cache_file, write_cache_file
+def _load_cached(content: Path, selection: set[Path] | None) -> tuple[list[Diagnostic], dict[str, int]]:
+    """Diagnostics and counts through what earlier checks kept, which is kept up to date for the next one.
 
-    if not content.is_dir():
-        return load_or_fail(content)
+    With a selection, only the selected files are read, and the link index stands in for the others;
+    otherwise (or if the index is missing or unusable, or that would not pay) the whole folder is loaded
+    through the load cache, and the index is written for next time.
+    """
+    from ..cache import LoadCache, cache_file, read_cache_file, stored_for, write_cache_file
+    from ..linkindex import INDEX_FILE, INDEX_FORMAT, InvalidIndex, read_index_file, write_index_file
+    from ..loader import load_and_index, load_selected
+
+    real_root = content.resolve()
+    index_path = cache_file(content, INDEX_FILE)
+    if index_path is None:
+        index_usable = False
+    elif selection is None:
+        index_usable = stored_for(index_path, INDEX_FORMAT, real_root)
+    else:
+        index = read_index_file(index_path, real_root)
+        selected = None
+        try:
+            selected = load_selected(content, index, selection) if index is not None else None
+            index_usable = index is not None
+        except InvalidIndex:
+            index_usable = False
+        if selected is not None:
+            # Rewriting the index costs about as much as reading a hundredth of the files again.
+            if index.changes >= max(1, len(index) // 100):
+                write_index_file(index, index_path)
+            return selected.diagnostics, selected.counts
     path = cache_file(content)
-    cache = read_cache_file(path, content.resolve()) if path else LoadCache()
-    result = load_or_fail(content, cache)
+    cache = read_cache_file(path, real_root) if path else LoadCache()
+    result, make_index = load_and_index(content, cache)
     # Rewriting the whole cache costs about as much as parsing a fifth of the corpus again: after only a
     # few edits (under a fiftieth of the files) it is left as it is, and those files are parsed again next time.
+    # The index is written with it, so that neither falls far behind (a folder that cannot be written just
+    # means no cache next time).
     if path and cache.changes >= max(1, len(cache) // 50):
-        write_cache_file(cache, path)  # a folder that cannot be written just means no cache next time
-    return result
+        write_cache_file(cache, path)
+        index_usable = False
+    if index_path and not index_usable:
+        write_index_file(make_index(), index_path)
+    return result.diagnostics, corpus_counts(result.kb)
 
 
 def _selected(diagnostic: Diagnostic, selection: set[Path]) -> bool:
