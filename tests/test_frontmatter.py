@@ -6,9 +6,14 @@ import datetime as dt
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from knowledgebase import frontmatter
 from knowledgebase.frontmatter import MAX_DEPTH, FrontMatter, parse_yaml, split
 from knowledgebase.loader import read_text
 
@@ -380,3 +385,99 @@ def test_a_mapping_key_that_is_a_number_becomes_text():
 def test_parse_yaml_of_an_empty_document_gives_nothing_and_no_diagnostic():
     assert parse_yaml("", "sources.yaml") == (None, [])
 
+
+
+# Plain front matter, read without the YAML parser ------------------------------------------------
+
+KEYS = st.sampled_from(["title", "concepts", "kind", "n", "a-b", "x_y", "e", "updated", "aliases", "steps"] * 3
+                       + ["title", "yes", "on", "null", "Title", "1"])
+WORDS = st.text(alphabet=st.sampled_from("abcXY 019-./()é’"), min_size=1, max_size=10)
+ODD = st.sampled_from(["2024-08-01", "2026-13-45", "2024-08-01 10:00:00", "5", "-5", "0x1F", "1_000", "1:20", ".inf",
+                       ".nan", "~", "null", "yes", "No", "=", "<<", "3.5", "1e3", "", "-", "- x", "[x]", "{a: b}",
+                       "'it''s'", '"tab\\there"', "&anchor x", "*alias", "!tag x", "|", ">", "%x", "@x", "`x`",
+                       "x\u2028y", "x\x85y", "\ufeffx", "x\ty", "x\ry", "\xa0", "\xa0x\xa0"])
+MARKS = st.sampled_from([":", ": ", " :", "#", " #", " # ", ",", "[", "]", "{", "}", "'", '"', "\\", "-", " - ", "?",
+                         "&", "*", "!", "|", ">", "%", "@", "`", "  ", "\xa0", "\t"])
+SCALARS = st.one_of(WORDS, WORDS, WORDS, WORDS, WORDS, st.builds(lambda a, mark, b: a + mark + b, WORDS | st.just(""), MARKS,
+                                                   WORDS | st.just("")), ODD)
+QUOTED = st.one_of(SCALARS, SCALARS, st.builds(lambda text, quote: quote + text + quote, SCALARS, st.sampled_from("'\"")))
+
+
+@st.composite
+def front_matter_texts(draw) -> str:
+    """Front matter mostly of the plain shape, with characters, values and lines that YAML reads specially."""
+    lines = []
+    keys = draw(st.lists(KEYS, min_size=1, max_size=5, unique=True))
+    for key in keys + draw(st.lists(st.sampled_from(keys), max_size=1)):   # now and then a key again
+        shape = draw(st.sampled_from(["scalar"] * 4 + ["flow"] * 2 + ["block"] * 2 + ["empty", "odd"]))
+        separator = draw(st.sampled_from([": "] * 6 + [":  ", ":", " :"]))
+        if shape == "scalar":
+            lines.append(f"{key}{separator}{draw(QUOTED)}{draw(st.sampled_from(['', '', ' ']))}")
+        elif shape == "flow":
+            items = draw(st.lists(QUOTED, max_size=4))
+            lines.append(f"{key}{separator}[{draw(st.sampled_from([', ', ', ', ',', ' , '])).join(items)}]")
+        elif shape == "block":
+            lines.append(f"{key}:")
+            indent = draw(st.sampled_from(["", "  ", "  ", "    "]))
+            for item in draw(st.lists(QUOTED, max_size=3)):
+                lines.append(f"{draw(st.sampled_from([indent, indent, indent, ' ']))}"
+                             f"{draw(st.sampled_from(['- ', '- ', '- ', '-  ', '-']))}{item}")
+        elif shape == "empty":
+            lines.append(f"{key}:")
+        else:
+            lines.append(draw(st.sampled_from(["", "# a comment", "  indented: x", "  continued", "---", "...",
+                                               "- item", "? key", "key: [a,", "  - a: b"])))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "python"])
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=front_matter_texts(), first_line=st.integers(1, 3))
+def test_plain_front_matter_reads_as_the_yaml_parser_reads_it(monkeypatch, loader, text, first_line):
+    if loader == "python":
+        monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
+    elif not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is built without libyaml")
+    fast, fast_problems = parse_yaml(text, "x.md", first_line)
+    slow, slow_problems = frontmatter.parse_with_yaml(text, "x.md", first_line)
+    assert fast_problems == slow_problems
+    if slow is None:
+        assert fast is None
+    else:  # repr: a NaN is not equal to itself
+        assert (repr(fast.data), fast.lines, fast.start_line) == (repr(slow.data), slow.lines, slow.start_line)
+
+
+def test_the_common_shapes_of_front_matter_are_read_without_the_yaml_parser():
+    text = doc("""
+        title: "Role around the formal timetable"
+        summary: Plain text, with a comma and C# in it.
+        concepts: [mutual-ownership, "relational trust", regional-curiosity]
+        audience: []
+        kind: research-summary
+        questions:
+          - "When does the regional classroom reveal the resource?"
+          - What would change?
+        prerequisites:
+        updated: 2024-08-01
+        """).rstrip("\n")
+    assert frontmatter._plain_front_matter(text, 2) == frontmatter.parse_with_yaml(text, "x.md", 2)[0]
+
+
+@pytest.mark.parametrize("text", ["a: [\xa0]", "a: \xa0x\xa0", "a: b #c", "a: b#c", "a: b:", "a: b: c", 'a: "x\\"',
+                                  "a: 'it''s'", "a: [b, ]", "a: [b,, c]", "a: [b: c]", "a: [b #c]", "a: [b}c]",
+                                  "a: [b{c]", "a: [b]c]", "a: [b , c]", "a: [b c, d-1]", "a: [b:c, 'd', \"e\"]", "a:\n- b\n- c",
+                                  "a:\n  - b\n   - c", "a:\n  - b\n  c", "a: b\n  c", "a: yes", "yes: a", "a: 2026-13-45",
+                                  "a:\n\nb: c", "a: b\na: c", "a: |\n  b", "a: !tag b", "a: &x b", "a: *x"])
+def test_plain_front_matter_at_its_edges_reads_as_the_yaml_parser_reads_it(text):
+    fast, fast_problems = parse_yaml(text, "x.md", 2)
+    assert (fast, fast_problems) == frontmatter.parse_with_yaml(text, "x.md", 2)
+
+
+@pytest.mark.parametrize("corpus", ["tests/roots/hostile", "content"])
+def test_a_whole_corpus_loads_the_same_whether_plain_front_matter_skips_the_parser_or_not(monkeypatch, corpus):
+    from knowledgebase.loader import load
+
+    root = Path(__file__).resolve().parent.parent / corpus
+    skipping = load(root)
+    monkeypatch.setattr(frontmatter, "_plain_front_matter", lambda text, first_line: None)
+    assert load(root) == skipping
