@@ -20,7 +20,7 @@ from sphinx.util import logging
 from .. import __version__
 from ..graph import ConceptGraph
 from ..loader import load
-from ..views import Views, fingerprint, same_published_data
+from ..views import Views, same_published_data
 from .navigation import build_navigation
 from .resolve import directive_view
 from .state import BuildData, EnvState, ReadAs, build_data, claim_warm, env_state, set_build_data, warm_state
@@ -100,8 +100,9 @@ def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str
                      "audiences": views.audience}[folder](record.id)
         parts.append(views.fingerprint(page_view))
     for kind, target in sorted(state.references.get(docname, ())):
-        link = views.link(kind, target)
-        parts.append(f"{kind}:{target}:" + (fingerprint(link) if link else "-"))
+        # Many pages cite the same record: its link is made and fingerprinted once per build.
+        link = views.kept(("link", kind, target), lambda: views.link(kind, target))
+        parts.append(f"{kind}:{target}:" + (views.fingerprint(link) if link else "-"))
     for use in state.directives.get(docname, ()):
         parts.append(use.name + ":" + views.fingerprint(directive_view(views, use.name, dict(use.options))))
     if data.navigation is not None:
