@@ -266,7 +266,7 @@ _ITEM_LINE = re.compile(r"( *)- +(.*)")
 # Anything but printable characters YAML reads as they are (no tab, CR, NEL, line or paragraph separator or BOM).
 _NOT_PLAIN_TEXT = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")   # a plain scalar cannot start with any of these
-_IN_FLOW = frozenset(",[]{}#:'\"")                 # ... nor, in a [list], hold any of these (to be safe)
+_IN_FLOW = frozenset(",?[]{}#:'\"")                # ... nor, in a [list], hold any of these (to be safe)
 _NOT_PLAIN = object()
 _STR = "tag:yaml.org,2002:str"
 _IMPLICIT = (True, False)

@@ -465,7 +465,7 @@ def test_the_common_shapes_of_front_matter_are_read_without_the_yaml_parser():
 
 @pytest.mark.parametrize("text", ["a: [\xa0]", "a: \xa0x\xa0", "a: b #c", "a: b#c", "a: b:", "a: b: c", 'a: "x\\"',
                                   "a: 'it''s'", "a: [b, ]", "a: [b,, c]", "a: [b: c]", "a: [b #c]", "a: [b}c]",
-                                  "a: [b{c]", "a: [b]c]", "a: [b , c]", "a: [b c, d-1]", "a: [b:c, 'd', \"e\"]", "a:\n- b\n- c",
+                                  "a: [b{c]", "a: [b]c]", "a: [0?]", "a: [b , c]", "a: [b c, d-1]", "a: [b:c, 'd', \"e\"]", "a:\n- b\n- c",
                                   "a:\n  - b\n   - c", "a:\n  - b\n  c", "a: b\n  c", "a: yes", "yes: a", "a: 2026-13-45",
                                   "a:\n\nb: c", "a: b\na: c", "a: |\n  b", "a: !tag b", "a: &x b", "a: *x"])
 def test_plain_front_matter_at_its_edges_reads_as_the_yaml_parser_reads_it(text):
