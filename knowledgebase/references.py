@@ -49,9 +49,12 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
     """
     if "```" not in body and "~~~" not in body:  # no code block: the prose is the body, line for line
         prose = body
+        counted = [0, first_line]   # a position and its line: matches come in order, so count on from there
 
         def line_of(position: int) -> int:
-            return first_line + prose.count("\n", 0, position)
+            start, line = counted if position >= counted[0] else (0, first_line)
+            counted[:] = position, line + prose.count("\n", start, position)
+            return counted[1]
     else:
         prose, line_of = _without_code_blocks(body, first_line)
     folder = posixpath.dirname(document)
@@ -94,10 +97,11 @@ def count_words(text: str) -> int:
         others = {c for c in set(text) if not c.isascii() and not c.isalnum()}
         for character in others:
             text = text.replace(character, "'" if character == "’" else " ")
-    if "''" in text:
+    apostrophes = "'" in text
+    if apostrophes and "''" in text:
         return len(_WORD.findall(text))
     classes = b" " + text.encode("utf-8").translate(_WORD_CLASSES)
-    return classes.count(b" a") + classes.count(b" 'a")
+    return classes.count(b" a") + (classes.count(b" 'a") if apostrophes else 0)
 
 
 def _without_code_blocks(body: str, first_line: int):
@@ -128,8 +132,11 @@ def _without_code_blocks(body: str, first_line: int):
     return "\n".join(prose_lines), line_of
 
 
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
+
+
 def _link_reference(target: str, folder: str, line: int) -> Reference | None:
-    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("#", "/")):
+    if _SCHEME.match(target) or target.startswith(("#", "/")):
         return None  # external, in-page or site-absolute: not a link between documents
     target = target.split("#", 1)[0]
     if not target.endswith(".md"):

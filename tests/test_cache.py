@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledgebase import cache as cache_module
-from knowledgebase import frontmatter
+from knowledgebase import frontmatter, loader
 from knowledgebase.cache import LoadCache, cache_file, read_cache_file, write_cache_file
 from knowledgebase.cli import main
 from knowledgebase.loader import load
@@ -91,8 +91,8 @@ def test_an_unchanged_file_is_not_read_again(corpus, monkeypatch, settle_quickly
     # Read every time: pages whose policy check looks at other files, and sources.yaml (not cached).
     always = sorted([Path(rel).name for rel, page in result.pages.items() if page.reads_files] + ["sources.yaml"])
     read: list[str] = []
-    original = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or original(self))
+    original = loader._read_bytes
+    monkeypatch.setattr(loader, "_read_bytes", lambda file, *rest: read.append(file.name) or original(file, *rest))
     load(content, cache)
     assert sorted(read) == always
     read.clear()

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledgebase import cache as cache_module
+from knowledgebase import loader
 from knowledgebase.cache import LoadCache, cache_file, read_stored, write_stored
 from knowledgebase.commands.check import _selected
 from knowledgebase.linkindex import INDEX_FILE, INDEX_FORMAT, read_index_file, write_index_file
@@ -192,8 +193,8 @@ def test_only_the_checked_files_and_those_that_changed_are_read(corpus, monkeypa
     selection = {(content / "articles" / "research-on-trust.md").resolve()}
     expected = full_check_of(content, selection)
     read: list[str] = []
-    original = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or original(self))
+    original = loader._read_bytes
+    monkeypatch.setattr(loader, "_read_bytes", lambda file, *rest: read.append(file.name) or original(file, *rest))
     assert selected_check_of(content, index, selection) == expected
     assert read == ["extra-3.md", "research-on-trust.md"]
     read.clear()
