@@ -161,8 +161,9 @@ def index_of(root: str, context: str, files: dict[str, tuple[ReadState, bytes | 
 # order of "files": stamps (four integers each, flat), digests, and settled and counted flags. Then comes one
 # line per file, in the same order: its row, as JSON. A record's row is null (no usable front matter) or one
 # item per field of the file's schema, null where the field is absent: reference lists keep their ids only,
-# dates are ISO text, and steps are rows of their own schema. The row of sources.yaml maps each source id to
-# its row. Rows are parsed only when they are needed (most never are).
+# dates are ISO text, steps are rows of their own schema, and an empty list is `[]` written for a field of any
+# type. The row of sources.yaml maps each source id to its row. Rows are parsed only when they are needed (most
+# never are).
 
 
 def read_index_file(path: Path, real_root: Path) -> LinkIndex | None:
@@ -235,6 +236,8 @@ def _encode_values(schema: s.Schema, values: dict) -> list:
 
 
 def _encode_value(f: s.Field, value: Any, schema: s.Schema) -> Any:
+    if value == ():   # `[]` written for a field that allows nothing, whatever its type
+        return []
     if f.type == s.REF_LIST:
         return [item for item, _key in value]
     if f.type == s.TEXT_LIST:
@@ -256,6 +259,8 @@ _NO_KEY = ()   # where a reference item stood in the file: only its own diagnost
 
 
 def _decode_value(f: s.Field, raw: Any, schema: s.Schema) -> Any:
+    if raw == []:
+        return ()
     kind = f.type
     if kind == s.REF_LIST:
         return tuple((item, _NO_KEY) for item in _strings(raw))

@@ -57,6 +57,8 @@ TEXTS = {
                          "  - article: new-one\n    minutes: 5\n    when: follow-up\n---\nText.\n",
     "sources without the report": "stake-essay:\n  title: Who bears the risk?\n  kind: blog\n"
                                   "inquiry-case-study:\n  title: Teachers leading\n  kind: web\n",
+    "empty lists": "---\ntitle: []\nsummary: []\nconcepts: [trust]\naudience: [teacher]\nkind: guide\nupdated: []\n"
+                   "sources: []\nprerequisites: []\n---\nText.\n",
     "broken yaml": "---\ntitle: [unclosed\n---\n",
     "no front matter": "no front matter\n",
     "empty": "",
