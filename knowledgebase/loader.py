@@ -467,7 +467,7 @@ def _decode(data: bytes, shown: str, diagnostics: list[Diagnostic]) -> str | Non
         diagnostics.append(make("KB001", shown, line, f"byte 0x{data[error.start]:02x} is not valid UTF-8",
                                 "save the file as UTF-8"))
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _other_pages(root: Path, real_root: Path, diagnostics: list[Diagnostic]) -> list[Path]:

@@ -33,11 +33,6 @@ def split_role_text(text: str) -> tuple[str, str]:
     return "", text.strip()
 
 
-def role_target(text: str) -> str:
-    """The target of a role's content: ``Text <target>`` or just ``target``."""
-    return split_role_text(text)[1]
-
-
 def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference], int, list[int]]:
     """References in ``body`` (starting at file line ``first_line``), its word count, and the
     lines still holding a ``TODO(`` marker from a template.
@@ -47,7 +42,7 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
     scanned in one pass per pattern (not line by line): this runs on every
     file of the corpus.
     """
-    if "```" not in body and "~~~" not in body:  # no code block: the prose is the body, line for line
+    if "```" not in body and ("~" not in body or "~~~" not in body):  # no code block: the prose is the body
         prose = body
         counted = [0, first_line]   # a position and its line: matches come in order, so count on from there
 
@@ -59,9 +54,18 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
         prose, line_of = _without_code_blocks(body, first_line)
     folder = posixpath.dirname(document)
     references: list[Reference] = []
+    shown = prose   # the prose as a reader sees it: each role replaced by its text
     if "{" in prose:
+        pieces = []
+        end = 0
         for match in _ROLE.finditer(prose):
-            references.append(Reference(match.group(1), role_target(match.group(2)), line_of(match.start())))
+            text, target = split_role_text(match.group(2))
+            references.append(Reference(match.group(1), target, line_of(match.start())))
+            pieces += (prose[end:match.start()], text or match.group(2))
+            end = match.end()
+        if pieces:
+            pieces.append(prose[end:])
+            shown = "".join(pieces)
     if "](" in prose:
         for match in _LINK.finditer(prose):
             reference = _link_reference(match.group(1), folder, line_of(match.start()))
@@ -73,7 +77,6 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
     while position != -1:
         placeholders.append(line_of(position))
         position = prose.find("TODO(", position + 1)
-    shown = _ROLE.sub(lambda m: split_role_text(m.group(2))[0] or m.group(2), prose) if "{" in prose else prose
     words = count_words(_INLINE_CODE.sub(" ", shown) if "`" in shown else shown)
     return references, words, sorted(set(placeholders))
 
@@ -136,6 +139,9 @@ _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
 
 
 def _link_reference(target: str, folder: str, line: int) -> Reference | None:
+    if target.endswith(".md") and "/" not in target and ":" not in target and "#" not in target:
+        kind = _FOLDER_KIND.get(folder)   # the commonest link: to a page beside this one
+        return Reference(kind, target[:-3], line) if kind else None
     if _SCHEME.match(target) or target.startswith(("#", "/")):
         return None  # external, in-page or site-absolute: not a link between documents
     target = target.split("#", 1)[0]

@@ -66,7 +66,7 @@ class FieldChecker:
         return clean
 
     def _field(self, f: s.Field, value: Any, key: tuple, parent: s.Schema) -> Any:
-        if value is None or (isinstance(value, str) and not value.strip()) or value == []:
+        if value is None or (isinstance(value, str) and (not value or value.isspace())) or value == []:
             if f.type == s.STEPS and value == []:
                 self.report("KB303", key, "the path has no steps", "add at least one step with `article:`")
             elif value == [] and not f.min_items:
@@ -76,8 +76,7 @@ class FieldChecker:
                             f"fill it in, e.g. `{f.name}: {_example(f.example)}`" if f.required
                             else f"fill it in or remove the line")
             return None
-        handler = getattr(self, "_" + f.type.replace("-", "_"))
-        return handler(f, value, key, parent)
+        return getattr(self, _HANDLERS[f.type])(f, value, key, parent)
 
     def _wrong_type(self, f: s.Field, value: Any, key: tuple, expected: str) -> None:
         hint = f"write e.g. `{f.name}: {_example(f.example)}`"
@@ -229,6 +228,11 @@ class FieldChecker:
                 continue
             steps.append((self.check(parent.item_schema, item, key + (index,)), key + (index,)))
         return tuple(steps)
+
+
+# The method that checks each type of field: `_ref_list` for "ref-list", and so on.
+_HANDLERS = {kind: "_" + kind.replace("-", "_") for kind in (s.TEXT, s.SLUG_TEXT, s.TEXT_LIST, s.REF_LIST, s.INTEGER,
+                                                             s.DATE, s.URL, s.CHOICE, s.STEPS)}
 
 
 def _id_hint(f: s.Field) -> str:
