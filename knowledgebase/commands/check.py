@@ -16,7 +16,7 @@ from ..loader import counts as corpus_counts
 
 EXAMPLES = """\
   kb check                                 check everything in ./content
-  kb check content/articles/new-idea.md    report only on that file (the corpus is still loaded)
+  kb check content/articles/new-idea.md    report only on that file (checked against the whole corpus)
   kb check --changed --base origin/main    report on files changed since a git ref
   kb check --format github                 annotations for a GitHub pull request
   kb check --strict --format json          warnings fail too; output for machines
@@ -36,8 +36,9 @@ def configure(parser: argparse.ArgumentParser):
     parser.add_argument("--base", metavar="REF", default=None,
                         help="the git base for --changed (default: the merge base with origin/main, or HEAD)")
     parser.add_argument("--no-cache", action="store_true",
-                        help="read every file afresh and keep no cache (by default what each file says is kept "
-                             "in your cache folder, so unchanged files are not read again; see KB_CACHE_DIR)")
+                        help="read every file afresh and keep no cache (by default what each file says, and what "
+                             "checking other files needs of it, is kept in your cache folder, so unchanged files are "
+                             "not read again; see KB_CACHE_DIR)")
     parser.set_defaults(run=run)
 
 
