@@ -1,6 +1,7 @@
 """What a long-lived process (`kb serve`) reuses between builds gives exactly what computing afresh gives.
 
-* the search index, updated page by page, holds the same files as a fresh index of the same pages;
+* the search index, updated page by page, holds the same files as a fresh index of the same pages,
+  and a one-off index, which makes its files one at a time, makes those files too;
 * related lists reused from an earlier graph equal the lists a fresh graph scores;
 * article views (and their fingerprints) reused from earlier views equal fresh ones, and a kept
   view is the earlier object only while it is equal;
@@ -58,6 +59,17 @@ def test_a_search_index_updated_page_by_page_holds_what_a_fresh_index_holds(firs
         for name in removed:
             del on_disk[name]
         assert on_disk == fresh_files(pages)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(entries, max_size=12))
+def test_a_one_off_search_index_makes_the_files_a_kept_index_returns_one_by_one(fields):
+    pages = [entry(n, f) for n, f in enumerate(fields)]
+    index = SearchIndex(incremental=False)
+    index.update(pages, CONCEPTS, AUDIENCES)
+    names = [name for name, _ in index.texts("source")]
+    assert dict(index.texts("source")) == fresh_files(pages)
+    assert names[-1] == "meta.json" and set(names) == index.names()
 
 
 def test_a_search_index_returns_only_the_files_an_edit_changes():

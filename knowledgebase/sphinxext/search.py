@@ -181,17 +181,22 @@ def write_index(app):
         if warm is not None:
             index.files(digest)  # what is on disk already; later rebuilds write only what differs
     else:
-        changed, removed = index.files(digest)
+        if warm is None:  # each file written as it is made: the index's text is never all in memory
+            changed, removed = index.texts(digest), set()
+        else:
+            files, removed = index.files(digest)
+            changed = files.items()
         folder.mkdir(parents=True, exist_ok=True)
         if first:
-            removed |= {stale.name for stale in folder.glob("*.json") if stale.name not in changed}
+            current = index.names()
+            removed |= {stale.name for stale in folder.glob("*.json") if stale.name not in current}
         for name in sorted(removed):
             (folder / name).unlink(missing_ok=True)
         stemmer = folder / STEMMER_SCRIPT
         if not stemmer.is_file() or stemmer.read_text(encoding="utf-8") != script:
             stemmer.write_text(script, encoding="utf-8")
-        # meta.json last: it names what the whole index was built from.
-        for name, text in sorted(changed.items(), key=lambda item: item[0] == "meta.json"):
+        # Both give meta.json last: it names what the whole index was built from.
+        for name, text in changed:
             (folder / name).write_text(text, encoding="utf-8")
     if warm is not None:
         warm.search_entries, warm.search_written = by_doc, True
