@@ -38,6 +38,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import yaml
+
 from . import __version__
 from .bodypolicy import Finding, PageCheck
 from .diagnostics import CODES
@@ -197,20 +199,29 @@ _DATE, _DATETIME, _PAIRS = "\x00date", "\x00datetime", "\x00pairs"
 
 
 @lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Names the engine's code and the YAML parser, all that checked front matter values depend on: a link index
+    made by any other code is not used."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{__version__}|{sys.version_info[:2]}|{yaml_implementation()}|PyYAML {yaml.__version__}".encode())
+    here = Path(__file__).parent
+    for name in _FACT_MODULES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
 def engine_fingerprint() -> str:
-    """Names the code that computes file facts: a cache made by any other code is not used."""
+    """Names the code that computes file facts and the packages that parse for it (MyST's, for the body
+    policy): a cache made by any other code is not used."""
     from importlib import metadata
 
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{__version__}|{sys.version_info[:2]}|{yaml_implementation()}".encode())
+    digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=16)
     for package in _FACT_PACKAGES:
         try:
             digest.update(f"|{package} {metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"|{package} none".encode())
-    here = Path(__file__).parent
-    for name in _FACT_MODULES:
-        digest.update((here / name).read_bytes())
     return digest.hexdigest()
 
 
@@ -254,7 +265,7 @@ class _Invalid(Exception):  # noqa: N818 - internal control flow
 def read_cache_file(path: Path, real_root: Path) -> LoadCache:
     """The cache stored at ``path`` for ``real_root``; an empty one if it is missing or unusable in any way."""
     cache = LoadCache()
-    body = read_stored(path, CACHE_FORMAT, real_root)
+    body = read_stored(path, CACHE_FORMAT, engine_fingerprint(), real_root)
     if body is None:
         return cache
     try:
@@ -272,33 +283,34 @@ def write_cache_file(cache: LoadCache, path: Path) -> bool:
     with cycle_collection_paused():
         files = {rel: _encode_entry(entry) for rel, entry in sorted(cache._entries.items())}
         body = json.dumps(files, ensure_ascii=False, separators=(",", ":"), default=_encode_date).encode("utf-8")
-    if not write_stored(path, CACHE_FORMAT, cache.root, body):
+    if not write_stored(path, CACHE_FORMAT, engine_fingerprint(), cache.root, body):
         return False
     cache.changes = 0
     return True
 
 
-def stored_for(path: Path, file_format: str, real_root: Path) -> bool:
-    """Whether the header of the file at ``path`` names ``file_format``, this engine and ``real_root`` (the body
-    is not read, let alone checked)."""
+def stored_for(path: Path, file_format: str, fingerprint: str, real_root: Path) -> bool:
+    """Whether the header of the file at ``path`` names ``file_format``, the code ``fingerprint`` names and
+    ``real_root`` (the body is not read, let alone checked)."""
     try:
         with path.open("rb") as stored:
             header = json.loads(stored.readline(1 << 16))
     except (OSError, ValueError, RecursionError):
         return False
     return isinstance(header, dict) and header.get("format") == file_format \
-        and header.get("engine") == engine_fingerprint() and header.get("root") == str(real_root)
+        and header.get("engine") == fingerprint and header.get("root") == str(real_root)
 
 
-def read_stored(path: Path, file_format: str, real_root: Path) -> bytes | None:
-    """The body of the file at ``path`` if its header names ``file_format``, this engine and ``real_root`` and
-    the body is the one it was written with; None if it is missing, too big, someone else's or unusable."""
+def read_stored(path: Path, file_format: str, fingerprint: str, real_root: Path) -> bytes | None:
+    """The body of the file at ``path`` if its header names ``file_format``, the code ``fingerprint`` names and
+    ``real_root``, and the body is the one it was written with; None if it is missing, too big, someone else's
+    or unusable."""
     try:
         stat = path.stat()
         if stat.st_size > MAX_CACHE_BYTES or (hasattr(os, "getuid") and stat.st_uid != os.getuid()):
             return None
         header, _, body = path.read_bytes().partition(b"\n")
-        expected = {"format": file_format, "engine": engine_fingerprint(), "root": str(real_root),
+        expected = {"format": file_format, "engine": fingerprint, "root": str(real_root),
                     "body": hashlib.blake2b(body, digest_size=16).hexdigest()}
         if json.loads(header) != expected:
             return None
@@ -307,10 +319,10 @@ def read_stored(path: Path, file_format: str, real_root: Path) -> bytes | None:
     return body
 
 
-def write_stored(path: Path, file_format: str, root: str | None, body: bytes) -> bool:
+def write_stored(path: Path, file_format: str, fingerprint: str, root: str | None, body: bytes) -> bool:
     """Write ``body`` at ``path`` under a header that :func:`read_stored` checks, atomically; False (and nothing
     written) if the folder cannot be written."""
-    header = json.dumps({"format": file_format, "engine": engine_fingerprint(), "root": root,
+    header = json.dumps({"format": file_format, "engine": fingerprint, "root": root,
                          "body": hashlib.blake2b(body, digest_size=16).hexdigest()}).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

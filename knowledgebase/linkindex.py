@@ -18,9 +18,10 @@ Why this is safe:
   read again.
 * The values are those the field checks returned; only the locations of
   reference items (which no other file's diagnostics use) are left out.
-* The file is JSON with the load cache's header (format, engine code,
-  content folder, hash of the body), and is decoded strictly: a record's
-  values when they are first needed, everything else when the file is read.
+* The file is JSON with the load cache's header (format, engine code and
+  YAML parser, content folder, hash of the body), and is decoded strictly: a
+  record's values when they are first needed, everything else when the file
+  is read.
   Anything unexpected makes the whole index unusable, and ``kb check`` then
   loads everything, as it would without an index.
 """
@@ -35,7 +36,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import schema as s
-from .cache import Stamp, content_hash, cycle_collection_paused, read_stored, settled, stamp_of, write_stored
+from .cache import (Stamp, code_fingerprint, content_hash, cycle_collection_paused, read_stored, settled, stamp_of,
+                    write_stored)
 
 INDEX_FORMAT = "leading-learning/link-index"
 INDEX_FILE = "link-index.json"
@@ -158,7 +160,8 @@ def index_of(root: str, context: str, files: dict[str, tuple[ReadState, bytes | 
 # --- On disk -----------------------------------------------------------------------------------------------
 #
 # The body is two parts. The first line is JSON: the context, and one column per part of an entry, in the
-# order of "files": stamps (four integers each, flat), digests, and settled and counted flags. Then comes one
+# order of "files": stamps (four integers each, flat), digests, and settled and counted flags (a string of 0
+# and 1 each). Then comes one
 # line per file, in the same order: its row, as JSON. A record's row is null (no usable front matter) or one
 # item per field of the file's schema, null where the field is absent: reference lists keep their ids only,
 # dates are ISO text, steps are rows of their own schema, and an empty list is `[]` written for a field of any
@@ -169,7 +172,7 @@ def index_of(root: str, context: str, files: dict[str, tuple[ReadState, bytes | 
 def read_index_file(path: Path, real_root: Path) -> LinkIndex | None:
     """The index stored at ``path`` for ``real_root``, or None if it is missing or unusable (but for the rows,
     which are checked when they are decoded)."""
-    body = read_stored(path, INDEX_FORMAT, real_root)
+    body = read_stored(path, INDEX_FORMAT, code_fingerprint(), real_root)
     if body is None:
         return None
     columns, _, rows = body.partition(b"\n")
@@ -187,14 +190,15 @@ def _decode_index(root: str, stored: Any, rows: list[bytes]) -> LinkIndex:
     if not isinstance(stored, dict) or stored.keys() != set(_COLUMNS):
         raise InvalidIndex
     context, files, stamps, digests, settled_flags, counted = (stored[key] for key in _COLUMNS)
-    if not all(isinstance(column, list) and len(column) == len(files) for column in (digests, settled_flags, counted)) \
+    if not isinstance(files, list) or not isinstance(digests, list) or len(digests) != len(files) \
             or len(rows) != len(files) or not isinstance(stamps, list) or len(stamps) != 4 * len(files) \
+            or not all(isinstance(flags, str) and len(flags) == len(files) and set(flags) <= {"0", "1"}
+                       for flags in (settled_flags, counted)) \
             or not isinstance(context, str) or not set(map(type, files)) <= {str} \
-            or not set(map(type, stamps)) <= {int} or not set(map(type, digests)) <= {str} \
-            or not set(map(type, settled_flags)) <= {bool} or not set(map(type, counted)) <= {bool}:
+            or not set(map(type, stamps)) <= {int} or not set(map(type, digests)) <= {str}:
         raise InvalidIndex
     quads = zip(*[iter(stamps)] * 4)
-    entries = {rel: IndexEntry(stamp, digest, is_settled, is_counted, None if row == b"null" else row)
+    entries = {rel: IndexEntry(stamp, digest, is_settled == "1", is_counted == "1", None if row == b"null" else row)
                for rel, stamp, digest, is_settled, is_counted, row
                in zip(files, quads, digests, settled_flags, counted, rows)}
     return LinkIndex(root, context, entries)
@@ -207,11 +211,11 @@ def write_index_file(index: LinkIndex, path: Path) -> bool:
         columns = {"context": index.context, "files": [rel for rel, _ in entries],
                    "stamps": [n for _, entry in entries for n in entry.stamp],
                    "digests": [entry.digest for _, entry in entries],
-                   "settled": [entry.settled for _, entry in entries],
-                   "counted": [entry.counted for _, entry in entries]}
+                   "settled": "".join("1" if entry.settled else "0" for _, entry in entries),
+                   "counted": "".join("1" if entry.counted else "0" for _, entry in entries)}
         body = b"\n".join([json.dumps(columns, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
                            *(b"null" if entry.row is None else entry.row for _, entry in entries)])
-    if not write_stored(path, INDEX_FORMAT, index.root, body):
+    if not write_stored(path, INDEX_FORMAT, code_fingerprint(), index.root, body):
         return False
     index.changes = 0
     return True

@@ -419,7 +419,7 @@ def _discover(folder: Path, real_root: Path, root: Path, diagnostics: list[Diagn
                                     f"`{name}` differs from `{stem.lower()}.md` only in case",
                                     "keep one of them; ids are lower case"))
             continue
-        if not s.SLUG.match(stem):
+        if stem not in slug_stems:
             diagnostics.append(make("KB011", _shown(f"{folder.name}/{name}", root), 1,
                                     f"`{name}` is not a valid file name for an id",
                                     f"rename it to `{s.slugify(stem) or 'my-id'}.md`"))

@@ -279,8 +279,10 @@ def fingerprint_afresh():
     """The engine's fingerprint is computed once per process; a test that changes what it covers
     computes it again, before and after."""
     cache_module.engine_fingerprint.cache_clear()
+    cache_module.code_fingerprint.cache_clear()
     yield
     cache_module.engine_fingerprint.cache_clear()
+    cache_module.code_fingerprint.cache_clear()
 
 
 @pytest.mark.parametrize("change", ["engine version", "MyST version", "YAML parser"])
@@ -299,6 +301,7 @@ def test_other_engine_code_or_parsers_empty_the_cache(stored, monkeypatch, finge
     else:
         monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
     cache_module.engine_fingerprint.cache_clear()
+    cache_module.code_fingerprint.cache_clear()
     assert len(read_cache_file(path, content.resolve())) == 0
 
 

@@ -15,13 +15,14 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import BASE_FILES, article, make_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledgebase import cache as cache_module
-from knowledgebase import loader
-from knowledgebase.cache import LoadCache, cache_file, read_stored, write_stored
+from knowledgebase import frontmatter, loader
+from knowledgebase.cache import LoadCache, cache_file, code_fingerprint, read_stored, write_stored
 from knowledgebase.commands.check import _selected
 from knowledgebase.linkindex import INDEX_FILE, INDEX_FORMAT, read_index_file, write_index_file
 from knowledgebase.loader import counts, load, load_and_index, load_selected
@@ -338,21 +339,27 @@ def forge_columns(columns: dict, rows: list[bytes]) -> None:
     columns["stamps"][0] = "now"
 
 
+def forge_flags(columns: dict, rows: list[bytes]) -> None:
+    columns["counted"] = "2" * len(columns["counted"])
+
+
 def drop_a_row(columns: dict, rows: list[bytes]) -> None:
     rows.pop()
 
 
 FORGERIES = {"row of the wrong shape": forge_row, "concept row not a list": forge_concepts,
-             "source row of numbers": forge_sources, "stamp of text": forge_columns, "a row missing": drop_a_row}
+             "source row of numbers": forge_sources, "stamp of text": forge_columns, "flags not 0 or 1": forge_flags,
+             "a row missing": drop_a_row}
 
 
 def forge(path: Path, root: Path, change) -> None:
     """Change the index file's body and write it under a header that vouches for it."""
-    columns, _, rows = read_stored(path, INDEX_FORMAT, root).partition(b"\n")
+    columns, _, rows = read_stored(path, INDEX_FORMAT, code_fingerprint(), root).partition(b"\n")
     columns, rows = json.loads(columns), rows.split(b"\n")
     change(columns, rows)
-    assert write_stored(path, INDEX_FORMAT, str(root), b"\n".join([json.dumps(columns).encode(), *rows]))
-    assert read_stored(path, INDEX_FORMAT, root) is not None
+    assert write_stored(path, INDEX_FORMAT, code_fingerprint(), str(root),
+                        b"\n".join([json.dumps(columns).encode(), *rows]))
+    assert read_stored(path, INDEX_FORMAT, code_fingerprint(), root) is not None
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "body edited", "other engine",
@@ -378,6 +385,26 @@ def test_a_damaged_or_forged_index_makes_check_changed_load_everything(repositor
     assert index_again is not None
     assert load_selected(content, index_again, {(content / "articles" / "research-on-trust.md").resolve()})
     assert index.stat().st_mtime_ns > written
+
+
+@pytest.mark.parametrize("change", ["engine version", "YAML parser"])
+def test_an_index_from_other_engine_code_or_yaml_parser_is_not_used(corpus, tmp_path, monkeypatch, change):
+    content = corpus()
+    stored = tmp_path / INDEX_FILE
+    assert write_index_file(load_and_index(content, LoadCache())[1](), stored)
+    assert read_index_file(stored, content.resolve()) is not None
+    if change == "engine version":
+        monkeypatch.setattr(cache_module, "__version__", "99.0")
+    elif not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is built without libyaml: there is no other parser to switch to")
+    else:
+        monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
+    cache_module.code_fingerprint.cache_clear()
+    try:
+        assert read_index_file(stored, content.resolve()) is None
+    finally:
+        monkeypatch.undo()
+        cache_module.code_fingerprint.cache_clear()
 
 
 def test_the_index_is_never_inside_the_content_folder(repository, workdir, monkeypatch):

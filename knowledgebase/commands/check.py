@@ -92,7 +92,7 @@ def _load_cached(content: Path, selection: set[Path] | None) -> tuple[list[Diagn
     otherwise (or if the index is missing or unusable, or that would not pay) the whole folder is loaded
     through the load cache, and the index is written for next time.
     """
-    from ..cache import LoadCache, cache_file, read_cache_file, stored_for, write_cache_file
+    from ..cache import LoadCache, cache_file, code_fingerprint, read_cache_file, stored_for, write_cache_file
     from ..linkindex import INDEX_FILE, INDEX_FORMAT, InvalidIndex, read_index_file, write_index_file
     from ..loader import load_and_index, load_selected
 
@@ -101,7 +101,7 @@ def _load_cached(content: Path, selection: set[Path] | None) -> tuple[list[Diagn
     if index_path is None:
         index_usable = False
     elif selection is None:
-        index_usable = stored_for(index_path, INDEX_FORMAT, real_root)
+        index_usable = stored_for(index_path, INDEX_FORMAT, code_fingerprint(), real_root)
     else:
         index = read_index_file(index_path, real_root)
         selected = None
