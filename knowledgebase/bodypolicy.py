@@ -203,10 +203,12 @@ def _parser():
 
 def check_page(text: str, file: Path, root: Path) -> PageCheck:
     """Apply the body policy to ``text``, the contents of ``file`` in the content folder ``root``."""
+    page_dir = file.parent
+    if not needs_parse(text, page_dir == root):
+        return PageCheck(digest(text), ())
     findings: list[Finding] = []
-    checker = _Checker(file.parent, root, findings)
-    if needs_parse(text, file.parent == root):
-        checker.parse(text, 0)
+    checker = _Checker(page_dir, root, findings)
+    checker.parse(text, 0)
     findings.sort(key=lambda r: (r.line, r.code))
     return PageCheck(digest(text), tuple(findings), checker.reads_files)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 WORDS_PER_MINUTE = 200
 
@@ -13,8 +14,7 @@ def reading_minutes(word_count: int) -> int:
     return max(1, -(-word_count // WORDS_PER_MINUTE))
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):   # a tuple: every body of the corpus holds several, so they are made by the ten thousand
     """A reference written in an article's body: a role or a Markdown link."""
 
     kind: str     # "article", "concept", "source" or "path"
