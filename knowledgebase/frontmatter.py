@@ -78,20 +78,16 @@ def split(text: str, path: str) -> tuple[SplitFile | None, list[Diagnostic]]:
     if not text or text.isspace():
         return None, [make("KB010", path, 1, "the file is empty",
                            "fill it in from the template: kb new article \"Title\"")]
-    # Line by line up to the closing marker only: the body is not split into lines and joined again.
     first_end = text.find("\n")
     if (text[:first_end] if first_end != -1 else text).rstrip() != "---":
         return None, [make("KB003", path, 1, "the file does not start with a front matter block",
                            "the first line must be `---`, followed by the fields and a closing `---`")]
-    index, start, end = 0, 0, first_end
-    while end != -1:
-        index, start = index + 1, end + 1
-        end = text.find("\n", start)
-        if (text[start:end] if end != -1 else text[start:]).rstrip() in ("---", "..."):
-            break
-    else:
+    start = _closing_marker(text, first_end) if first_end != -1 else -1
+    if start == -1:
         return None, [make("KB004", path, 1, "the front matter opened on line 1 is never closed",
                            "add a line with only `---` after the last field")]
+    end = text.find("\n", start)
+    index = text.count("\n", 0, start)
     yaml_text = text[first_end + 1:start - 1]
     body = text[end + 1:] if end != -1 else ""
     front_matter, diagnostics = parse_yaml(yaml_text, path, first_line=2)
@@ -101,6 +97,20 @@ def split(text: str, path: str) -> tuple[SplitFile | None, list[Diagnostic]]:
     if front_matter is None and not diagnostics:
         front_matter = FrontMatter({}, {}, 2)
     return SplitFile(front_matter, body, index + 2), diagnostics
+
+
+def _closing_marker(text: str, after: int) -> int:
+    """Where the first line after position ``after`` that is `---` or `...` (but for trailing space) starts, or
+    -1. Only lines starting so are looked at: the body is neither split into lines nor joined again."""
+    start = after
+    while True:
+        found = [at for at in (text.find("\n---", start), text.find("\n...", start)) if at != -1]
+        if not found:
+            return -1
+        start = min(found) + 1
+        end = text.find("\n", start)
+        if (text[start:end] if end != -1 else text[start:]).rstrip() in ("---", "..."):
+            return start
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter | None, list[Diagnostic]]:

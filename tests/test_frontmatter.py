@@ -481,3 +481,37 @@ def test_a_whole_corpus_loads_the_same_whether_plain_front_matter_skips_the_pars
     skipping = load(root)
     monkeypatch.setattr(frontmatter, "_plain_front_matter", lambda text, first_line: None)
     assert load(root) == skipping
+
+
+def split_line_by_line(text: str):
+    """What `split` finds, read the plain way: the front matter's YAML text, the body and the body's first line,
+    or None when the first line is not `---` or no later line is `---` or `...` but for trailing white space."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["-", "---", ".", "...", "\n", " ", "a", "\t", "\xa0", "x: 1", "\u2028"]),
+                max_size=30).map("".join))
+def test_split_finds_the_closing_marker_a_line_by_line_reading_finds(text):
+    parts, diagnostics = split(text, "x.md")
+    expected = split_line_by_line(text)
+    if not text.strip():
+        assert [d.code for d in diagnostics] == ["KB010"]
+    elif expected is None:
+        assert parts is None and [d.code for d in diagnostics] in (["KB003"], ["KB004"])
+    else:
+        yaml_text, body, body_line = expected
+        front_matter, problems = parse_yaml(yaml_text, "x.md", first_line=2)
+        if front_matter is not None and not isinstance(front_matter.data, dict):
+            assert parts is None and [d.code for d in diagnostics] == ["KB009"]
+        else:
+            if front_matter is None and not problems:
+                front_matter = FrontMatter({}, {}, 2)
+            assert (parts.front_matter, parts.body, parts.body_line, diagnostics) == (front_matter, body, body_line,
+                                                                                       problems)
