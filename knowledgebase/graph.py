@@ -16,6 +16,10 @@ related        concept -> concept     the concept page names the other
 co-occurs      concept -> concept     articles tag both (``weight``: how many)
 step-of        article -> path        the article is a step of the path
 =============  =====================  =========================================
+
+The site's queries run on plain dictionaries made alongside; the networkx graph
+itself is made the first time it is asked for (export, ego graphs), because a
+build never needs it and at 5,000 articles it holds some 33 MB (the dictionaries, 5).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations
 
 import networkx as nx
@@ -49,7 +54,7 @@ def node(kind: str, ident: str) -> str:
     return f"{kind}:{ident}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a build keeps several per article
 class Related:
     article: str
     score: float
@@ -65,11 +70,13 @@ class ConceptGraph:
         """``earlier``: the graph of a previous version of the corpus, whose related lists are
         reused wherever everything they were computed from is unchanged."""
         self.kb = kb
-        self.graph = nx.MultiDiGraph()
         self._postings: dict[str, list[str]] = defaultdict(list)   # concept -> articles tagged with it
         self._backlinks: dict[str, list[str]] = defaultdict(list)
         self._dependents: dict[str, list[str]] = defaultdict(list)
         self._paths_of: dict[str, list[str]] = defaultdict(list)
+        # concept -> concept -> edge type -> weight, in the order the graph's edges come in
+        self._concept_edges: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+        self._cooccurring: dict[str, list[tuple[str, int]]] = defaultdict(list)  # concept -> (other, weight)
         self._build()
         total = len(kb.articles)
         self.idf = {cid: math.log((1 + total) / (1 + len(self._postings.get(cid, ())))) + 1 for cid in kb.concepts}
@@ -95,7 +102,42 @@ class ConceptGraph:
         return len(self._backlinks.get(article_id, ()))
 
     def _build(self) -> None:
-        kb, g = self.kb, self.graph
+        kb = self.kb
+        for cid, concept in kb.concepts.items():
+            for other in concept.broader:
+                self._concept_edges[cid].setdefault(other, {})["broader"] = 1
+            for other in concept.related:
+                self._concept_edges[cid].setdefault(other, {})["related"] = 1
+        for aid, article in kb.articles.items():
+            for cid in article.concepts:
+                self._postings[cid].append(aid)
+            for other in article.links:
+                if other in kb.articles:
+                    self._backlinks[other].append(aid)
+            for other in article.prerequisites:
+                if other in kb.articles:  # its file exists but did not load; reported by the loader
+                    self._dependents[other].append(aid)
+        for (first, second), weight in self._cooccurrence().items():
+            self._concept_edges[first].setdefault(second, {})["co-occurs"] = weight
+            self._cooccurring[first].append((second, weight))
+            self._cooccurring[second].append((first, weight))
+        for pid, path in kb.paths.items():
+            for step in path.steps:
+                if step.article in kb.articles and pid not in self._paths_of[step.article]:
+                    self._paths_of[step.article].append(pid)
+
+    def _cooccurrence(self) -> dict[tuple[str, str], int]:
+        """(concept, concept) -> how many articles tag both, the pair in id order, sorted."""
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        for article in self.kb.articles.values():
+            for pair in combinations(sorted(article.concepts), 2):
+                counts[pair] += 1
+        return dict(sorted(counts.items()))
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """Everything as one networkx graph (see the module's table of edges)."""
+        kb, g = self.kb, nx.MultiDiGraph()
         for cid, concept in kb.concepts.items():
             g.add_node(node("concept", cid), kind="concept", id=cid, label=concept.label)
         for sid, source in kb.sources.items():
@@ -109,26 +151,20 @@ class ConceptGraph:
                 g.add_edge(node("concept", cid), node("concept", other), key="broader", type="broader")
             for other in concept.related:
                 g.add_edge(node("concept", cid), node("concept", other), key="related", type="related")
-        cooccurrence: dict[tuple[str, str], int] = defaultdict(int)
         for aid, article in kb.articles.items():
             a = node("article", aid)
             for position, cid in enumerate(article.concepts):
                 g.add_edge(a, node("concept", cid), key="tagged", type="tagged", primary=position == 0)
-                self._postings[cid].append(aid)
-            for pair in combinations(sorted(article.concepts), 2):
-                cooccurrence[pair] += 1
             for sid in article.sources:
                 g.add_edge(a, node("source", sid), key="cites", type="cites")
             for other in article.links:
                 if other in kb.articles:
                     g.add_edge(a, node("article", other), key="links-to", type="links-to")
-                    self._backlinks[other].append(aid)
             for other in article.prerequisites:
                 if other not in kb.articles:  # its file exists but did not load; reported there
                     continue
                 g.add_edge(a, node("article", other), key="prerequisite", type="prerequisite")
-                self._dependents[other].append(aid)
-        for (first, second), weight in sorted(cooccurrence.items()):
+        for (first, second), weight in self._cooccurrence().items():
             g.add_edge(node("concept", first), node("concept", second), key="co-occurs", type="co-occurs",
                        weight=weight)
         for pid, path in kb.paths.items():
@@ -138,7 +174,7 @@ class ConceptGraph:
                 if not g.has_edge(node("article", step.article), node("path", pid), key="step-of"):
                     g.add_edge(node("article", step.article), node("path", pid), key="step-of", type="step-of",
                                order=order)
-                    self._paths_of[step.article].append(pid)
+        return g
 
     # Queries -------------------------------------------------------------------------------
 
@@ -168,14 +204,7 @@ class ConceptGraph:
 
     def cooccurring(self, concept_id: str, k: int = 5) -> list[tuple[str, int]]:
         """Concepts most often tagged together with this one: (id, number of articles)."""
-        counts = []
-        for _, other, data in self.graph.out_edges(node("concept", concept_id), data=True):
-            if data["type"] == "co-occurs":
-                counts.append((self.graph.nodes[other]["id"], data["weight"]))
-        for other, _, data in self.graph.in_edges(node("concept", concept_id), data=True):
-            if data["type"] == "co-occurs":
-                counts.append((self.graph.nodes[other]["id"], data["weight"]))
-        return sorted(counts, key=lambda item: (-item[1], item[0]))[:k]
+        return sorted(self._cooccurring.get(concept_id, ()), key=lambda item: (-item[1], item[0]))[:k]
 
     def related_articles(self, article_id: str, k: int = 5) -> list[Related]:
         """The ``k`` articles most related to ``article_id``.
@@ -262,17 +291,16 @@ class ConceptGraph:
         g = nx.Graph()
         for cid, concept in self.kb.concepts.items():
             g.add_node(cid, label=concept.label, articles=len(self._postings.get(cid, ())))
-        for u, v, data in self.graph.edges(data=True):
-            if self.graph.nodes[u]["kind"] == "concept" and self.graph.nodes[v]["kind"] == "concept":
-                a, b = self.graph.nodes[u]["id"], self.graph.nodes[v]["id"]
+        for a in self.kb.concepts:
+            for b, types in self._concept_edges.get(a, {}).items():
                 if a == b:
                     continue
-                weight = data.get("weight", 1)
-                if g.has_edge(a, b):
-                    g[a][b]["weight"] += weight
-                    g[a][b]["types"] = tuple(sorted(set(g[a][b]["types"]) | {data["type"]}))
-                else:
-                    g.add_edge(a, b, weight=weight, types=(data["type"],))
+                for kind, weight in types.items():
+                    if g.has_edge(a, b):
+                        g[a][b]["weight"] += weight
+                        g[a][b]["types"] = tuple(sorted(set(g[a][b]["types"]) | {kind}))
+                    else:
+                        g.add_edge(a, b, weight=weight, types=(kind,))
         return g
 
     # Export ---------------------------------------------------------------------------------

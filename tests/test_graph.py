@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 import math
+import sys
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -14,6 +16,9 @@ from conftest import BASE_FILES, article, make_corpus
 from knowledgebase.graph import CHAMPIONS_PER_CONCEPT, LINK_WEIGHT, PREREQUISITE_WEIGHT, PRIMARY_BONUS, ConceptGraph
 from knowledgebase.loader import load
 from knowledgebase.model import reading_minutes
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import generate_corpus  # noqa: E402
 
 # A corpus whose articles a test chooses: the base concepts, audiences and sources, no base articles.
 NO_BASE_ARTICLES = {name: None for name in BASE_FILES if name.startswith(("articles/", "paths/"))}
@@ -272,6 +277,35 @@ def test_the_concept_map_holds_only_concepts_with_their_article_counts(base_grap
     assert concept_map.nodes["trust"]["articles"] == 3
     assert concept_map.nodes["skin-in-the-game"]["articles"] == 1
     assert set(concept_map["skin-in-the-game"]["agency"]["types"]) == {"broader", "related", "co-occurs"}
+
+
+def test_the_queries_a_build_makes_without_the_networkx_graph_agree_with_it(tmp_path):
+    # A build never makes the networkx graph: co-occurrence and the concept map come from
+    # dictionaries made alongside, and must be what the graph's edges say, in its order.
+    content = tmp_path / "content"
+    generate_corpus.write_corpus(content, 200, seed=3)
+    graph = ConceptGraph(load(content).kb)
+    concept_map = graph.concept_map()
+    assert "graph" not in vars(graph)
+    g = graph.graph
+    expected = nx.Graph()
+    expected.add_nodes_from(concept_map.nodes(data=True))
+    counts: dict[str, list] = {cid: [] for cid in graph.kb.concepts}
+    for u, v, data in g.edges(data=True):
+        if g.nodes[u]["kind"] != "concept" or g.nodes[v]["kind"] != "concept":
+            continue
+        a, b = g.nodes[u]["id"], g.nodes[v]["id"]
+        if data["type"] == "co-occurs":
+            counts[a].append((b, data["weight"]))
+            counts[b].append((a, data["weight"]))
+        if expected.has_edge(a, b):
+            expected[a][b]["weight"] += data.get("weight", 1)
+            expected[a][b]["types"] = tuple(sorted(set(expected[a][b]["types"]) | {data["type"]}))
+        elif a != b:
+            expected.add_edge(a, b, weight=data.get("weight", 1), types=(data["type"],))
+    assert list(concept_map.edges(data=True)) == list(expected.edges(data=True))
+    for cid, found in counts.items():
+        assert graph.cooccurring(cid, len(counts)) == sorted(found, key=lambda item: (-item[1], item[0]))
 
 
 # Ego graphs --------------------------------------------------------------------------------
