@@ -5,11 +5,12 @@ concepts) is the only part of loading in which one file's diagnostics depend
 on other files, and what it reads of another record is that record's checked
 front matter values: never its body, never where its values stand in the file.
 A :class:`LinkIndex` keeps those values for every record file of a content
-folder, with the file's stamp and digest (as :mod:`knowledgebase.cache` keeps
-per-file facts), whether the record made it into the knowledge base, and what
-that depended on besides its own values (the ``context``). ``loader.load_selected``
-reads the reported files afresh and links them, with the loader's own code,
-to the records of the index they can reach.
+folder (and each source's, for sources.yaml), with the file's stamp and digest
+(as :mod:`knowledgebase.cache` keeps per-file facts), whether the record made
+it into the knowledge base, and what that depended on besides its own values
+(the ``context``). ``loader.load_selected`` reads the reported files afresh and
+links them, with the loader's own code, to the records of the index they can
+reach.
 
 Why this is safe:
 
@@ -21,9 +22,8 @@ Why this is safe:
 * The file is JSON with the load cache's header (format, engine code and
   YAML parser, content folder, hash of the body), and is decoded strictly: a
   record's values when they are first needed, everything else when the file
-  is read.
-  Anything unexpected makes the whole index unusable, and ``kb check`` then
-  loads everything, as it would without an index.
+  is read. Anything unexpected makes the whole index unusable, and ``kb check``
+  then loads everything, as it would without an index.
 """
 
 from __future__ import annotations
@@ -41,8 +41,6 @@ from .cache import (Stamp, code_fingerprint, content_hash, cycle_collection_paus
 
 INDEX_FORMAT = "leading-learning/link-index"
 INDEX_FILE = "link-index.json"
-
-
 ReadState = tuple[Stamp | None, str, bool] | None   # a file's stamp, digest and settledness when it was read
 
 
@@ -107,6 +105,7 @@ class LinkIndex:
         self.changes += 1
 
     def count(self, rel: str, counted: bool) -> None:
+        """Record whether the record ``rel`` is in the knowledge base the last link made."""
         entry = self.entries.get(rel)
         if entry is not None and entry.counted != counted:
             self.entries[rel] = entry._replace(counted=counted)
@@ -161,12 +160,11 @@ def index_of(root: str, context: str, files: dict[str, tuple[ReadState, bytes | 
 #
 # The body is two parts. The first line is JSON: the context, and one column per part of an entry, in the
 # order of "files": stamps (four integers each, flat), digests, and settled and counted flags (a string of 0
-# and 1 each). Then comes one
-# line per file, in the same order: its row, as JSON. A record's row is null (no usable front matter) or one
-# item per field of the file's schema, null where the field is absent: reference lists keep their ids only,
-# dates are ISO text, steps are rows of their own schema, and an empty list is `[]` written for a field of any
-# type. The row of sources.yaml maps each source id to its row. Rows are parsed only when they are needed (most
-# never are).
+# and 1 each). Then comes one line per file, in the same order: its row, as JSON. A record's row is null (no
+# usable front matter) or one item per field of the file's schema, null where the field is absent: reference
+# lists keep their ids only, dates are ISO text, steps are rows of their own schema, and an empty list stands
+# for `[]` written in a field of any type. The row of sources.yaml maps each source id to its row. Rows are
+# parsed only when they are needed (most never are).
 
 
 def read_index_file(path: Path, real_root: Path) -> LinkIndex | None:
