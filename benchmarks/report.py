@@ -531,8 +531,12 @@ def write(results: Path, doc: Path) -> str:
                          f"check takes {check['compared_with']['median_ratio']}x its time (per pair: "
                          f"{', '.join(str(r) for r in check['compared_with']['ratios'])}).", ""]
                         if check.get("compared_with") else []),
-                      f"The cache file holds {check['cache_mb']} MB. `--changed` reported exactly the diagnostics "
-                      f"a full `--no-cache` check gives for the edited file (`{check['changed']['edited']}`): "
+                      (f"The cache files hold {check['cache_mb']} MB ("
+                       + ", ".join(f"`{name}` {size} MB" for name, size in check["cache_files_mb"].items()) + ")."
+                       if "cache_files_mb" in check else f"The cache file holds {check['cache_mb']} MB.")
+                      + (f" Python's bytecode was {check['bytecode']}." if "bytecode" in check else "")
+                      + f" `--changed` reported exactly the diagnostics a full `--no-cache` check gives for the "
+                      f"edited file (`{check['changed']['edited']}`): "
                       f"{'yes' if check['changed']['same_diagnostics_as_full_check'] else 'no'}.", ""]
 
     for sz in sizes_all:
