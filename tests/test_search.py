@@ -260,6 +260,14 @@ def test_blocks_are_short_and_break_at_sentences():
     assert blocks[0].startswith("Heading\nSentence number 0")
 
 
+def test_a_pages_text_kept_compressed_comes_back_as_it_was_collected():
+    blocks = ("Trust \ue000 before tests", "Ærøskøbing Straße, \u201cquoted\u201d\nand a second line", "")
+    text = search.PageText.of(blocks, (("article", "trust-before-tests"),))
+    assert text.blocks == blocks
+    assert text.resolved(lambda kind, target: target.upper())[0] == "Trust TRUST-BEFORE-TESTS before tests"
+    assert search.PageText.of(()).blocks == ()
+
+
 def test_the_stemmer_script_is_sphinxs_own_with_nothing_from_the_content(site):
     from knowledgebase.sphinxext.search import stemmer_script
 

@@ -98,4 +98,4 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("kb-session.js", loading_method="defer")  # the trainer's session, for the buttons below
     app.add_js_file("kb-add-to-session.js", loading_method="defer")  # "Add to my session", "Start from this path"
     app.add_config_value("kb_repository", None, "", types=(dict, type(None)))  # for "Propose on GitHub"
-    return {"version": __version__, "env_version": 5, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 6, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -73,7 +73,7 @@ def page_text(doctree: nodes.Node) -> PageText:
             paragraphs.append("".join(parts))
             continue
         stack.extend(reversed(node.children))
-    return PageText(split_blocks(paragraphs), tuple(references))
+    return PageText.of(split_blocks(paragraphs), tuple(references))
 
 
 def _label(data):
