@@ -11,7 +11,8 @@ with no-op stand-ins for the extension's roles and directives (see
 extension replaces with its sharded one.
 
 Reports, per size: the median wall time of each, the median of the per-pair
-ratios kb/plain, CPU time and peak memory. Writes ``<results>/build.json``.
+ratios kb/plain, CPU time, and peak memory with its ratio kb/plain (each arm's
+largest peak). Writes ``<results>/build.json``.
 Sizes after one whose build pair took longer than ``--max-pair-seconds`` are
 skipped (and reported as skipped).
 """
@@ -83,6 +84,7 @@ def bench_size(size: int, reps: int, work: Path, jobs: int | None, arms: list[st
         result[f"ratio_vs_{arm}"] = round(median(ratios), 3)
         result[f"ratios_vs_{arm}"] = [round(r, 3) for r in ratios]
         result[f"cpu_ratio_vs_{arm}"] = round(median(cpu_ratios), 3)
+        result[f"memory_ratio_vs_{arm}"] = round(result["kb_max_rss_mb"] / result[f"{arm}_max_rss_mb"], 3)
     return result
 
 
@@ -121,15 +123,19 @@ def main(argv: list[str] | None = None) -> int:
             sizes.append(done[-1])
             last = done[-1]
             log("  median: " + ", ".join(f"{arm} {last[f'{arm}_median_s']} s" for arm in arms) + "; "
-                + ", ".join(f"kb/{arm} {last[f'ratio_vs_{arm}']} (per pair: {last[f'ratios_vs_{arm}']})"
-                            for arm in arms if arm != "kb"))
+                + ", ".join(f"kb/{arm} {last[f'ratio_vs_{arm}']} (per pair: {last[f'ratios_vs_{arm}']}), "
+                            f"peak memory {last[f'memory_ratio_vs_{arm}']}" for arm in arms if arm != "kb"))
             save_result(args.name, {"reps": args.reps, "jobs": args.jobs, "sizes": sizes, "skipped": skipped},
                         args.results, argv)
         for entry in done[1:]:
             entry["kb_growth"] = round(entry["kb_median_s"] / done[0]["kb_median_s"], 2)
             entry[f"{baseline}_growth"] = round(entry[f"{baseline}_median_s"] / done[0][f"{baseline}_median_s"], 2)
+            entry["kb_memory_growth"] = round(entry["kb_max_rss_mb"] / done[0]["kb_max_rss_mb"], 2)
+            entry[f"{baseline}_memory_growth"] = round(entry[f"{baseline}_max_rss_mb"]
+                                                       / done[0][f"{baseline}_max_rss_mb"], 2)
             log(f"{entry['articles']} articles ({shape}): kb takes {entry['kb_growth']}x the "
-                f"{done[0]['articles']}-article time ({baseline}: {entry[f'{baseline}_growth']}x)")
+                f"{done[0]['articles']}-article time ({baseline}: {entry[f'{baseline}_growth']}x) and "
+                f"{entry['kb_memory_growth']}x its peak memory ({baseline}: {entry[f'{baseline}_memory_growth']}x)")
     path = save_result(args.name, {"reps": args.reps, "jobs": args.jobs, "sizes": sizes, "skipped": skipped},
                        args.results, argv)
     if path:

@@ -413,7 +413,7 @@ def write(results: Path, doc: Path) -> str:
                   "The ratio is the median of the per-pair ratios kb / plain (wall clock).", ""]
         has_nosearch = any("plain-nosearch_median_s" in s for s in build["sizes"])
         header = ["Articles", "kb build (s)", "plain (s)", "ratio", "per-pair ratios", "CPU ratio",
-                  "kb growth vs first", "plain growth", "kb peak memory", "plain peak memory"]
+                  "kb growth vs first", "plain growth", "kb peak memory", "plain peak memory", "memory ratio"]
         if has_nosearch:
             header.insert(3, "plain, no search index (s)")
         rows = []
@@ -421,12 +421,12 @@ def write(results: Path, doc: Path) -> str:
             row = [f"{s['articles']:,}", s["kb_median_s"], s["plain_median_s"], f"{s['ratio_vs_plain']}x",
                    ", ".join(f"{r}" for r in s["ratios_vs_plain"]), f"{s['cpu_ratio_vs_plain']}x",
                    f"{s.get('kb_growth', 1.0)}x", f"{s.get('plain_growth', 1.0)}x", f"{s['kb_max_rss_mb']:.0f} MB",
-                   f"{s['plain_max_rss_mb']:.0f} MB"]
+                   f"{s['plain_max_rss_mb']:.0f} MB", f"{s['kb_max_rss_mb'] / s['plain_max_rss_mb']:.2f}x"]
             if has_nosearch:
                 row.insert(3, s.get("plain-nosearch_median_s", ""))
             rows.append(row)
         for n, seconds in sorted(extrapolated.items()):
-            rows.append([f"{n:,} (extrapolated)", seconds, "", "", "", "", "", "", "", ""][:len(header)])
+            rows.append([f"{n:,} (extrapolated)", seconds, "", "", "", "", "", "", "", "", ""][:len(header)])
         lines += table(header, rows)
         if build.get("skipped"):
             lines += [f"Skipped sizes: {', '.join(map(str, build['skipped']))} (the previous build pair took longer "
