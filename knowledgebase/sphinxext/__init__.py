@@ -8,7 +8,8 @@
 * :mod:`.resolve` and :mod:`.render` - placeholders filled with current data at write time;
 * :mod:`.incremental` - which pages an incremental build must rewrite;
 * :mod:`.safety` - the body policy: refused content never reaches the site;
-* :mod:`.navigation` - a sidebar bounded whatever toctrees authors write.
+* :mod:`.navigation` - a sidebar bounded whatever toctrees authors write;
+* :mod:`.memory` - each written page's doctree freed at once.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import facilitator, home, incremental, navigation, pagemeta, printing, safety, search, session
+from . import facilitator, home, incremental, memory, navigation, pagemeta, printing, safety, search, session
 from .directives import DIRECTIVES
 from .nodes import kb_generated, kb_reference, visit_skip
 from .resolve import resolve_page
@@ -76,6 +77,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", pagemeta.add_page_metadata)
     app.connect("html-page-context", safety.add_policy)
     app.connect("html-page-context", search.add_search_script)
+    app.connect("html-page-context", memory.release_doctree, priority=memory.PRIORITY)
     app.connect("build-finished", pagemeta.write_feed)
     app.connect("build-finished", printing.remove_stale_fragments)
     app.connect("build-finished", safety.write_headers)
