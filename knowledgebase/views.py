@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from .graph import ConceptGraph
 from .model import Article, KnowledgeBase
@@ -202,12 +202,16 @@ class Views:
         ``reusable``: keep what a later build needs for that (a long-lived process only)."""
         self.kb = kb
         self.graph = graph or ConceptGraph(kb)
-        # A page's view is needed for its fingerprint and again to render it: compute it once per build.
-        self.article = cache(self.article)
-        self.concept = cache(self.concept)
-        self.path = cache(self.path)
-        self.audience = cache(self.audience)
-        self.card = cache(self.card)
+        # A page's view is needed for its fingerprint and again to render it. A long-lived process
+        # keeps every one, for the next build to reuse. A one-off build keeps only the last few: it
+        # fingerprints every page before writing any, and holding all their views until then was
+        # the largest part of the memory the extension adds (about 50 MB at 5,000 articles).
+        keep = cache if reusable else lru_cache(maxsize=16)
+        self.article = keep(self.article)
+        self.concept = keep(self.concept)
+        self.path = keep(self.path)
+        self.audience = keep(self.audience)
+        self.card = cache(self.card) if reusable else lru_cache(maxsize=1024)(self.card)
         self._reusable = reusable
         self._article_inputs: dict[str, tuple[tuple, ArticleView]] = {}
         self._earlier_article_inputs = earlier._article_inputs if earlier is not None else {}
@@ -227,12 +231,13 @@ class Views:
         return found
 
     def fingerprint(self, view) -> str:
-        """:func:`fingerprint`, once per view object: views are immutable, and one reused
-        from an earlier build keeps the fingerprint it had there."""
+        """:func:`fingerprint`, in a long-lived process once per view object: views are immutable,
+        and one reused from an earlier build keeps the fingerprint it had there."""
         found = self._fingerprints.get(id(view)) or self._earlier_fingerprints.get(id(view))
         if found is None or found[0] is not view:
             found = (view, fingerprint(view))
-        self._fingerprints[id(view)] = found
+        if self._reusable:  # a one-off build fingerprints each view once; remembering would keep them all
+            self._fingerprints[id(view)] = found
         return found[1]
 
     # Links and cards ------------------------------------------------------------------------
