@@ -62,6 +62,8 @@ class Renderer:
         self.builder = app.builder
         self.html = app.builder.format == "html"
         self.has_sources_page = "sources" in app.env.found_docs
+        # The list of every article names each concept thousands of times: each link is made once.
+        self._links_html: dict[tuple[v.Link, str], str] = {}
 
     # Links ------------------------------------------------------------------------------------
 
@@ -140,9 +142,13 @@ class Renderer:
         return "".join(html)
 
     def _link_html(self, link: v.Link, extra_class: str) -> str:
-        classes = _escaped(f"kb-link-{link.kind} {extra_class} reference internal", attribute=True)
-        return (f'<a class="{classes}" href="{_escaped(self.uri(link), attribute=True)}" '
+        found = self._links_html.get((link, extra_class))
+        if found is None:
+            classes = _escaped(f"kb-link-{link.kind} {extra_class} reference internal", attribute=True)
+            found = self._links_html[link, extra_class] = (
+                f'<a class="{classes}" href="{_escaped(self.uri(link), attribute=True)}" '
                 f'title="{_escaped(link.tooltip, attribute=True)}">{_escaped(link.label)}</a>')
+        return found
 
     def design_grid(self, cards) -> nodes.container:
         """Cards laid out with sphinx-design's grid and card classes (its stylesheet does the layout)."""
