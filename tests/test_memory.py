@@ -1,4 +1,5 @@
-"""A written page's doctree is freed when the page is done, not at a later garbage collection."""
+"""What a build holds: a written page's doctree is freed when the page is done, not at a later
+garbage collection, and a one-off build does not keep every page's view until writing."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import weakref
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
+from knowledgebase.graph import ConceptGraph
+from knowledgebase.model import Article, Concept, KnowledgeBase
+from knowledgebase.views import Views
 from sphinx_support import copy_root
 
 
@@ -32,3 +36,31 @@ def test_a_written_pages_nodes_are_freed_without_the_cycle_collector(tmp_path):
         app.cleanup()
     assert len(paragraphs) > 100
     assert alive == []
+
+
+def _corpus(size: int) -> KnowledgeBase:
+    concepts = {c: Concept(c, f"concepts/{c}.md", c.title(), "A concept.") for c in ("trust", "inquiry", "voice")}
+    articles = {f"a{n}": Article(f"a{n}", f"articles/a{n}.md", f"Article {n}", "Summary.",
+                                 (("trust", "inquiry", "voice")[n % 3],), ("teacher",), "guide") for n in range(size)}
+    return KnowledgeBase("content", articles, concepts, {}, {}, {}, {c: c for c in concepts})
+
+
+def _views_alive_after_fingerprinting(views: Views) -> int:
+    refs = []
+    for aid in views.kb.articles:
+        page_view = views.article(aid)
+        views.fingerprint(page_view)
+        refs.append(weakref.ref(page_view))
+    del page_view
+    gc.collect()
+    return sum(ref() is not None for ref in refs)
+
+
+def test_a_one_off_build_does_not_hold_every_pages_view_after_fingerprinting_it():
+    kb = _corpus(200)
+    assert _views_alive_after_fingerprinting(Views(kb, ConceptGraph(kb))) <= 20
+
+
+def test_a_long_lived_process_keeps_every_pages_view_for_the_next_build():
+    kb = _corpus(200)
+    assert _views_alive_after_fingerprinting(Views(kb, ConceptGraph(kb), reusable=True)) == 200
