@@ -27,6 +27,7 @@ PLOT_NAME = "build-time.svg"
 # the number chosen is written next to the target.
 BUILD_RATIO_MAX = 1.25
 GROWTH_MAX = 5.5
+MEMORY_RATIO_MAX = 1.2  # peak memory of kb build / plain Sphinx on the same files, 5,000 articles (issue 12)
 BODY_EDIT_MAX_PAGES = 4
 # The edit loop through kb serve (issue 12): save -> new HTML on disk, and a save that changes nothing.
 EDIT_LOOP_MAX_SECONDS = {1000: 1.0, 5000: 2.0}
@@ -300,6 +301,12 @@ def write(results: Path, doc: Path) -> str:
             rows.append([f"5,000 articles at most about {GROWTH_MAX}x the 1,000 time",
                          f"{growth:.2f}x (measured; plain Sphinx + MyST in the same run: {plain_growth:.2f}x)",
                          mark(growth <= GROWTH_MAX)])
+            s5000 = by_size[5000]
+            if "memory_ratio_vs_plain" in s5000:
+                rows.append([f"Peak memory, 5,000 articles: at most {MEMORY_RATIO_MAX}x plain Sphinx + MyST on the same files",
+                             f"{s5000['memory_ratio_vs_plain']}x ({s5000['kb_max_rss_mb']:.0f} MB against "
+                             f"{s5000['plain_max_rss_mb']:.0f} MB, largest of {len(s5000['runs']['kb'])} builds each)",
+                             mark(s5000["memory_ratio_vs_plain"] <= MEMORY_RATIO_MAX)])
         elif len(build["sizes"]) >= 2:
             a, b = fit_line([(s["articles"], s["kb_median_s"]) for s in build["sizes"]])
             for n in build.get("skipped") or [5000]:

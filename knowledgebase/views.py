@@ -205,7 +205,7 @@ class Views:
         # A page's view is needed for its fingerprint and again to render it. A long-lived process
         # keeps every one, for the next build to reuse. A one-off build keeps only the last few: it
         # fingerprints every page before writing any, and holding all their views until then was
-        # the largest part of the memory the extension adds (about 50 MB at 5,000 articles).
+        # the largest part of the memory the extension adds (about 40 MB at 5,000 articles).
         keep = cache if reusable else lru_cache(maxsize=16)
         self.article = keep(self.article)
         self.concept = keep(self.concept)
