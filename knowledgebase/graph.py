@@ -244,11 +244,16 @@ class ConceptGraph:
                       for other in linked_ids + prerequisite_ids))
 
     def _champion_input(self, concept_id: str) -> tuple:
+        """What scoring reads through one of an article's concepts: which articles are tagged with
+        it (so which candidates share it), and of its champions, the candidates it brings, what a
+        score and a tie-break read (title, primary concept). Not their other concepts: an article
+        that gains or loses a concept changes only the lists of articles tagged with that one."""
         found = self._champion_inputs.get(concept_id)
         if found is None:
             articles = self.kb.articles
-            found = tuple((other, articles[other].concepts, articles[other].title)
-                          for other in self._champions.get(concept_id, ()))
+            found = (tuple(self._postings.get(concept_id, ())),
+                     tuple((other, articles[other].title, articles[other].concepts[0])
+                           for other in self._champions.get(concept_id, ())))
             earlier = self._earlier_champion_inputs.get(concept_id)
             # Compared once per concept here; then each article's inputs hold the earlier tuple
             # itself, and comparing them with the earlier inputs stops at "same object".

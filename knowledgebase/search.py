@@ -488,11 +488,20 @@ class SearchIndex:
         for key in sorted(self._pairs) if full else sorted(self._touched_pairs & self._pairs.keys()):
             yield f"pairs-{key}.json", {p: _flat(postings, PAIR_RECORD) for p, postings in self._pairs[key].items()}
         if full or self._filters_changed:
+            # One pass over the pages, not one per concept: hundreds of concepts times thousands of pages.
+            by_concept: dict[str, list[int]] = {cid: [] for cid in concept_ids}
+            by_audience: dict[str, list[int]] = {aid: [] for aid in audience_ids}
+            for number, page in enumerate(self._pages):
+                for cid in dict.fromkeys(page.entry.concepts):
+                    if cid in by_concept:
+                        by_concept[cid].append(number)
+                for aid in dict.fromkeys(page.entry.audiences):
+                    if aid in by_audience:
+                        by_audience[aid].append(number)
             for cid in concept_ids:
-                yield f"filter-concept-{cid}.json", [n for n, p in enumerate(self._pages) if cid in p.entry.concepts]
+                yield f"filter-concept-{cid}.json", by_concept[cid]
             for aid in audience_ids:
-                yield f"filter-audience-{aid}.json", [n for n, p in enumerate(self._pages)
-                                                      if aid in p.entry.audiences]
+                yield f"filter-audience-{aid}.json", by_audience[aid]
         yield "meta.json", {
             "version": INDEX_VERSION, "documents": len(self._pages), "source": source,
             "shards": sorted(self._terms), "pairShards": sorted(self._pairs),

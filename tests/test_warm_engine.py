@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -113,15 +114,61 @@ def make(aid: str, fields: dict, ids: set[str]) -> Article:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(article_fields, min_size=2, max_size=8), st.data())
 def test_related_lists_reused_from_an_earlier_graph_equal_freshly_scored_ones(first, data):
+    check_reused_related_lists(first, data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(article_fields, min_size=2, max_size=8), st.data())
+def test_related_lists_reused_from_an_earlier_graph_equal_fresh_ones_when_concepts_bring_few_candidates(first, data):
+    # A common concept brings only its most central articles as candidates; with a limit of two,
+    # most concepts here are common, and edits move articles in and out of those short lists.
+    with patch("knowledgebase.graph.CHAMPIONS_PER_CONCEPT", 2):
+        check_reused_related_lists(first, data)
+
+
+def test_gaining_a_concept_scores_again_only_the_lists_of_articles_tagged_with_it():
+    fields = {"a0": ("trust", "inquiry"), "a1": ("trust",), "a2": ("inquiry",), "a3": ("risk",), "a4": ("risk",)}
+    articles = {aid: make(aid, {"concepts": c, "title": aid.upper(), "links": [], "prerequisites": []}, set())
+                for aid, c in fields.items()}
+    graph = ConceptGraph(corpus(articles))
+    before = {aid: graph.related_articles(aid) for aid in articles}
+    edited = corpus(articles | {"a0": replace(articles["a0"], concepts=("trust", "inquiry", "risk"))})
+    again = ConceptGraph(edited, earlier=graph)
+    # a1 and a2 share a concept with a0, but not the one it gained: their lists are the earlier ones
+    assert again.related_articles("a1") is before["a1"] and again.related_articles("a2") is before["a2"]
+    # a3 and a4 are tagged with it: now a0 is related to them
+    assert [r.article for r in again.related_articles("a3")] == ["a0", "a4"]
+    assert again.related_articles("a0") == ConceptGraph(edited).related_articles("a0")
+
+
+def test_a_concept_one_article_gains_and_another_loses_in_one_build_scores_lists_again():
+    # The concept's rarity and its champions (the two articles it is primary for) stay as they
+    # were; what changes is that o, a candidate of b through trust, now shares risk with b as well.
+    fields = {"b": ("trust", "risk"), "o": ("trust",), "p": ("inquiry", "risk"), "r1": ("risk",), "r2": ("risk",)}
+    articles = {aid: make(aid, {"concepts": c, "title": aid.upper(), "links": [], "prerequisites": []}, set())
+                for aid, c in fields.items()}
+    with patch("knowledgebase.graph.CHAMPIONS_PER_CONCEPT", 2):
+        graph = ConceptGraph(corpus(articles))
+        graph.related_articles("b")
+        edited = corpus(articles | {"o": replace(articles["o"], concepts=("trust", "risk")),
+                                    "p": replace(articles["p"], concepts=("inquiry",))})
+        assert ConceptGraph(edited, earlier=graph).related_articles("b") == ConceptGraph(edited).related_articles("b")
+
+
+def check_reused_related_lists(first, data) -> None:
     ids = {f"a{n}" for n in range(len(first))}
     fields = {f"a{n}": f for n, f in enumerate(first)}
     graph = ConceptGraph(corpus({aid: make(aid, f, ids) for aid, f in fields.items()}))
     for aid in sorted(ids):
         graph.related_articles(aid)
     for _ in range(data.draw(st.integers(1, 4), label="edits")):
-        aid = data.draw(st.sampled_from([f"a{n}" for n in range(len(ids) + 1)]), label="edited or new")
-        ids.add(aid)  # a new article changes every concept's rarity
-        fields[aid] = data.draw(article_fields, label="new fields")
+        # One build may take in several saved files (a branch checked out): say one article gains
+        # a concept that another loses, and the concept's rarity stays as it was.
+        edited = data.draw(st.lists(st.sampled_from([f"a{n}" for n in range(len(ids) + 1)]), min_size=1,
+                                    max_size=2, unique=True), label="edited or new")
+        for aid in edited:
+            ids.add(aid)  # a new article changes every concept's rarity
+            fields[aid] = data.draw(article_fields, label="new fields")
         kb = corpus({a: make(a, f, ids) for a, f in fields.items()})
         graph, fresh = ConceptGraph(kb, earlier=graph), ConceptGraph(kb)
         for other in sorted(ids):

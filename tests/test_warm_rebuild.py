@@ -105,7 +105,9 @@ def test_kb_serve_builder_sets_aside_what_its_first_build_leaves_and_collects_af
         article = content / "articles" / "trust-first.md"
         article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
         assert builder.build([article]) == 0
-        assert gc.isenabled()  # paused during the rebuild only
+        assert not gc.isenabled()  # paused from the rebuild until it has been answered
         builder.tidy()
+        assert gc.isenabled()
     finally:
+        gc.enable()
         gc.unfreeze()

@@ -1,14 +1,14 @@
 """``kb serve``: preview the site while writing; every save rebuilds what changed and reloads the page.
 
-The server, the file watcher and the reload channel are sphinx-autobuild's
+The file watcher, the reload channel and the server are sphinx-autobuild's
 (``RebuildServer``, ``IgnoreFilter``). Two things differ from running
 sphinx-autobuild itself:
 
 * It runs each rebuild as a fresh ``sphinx-build`` subprocess, which at 5,000
-  articles spends twenty seconds getting back to where the last build was. Here
-  its change callback (:class:`RebuildRequest`) asks this process's
-  :class:`~knowledgebase.sphinxext.rebuild.WarmBuilder` to rebuild, which keeps
-  Sphinx and the extension's data warm between builds.
+  articles spends twenty seconds getting back to where the last build was, from
+  a new process pool per change. Here (:func:`warm_rebuild_server`) each change
+  is built by this process's :class:`~knowledgebase.sphinxext.rebuild.WarmBuilder`,
+  in a worker thread, which keeps Sphinx and the extension's data warm between builds.
 * Its reload snippet is an inline script, which the site's Content-Security-Policy
   refuses. :class:`ReloadScript` adds the same few lines as a file the server
   serves instead, which the policy allows (``script-src 'self'``).
@@ -16,13 +16,9 @@ sphinx-autobuild itself:
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
-import multiprocessing
-import secrets
 import sys
-import threading
-from multiprocessing import AuthenticationError
-from multiprocessing.connection import Client, Listener
 from pathlib import Path
 
 from ..cli import EXIT_OK, UsageError, verb
@@ -61,49 +57,13 @@ def run_serve(args) -> int:
 
     from ..sphinxext.rebuild import WarmBuilder
 
-    # sphinx-autobuild runs the change callback in a new process pool for every change. Forked
-    # from this process, which holds the warm site (a gigabyte at 5,000 articles), the child
-    # would share its memory copy-on-write while the rebuild runs here, and every page of
-    # memory the rebuild touches would first be copied. A fork server forks the callback from
-    # a small process instead.
-    multiprocessing.set_forkserver_preload([__name__])
-    multiprocessing.set_start_method("forkserver", force=True)
     builder = WarmBuilder(srcdir, conf, outdir, doctrees, owns_process=True)
     builder.build()
-    authkey = secrets.token_bytes(32)
-    listener = Listener(("127.0.0.1", 0), authkey=authkey)
-    threading.Thread(target=answer_rebuild_requests, args=(listener, builder), daemon=True).start()
     print(f"Serving on http://{args.host}:{args.port}/ - edit a file in {args.content} and the page reloads. "
           "Ctrl+C stops.")
     sys.stdout.flush()
-    serve(args.host, args.port, srcdir, outdir, doctrees, conf / "conf.py", RebuildRequest(listener.address, authkey))
+    serve(args.host, args.port, srcdir, outdir, doctrees, conf / "conf.py", builder)
     return EXIT_OK
-
-
-class RebuildRequest:
-    """sphinx-autobuild's change callback. It runs in a worker process, so it asks the serving
-    process, which keeps Sphinx warm, to rebuild, and returns when that is done."""
-
-    def __init__(self, address, authkey: bytes):
-        self.address, self.authkey = address, authkey
-
-    def __call__(self, *, changed_paths) -> None:
-        with Client(self.address, authkey=self.authkey) as connection:
-            connection.send([str(path) for path in changed_paths])
-            connection.recv()
-
-
-def answer_rebuild_requests(listener: Listener, builder) -> None:
-    """One rebuild at a time, for as long as the server runs."""
-    while True:
-        try:
-            with listener.accept() as connection:
-                changed = [Path(path) for path in connection.recv()]
-                builder.build(changed)
-                connection.send("done")
-        except (OSError, EOFError, AuthenticationError):  # a request that went away or failed the key
-            continue
-        builder.tidy()
 
 
 class ReloadScript:
@@ -136,11 +96,9 @@ class ReloadScript:
         await self.app(scope, receive, send_with_script)
 
 
-def serve(host: str, port: int, srcdir: Path, outdir: Path, doctrees: Path, conf_file: Path,
-          callback: RebuildRequest) -> None:
+def serve(host: str, port: int, srcdir: Path, outdir: Path, doctrees: Path, conf_file: Path, builder) -> None:
     import uvicorn
     from sphinx_autobuild.filter import IgnoreFilter
-    from sphinx_autobuild.server import RebuildServer
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.responses import Response
@@ -150,7 +108,7 @@ def serve(host: str, port: int, srcdir: Path, outdir: Path, doctrees: Path, conf
     async def reload_script(request):
         return Response(RELOAD_SCRIPT, media_type="text/javascript")
 
-    watcher = RebuildServer([srcdir, conf_file], IgnoreFilter([outdir, doctrees], IGNORED), change_callback=callback)
+    watcher = warm_rebuild_server()([srcdir, conf_file], IgnoreFilter([outdir, doctrees], IGNORED), builder)
     app = Starlette(
         routes=[WebSocketRoute("/websocket-reload", watcher, name="reload"),
                 Route(RELOAD_SCRIPT_PATH, reload_script),
@@ -159,3 +117,34 @@ def serve(host: str, port: int, srcdir: Path, outdir: Path, doctrees: Path, conf
         lifespan=watcher.lifespan,
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def warm_rebuild_server() -> type:
+    """The class, made when serving starts: sphinx-autobuild (and the web server it brings) is
+    imported only by ``kb serve``, not by every ``kb`` command."""
+    from sphinx_autobuild.server import RebuildServer
+
+    class WarmRebuildServer(RebuildServer):
+        """sphinx-autobuild's server, with each change built by the warm builder in a worker
+        thread of this process, rather than by a callback in a new process pool per change.
+
+        Watching, the paths it reports and the reload signal stay sphinx-autobuild's; a pool
+        would only start a process to hand the change back to this one (a tenth of a second or
+        more per save, and forked from a process holding the warm site, copies of every page of
+        memory the rebuild touched). The builder's cycle collection runs once the browser has
+        been told to reload."""
+
+        def __init__(self, paths, ignore_filter, builder) -> None:
+            super().__init__(paths, ignore_filter, change_callback=builder.build)
+            self.builder = builder
+
+        async def watch(self) -> None:
+            import watchfiles
+
+            async for changes in watchfiles.awatch(*self.paths, watch_filter=lambda _, path: not self.ignore(path)):
+                await asyncio.to_thread(self.builder.build, [Path(path).resolve() for _, path in changes])
+                self.flag.set()
+                await asyncio.to_thread(self.builder.tidy)
+
+    return WarmRebuildServer
+

@@ -82,11 +82,17 @@ class WarmBuilder:
             if fresh:
                 if self.owns_process:
                     gc.unfreeze()  # the last application's objects may be collected again
+                    gc.enable()    # a first build reads every page: it runs with the collector
                 self.app = self._new_app()
             else:
                 reload_corpus(self.app)
             self._forget_stale_caches()
-            with self._docutils_registrations(), _collector_paused(self.owns_process and not fresh):
+            if self.owns_process and not fresh:
+                # A rebuild makes little cyclic garbage, but allocates enough to set off full
+                # collections, each of which walks every object the process keeps (seconds on a
+                # large corpus). The collector waits until tidy(), once the rebuild is answered.
+                gc.disable()
+            with self._docutils_registrations():
                 self.app.build(False, [])
         except Exception:  # noqa: BLE001 - the server must go on serving the last good site
             self.app = None
@@ -112,9 +118,11 @@ class WarmBuilder:
         return 0 if self.app.statuscode == 0 else 1
 
     def tidy(self) -> None:
-        """Collect what the last rebuild left behind; called once the rebuild has been answered."""
+        """Collect what the last build left behind, and let the collector run again: the owner of
+        the process calls this after each build, once it has been answered."""
         if self.owns_process:
             gc.collect()
+            gc.enable()
 
     def _new_app(self) -> Sphinx:
         expect_warm(str(self.srcdir), WarmState(self.load_cache))
@@ -153,22 +161,6 @@ class WarmBuilder:
             for node in own_nodes:
                 register_node(node)
             yield
-
-
-@contextmanager
-def _collector_paused(pause: bool):
-    """A rebuild makes little cyclic garbage, but allocates enough to set off full collections,
-    each of which would walk every object the process keeps (seconds on a large corpus).
-    ``tidy()`` collects afterwards instead. A first build, which reads every page, runs with it.
-    Only a builder that owns its process (``kb serve``) does any of this."""
-    enabled = gc.isenabled()
-    if pause:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if pause and enabled:
-            gc.enable()
 
 
 def _digest(path: Path) -> str | None:

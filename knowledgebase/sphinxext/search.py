@@ -78,7 +78,8 @@ def page_text(doctree: nodes.Node) -> PageText:
 
 def _label(data):
     def label(kind: str, target: str) -> str:
-        link = data.views.link(kind, target) if kind else None
+        # Many pages cite the same record: its link is made once per build (as for fingerprints).
+        link = data.views.kept(("link", kind, target), lambda: data.views.link(kind, target)) if kind else None
         return link.label if link is not None else target
     return label
 
@@ -109,23 +110,47 @@ def page_entry(app, docname: str, text: PageText, label) -> SearchEntry | None:
     return None
 
 
+def entry_inputs(app, docname: str, text: PageText, label) -> tuple:
+    """Everything :func:`page_entry` reads for a page: equal inputs, equal entry. Records and
+    texts of unchanged pages are the same objects from build to build, so this mostly compares
+    identities; what is compared in full is the labels of the records the text refers to."""
+    found = record_for(app.env, docname)
+    if found is None or not isinstance(text, PageText):
+        return (found, text)
+    folder, record = found
+    steps = ()
+    if folder == "paths":
+        articles = build_data(app).kb.articles
+        steps = tuple(articles.get(step.article) for step in record.steps)
+    return (found, text, tuple(label(kind, target) for kind, target in text.references), steps)
+
+
 def entries(app) -> dict[str, SearchEntry]:
-    """The index's entries by document. In a long-lived process, when the build changed
-    nothing beyond the pages it read, only those pages' entries are made again."""
+    """The index's entries by document. In a long-lived process an entry is made again only when
+    what it is made from changed, and when the build changed nothing beyond the pages it read,
+    only those pages are looked at."""
     data = build_data(app)
     warm = warm_state(app)
     terms = env_state(app.env).search_terms
     label = _label(data)
-    if warm is not None and data.only_read_pages_changed and warm.search_written:
-        result = {doc: entry for doc, entry in warm.search_entries.items() if doc not in warm.read}
+    if warm is None:
+        made = {docname: page_entry(app, docname, terms[docname], label) for docname in terms}
+        return {docname: entry for docname, entry in made.items() if entry is not None}
+    earlier = warm.search_entries if warm.search_written else {}
+    if data.only_read_pages_changed and earlier:
+        result = {doc: made for doc, made in earlier.items() if doc not in warm.read}
         docnames = warm.read & terms.keys()
     else:
         result, docnames = {}, terms.keys()
     for docname in docnames:
-        entry = page_entry(app, docname, terms[docname], label)
-        if entry is not None:
-            result[docname] = entry
-    return result
+        inputs = entry_inputs(app, docname, terms[docname], label)
+        made = earlier.get(docname)
+        if made is None or made[0] != inputs:
+            made = (inputs, page_entry(app, docname, terms[docname], label))
+        if made[1] is not None:
+            result[docname] = made
+    warm.search_entries = result
+    return {docname: made[1] for docname, made in result.items()}
 
 
 def concept_names(kb) -> dict[str, str]:
@@ -199,7 +224,7 @@ def write_index(app):
         for name, text in changed:
             (folder / name).write_text(text, encoding="utf-8")
     if warm is not None:
-        warm.search_entries, warm.search_written = by_doc, True
+        warm.search_written = True
     if kept_from_last_build(app, "search"):
         return
     yield "search", {"title": "Search", "body": search_page_body(app, kb), "kb_search_page": True}, "page.html"

@@ -114,7 +114,8 @@ class WarmState:
     previous: BuildData | None = None                # the last finished build's data
     read: set[str] = field(default_factory=set)      # documents the current build reads
     search_index: SearchIndex = field(default_factory=SearchIndex)
-    search_entries: dict[str, SearchEntry] = field(default_factory=dict)  # by document, as last indexed
+    # by document, as last indexed: (what the entry was made from, the entry)
+    search_entries: dict[str, tuple[tuple, SearchEntry]] = field(default_factory=dict)
     search_written: bool = False                     # the index on disk is the one search_index last returned
 
 
