@@ -10,9 +10,10 @@ rebuild pays for what changed:
 * the corpus is loaded again, reading only the files that changed
   (:class:`knowledgebase.cache.LoadCache`), and when no record's published data changed
   (a body edit), the concept graph and the views of the last build are kept;
+  otherwise related lists and views whose inputs are unchanged are taken from them;
 * only the pages read again are fingerprinted (:func:`.incremental.pages_with_changed_data`);
-* the search index takes out and puts back the postings of the pages read
-  again, and writes only the files that changed (:class:`knowledgebase.search.SearchIndex`).
+* the search index takes out and puts back the postings of the pages whose entries
+  changed, and writes only the files that changed (:class:`knowledgebase.search.SearchIndex`).
 
 Each rebuild is Sphinx's own incremental build (``Sphinx.build``), so what it
 writes is what a fresh ``sphinx-build`` would write; the tests hold both to the
