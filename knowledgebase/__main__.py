@@ -4,5 +4,4 @@ import sys
 
 from .cli import main
 
-if __name__ == "__main__":  # not when a worker process imports it
-    sys.exit(main())
+sys.exit(main())

@@ -23,7 +23,6 @@ announces each link by name. All text is escaped here.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -108,37 +107,13 @@ def chain_order(keys, weight: dict[str, dict[str, int]]) -> list[str]:
     return order
 
 
-# Clusters being made elsewhere (a worker process of ``kb serve``), by the map they are for.
-_HANDED_IN: dict[MapView, Future] = {}
-
-
-def cluster_elsewhere(view: MapView, submit: Callable[..., Future]) -> None:
-    """Have ``submit`` (an executor's) run :func:`cluster` on ``view`` while this process goes on;
-    :func:`communities` then takes that result instead of clustering here. Only the latest map
-    handed in is kept: an earlier one that no page asked for is no longer wanted."""
-    if view not in _HANDED_IN:
-        _HANDED_IN.clear()
-        _HANDED_IN[view] = submit(cluster, view)
-
-
 @lru_cache(maxsize=2)
 def communities(view: MapView) -> tuple[Group, ...]:
-    """The vocabulary in groups, as :func:`cluster` makes them.
+    """The vocabulary in groups: greedy modularity communities over the weighted links, largest first.
 
-    The slowest part of any page (half a second on a large vocabulary), and the same map is on
+    The slowest part of any page (a second on a large vocabulary), and the same map is on
     several pages of a build, and on every rebuild that leaves the vocabulary's links alone:
-    the groups of the last maps are kept. Groups being made elsewhere are waited for."""
-    future = _HANDED_IN.pop(view, None)
-    if future is not None:
-        try:
-            return future.result()
-        except Exception:  # noqa: BLE001 - a worker that failed or went away: cluster here instead
-            pass
-    return cluster(view)
-
-
-def cluster(view: MapView) -> tuple[Group, ...]:
-    """Greedy modularity communities over the weighted links, largest first, each in chain order."""
+    the groups of the last maps are kept."""
     weight = _weights(view)
     labels = {n.key: n.link.label for n in view.nodes}
     graph = nx.Graph()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import re
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 from sphinx_support import REPO
@@ -46,26 +43,6 @@ def test_every_concept_is_in_exactly_one_cluster_and_clusters_are_named_after_a_
     for group in groups:
         assert group.heading.removeprefix("Around ").lower() in {labels[k].lower() for k in group.keys}
     assert len(groups) >= 3
-
-
-def test_clusters_made_in_a_worker_process_are_the_ones_made_here(views):
-    view = views.vocabulary_map()
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as workers:
-        maps.communities.cache_clear()
-        maps.cluster_elsewhere(view, workers.submit)
-        handed_in = maps._HANDED_IN[view]
-        groups = maps.communities(view)
-    assert handed_in.done() and groups is handed_in.result()
-    assert groups == maps.cluster(view)
-
-
-def test_when_the_worker_fails_the_clusters_are_made_here(views):
-    view = views.vocabulary_map()
-    failed = Future()
-    failed.set_exception(BrokenProcessPool("the worker went away"))
-    maps.communities.cache_clear()
-    maps.cluster_elsewhere(view, lambda *args: failed)
-    assert maps.communities(view) == maps.cluster(view)
 
 
 def test_rows_never_share_vertical_space(views):

@@ -9,9 +9,7 @@ from __future__ import annotations
 import gc
 import io
 from pathlib import Path
-from unittest.mock import patch
 
-from knowledgebase import maps
 from knowledgebase.cli import main as kb
 from knowledgebase.sphinxext.rebuild import WarmBuilder
 from sphinx_support import REPO, copy_root
@@ -111,34 +109,5 @@ def test_kb_serve_builder_sets_aside_what_its_first_build_leaves_and_collects_af
         builder.tidy()
         assert gc.isenabled()
     finally:
-        builder.close()
         gc.enable()
         gc.unfreeze()
-
-
-def test_kb_serve_builder_clusters_the_concept_map_in_a_worker_and_writes_what_a_clean_build_writes(tmp_path):
-    content = copy_root("site-basic", tmp_path)
-    builder = WarmBuilder(content, REPO, tmp_path / "html", tmp_path / ".doctrees-html", status=None,
-                          warning=io.StringIO(), owns_process=True)
-    try:
-        assert builder.build() == 0
-        builder.tidy()
-        article = content / "articles" / "learning-walks.md"
-        text = article.read_text(encoding="utf-8")
-        article.write_text(text.replace("concepts: [", "concepts: [trust, ", 1), encoding="utf-8")
-        maps.communities.cache_clear()  # another test may have clustered the same map in this process
-        handed_in = []
-        real = maps.cluster_elsewhere
-        with patch.object(maps, "cluster_elsewhere", lambda view, submit: (handed_in.append(view), real(view, submit))):
-            assert builder.build([article]) == 0
-        builder.tidy()
-        # the edit changed the map's weights, so its groups were made in the worker, and taken from it
-        assert len(handed_in) == 1 and handed_in[0] not in maps._HANDED_IN
-    finally:
-        builder.close()
-        gc.enable()
-        gc.unfreeze()
-    clean = tmp_path / "clean"
-    assert kb(["build", "-q", "--content", str(content), "--conf", str(REPO), "--out", str(clean)]) == 0
-    files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file() and p.name != ".buildinfo")
-    assert [f for f in files if (clean / f).read_bytes() != (tmp_path / "html" / f).read_bytes()] == []

@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import sys
 import time
 import traceback
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -39,12 +37,9 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import _assets as html_assets
 from sphinx.util.docutils import additional_nodes, docutils_namespace, patch_docutils, register_node
 
-from .. import maps
-from ..cache import LoadCache
-from ..views import MapView
 from .incremental import reload_corpus
-from .resolve import directive_view
-from .state import WarmState, build_data, env_state, expect_warm
+from ..cache import LoadCache
+from .state import WarmState, expect_warm
 
 
 FOLDER = "a folder"  # never the digest of a file, so a change to a folder always builds
@@ -65,8 +60,6 @@ class WarmBuilder:
         self.load_cache = LoadCache()  # outlives an application made again after a change to conf.py
         self._registered: tuple[dict, dict, set] = ({}, {}, set())
         self._contents: dict[Path, str] = {}   # every source file's digest, as of the last good build
-        self._workers: ProcessPoolExecutor | None = None   # clusters the vocabulary map (owns_process only)
-        self._clustered: MapView | None = None             # the map last handed to the worker
 
     def build(self, changed: Iterable[Path] = ()) -> int:
         """Build what changed since the last build; 0 on success, 1 when the build failed.
@@ -94,7 +87,6 @@ class WarmBuilder:
                 self.app = self._new_app()
             else:
                 reload_corpus(self.app)
-                self._cluster_vocabulary_ahead()
             self._forget_stale_caches()
             if self.owns_process and not fresh:
                 # A rebuild makes little cyclic garbage, but allocates enough to set off full
@@ -119,8 +111,6 @@ class WarmBuilder:
         if self.status is not None:
             self.status.write(f"kb serve: rebuilt in {time.perf_counter() - started:.2f} s\n")
             self.status.flush()
-        if fresh:
-            self._cluster_vocabulary_ahead()  # starts the worker, so the first edit does not wait for it
         if fresh and self.owns_process:
             # What the first build leaves (the environment, the corpus, the search index: millions
             # of objects that live on) is set aside, so the cycle collector stops walking it.
@@ -134,32 +124,6 @@ class WarmBuilder:
         if self.owns_process:
             gc.collect()
             gc.enable()
-
-    def close(self) -> None:
-        """Stop the worker process, if one was started."""
-        if self._workers is not None:
-            self._workers.shutdown(cancel_futures=True)
-            self._workers = None
-
-    def _cluster_vocabulary_ahead(self) -> None:
-        """Start clustering the vocabulary map in a worker process, when a page shows the map and
-        the map changed. Greedy modularity over a large vocabulary takes half a second, and an edit
-        of an article's concepts changes the map's weights; the worker clusters on the other core
-        while this process reads and fingerprints pages, and the pages showing the map find the
-        groups ready (:func:`knowledgebase.maps.cluster_elsewhere`). Only a builder that owns its
-        process starts one; the groups are those this process would make."""
-        if not self.owns_process or not any(use.name == "kb-concept-map"
-                                            for uses in env_state(self.app.env).directives.values()
-                                            for use in uses):
-            return
-        view = directive_view(build_data(self.app).views, "kb-concept-map", {})
-        if view == self._clustered:
-            return
-        if self._workers is None:
-            # Spawned, not forked: a fork of this process would share the warm site copy-on-write.
-            self._workers = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        self._clustered = view
-        maps.cluster_elsewhere(view, self._workers.submit)
 
     def _new_app(self) -> Sphinx:
         expect_warm(str(self.srcdir), WarmState(self.load_cache))
