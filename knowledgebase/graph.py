@@ -85,6 +85,38 @@ class ConceptGraph:
         self._earlier_related = earlier._related if earlier is not None else {}
         self._champion_inputs: dict[str, tuple] = {}
         self._earlier_champion_inputs = earlier._champion_inputs if earlier is not None else {}
+        self.changed_articles: set[str] = set()
+        self.same_related: set[str] = set()
+        if earlier is not None:
+            self.changed_articles, self.same_related = self._compare_with(earlier)
+            # Their lists are the earlier ones: carried over without looking at their inputs.
+            self._related = {key: found for key, found in self._earlier_related.items() if key[0] in self.same_related}
+
+    def _compare_with(self, earlier: ConceptGraph) -> tuple[set[str], set[str]]:
+        """(articles whose records changed, articles whose related lists cannot have changed).
+
+        A list is read from its article's record, its neighbours' records and, for each of its
+        concepts, what :meth:`_champion_input` and the rarity say. So when the same articles and
+        concepts exist as before, a list can change only if its article changed, is a neighbour
+        (either way, before or now) of one that changed, or is tagged with a concept whose rarity
+        or champion input changed. Anything else (an article added or removed, which changes every
+        concept's rarity; a concept added or removed) and no list is taken as unchanged.
+        """
+        old, new = earlier.kb.articles, self.kb.articles
+        if old.keys() != new.keys() or earlier.kb.concepts.keys() != self.kb.concepts.keys():
+            return set(new) - {aid for aid in new if old.get(aid) is new[aid]}, set()
+        changed = {aid for aid, article in new.items() if old[aid] is not article and old[aid] != article}
+        could_change = set(changed)
+        for graph in (earlier, self):
+            for aid in changed:
+                article = graph.kb.articles[aid]
+                could_change.update(article.links, article.prerequisites, graph._backlinks.get(aid, ()),
+                                    graph._dependents.get(aid, ()))
+        for cid in self.kb.concepts:
+            if (self.idf[cid] != earlier.idf[cid]
+                    or self._champion_input(cid) is not earlier._champion_inputs.get(cid)):
+                could_change.update(self._postings.get(cid, ()))
+        return changed, set(new) - could_change
 
     def _champion_list(self, concept_id: str, article_ids: list[str]) -> tuple[str, ...]:
         if len(article_ids) <= CHAMPIONS_PER_CONCEPT:
@@ -215,6 +247,8 @@ class ConceptGraph:
         the cost depends on the article's concepts, not on the corpus size
         squared. Ties break by title, then id.
         """
+        if article_id in self.same_related and (article_id, k) in self._related:
+            return self._related[(article_id, k)][1]
         linked, prerequisites = self._neighbours(article_id)
         inputs = self._related_inputs(article_id, linked, prerequisites)
         earlier = self._earlier_related.get((article_id, k))

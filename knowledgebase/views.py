@@ -215,6 +215,7 @@ class Views:
         self._reusable = reusable
         self._article_inputs: dict[str, tuple[tuple, ArticleView]] = {}
         self._earlier_article_inputs = earlier._article_inputs if earlier is not None else {}
+        self._same_articles = self._unchanged_article_views(earlier) if earlier is not None else set()
         self._fingerprints: dict[int, tuple[object, str]] = {}
         self._earlier_fingerprints = earlier._fingerprints if earlier is not None else {}
         self._kept: dict[Hashable, object] = {}
@@ -279,7 +280,29 @@ class Views:
 
     # Pages -----------------------------------------------------------------------------------
 
+    def _unchanged_article_views(self, earlier: Views) -> set[str]:
+        """Articles whose views are the earlier ones, known without looking at their inputs.
+
+        A view shows its article's record and related list, and the records of what it names:
+        its concepts, audiences, sources and paths, and the articles in its related list, its
+        backlinks and its prerequisites. With the concepts, audiences, sources, paths and aliases
+        as they were, that leaves the related list (:attr:`ConceptGraph.same_related`, which also
+        covers every neighbour of a changed article) and the changed articles the earlier list
+        named. Otherwise every view is checked by its inputs."""
+        old, new = earlier.kb, self.kb
+        if (not self._reusable or not self.graph.same_related
+                or (old.concepts, old.audiences, old.sources, old.paths, old.aliases)
+                != (new.concepts, new.audiences, new.sources, new.paths, new.aliases)):
+            return set()
+        changed = self.graph.changed_articles
+        named_changed = {aid for (aid, _), (_, found) in earlier.graph._related.items()
+                         if any(r.article in changed for r in found)}
+        return {aid for aid in self.graph.same_related - named_changed if aid in self._earlier_article_inputs}
+
     def article(self, aid: str) -> ArticleView:
+        if aid in self._same_articles:
+            self._article_inputs[aid] = found = self._earlier_article_inputs[aid]
+            return found[1]
         a: Article = self.kb.articles[aid]
         ranked = self.graph.related_articles(aid, max(RELATED_COUNT, LINKED_FROM_COUNT))
         related = ranked[:RELATED_COUNT]

@@ -101,12 +101,14 @@ def corpus(articles: dict[str, Article]) -> KnowledgeBase:
 article_fields = st.fixed_dictionaries({
     "concepts": st.lists(st.sampled_from(CONCEPT_IDS), min_size=1, max_size=3, unique=True).map(tuple),
     "title": st.sampled_from(("Alpha", "Beta", "Gamma", "Delta")),
+    "summary": st.sampled_from(("Summary.", "Another summary.")),   # shown in cards, not read by scoring
     "links": st.lists(st.sampled_from([f"a{n}" for n in range(8)]), max_size=2, unique=True),
     "prerequisites": st.lists(st.sampled_from([f"a{n}" for n in range(8)]), max_size=1)})
 
 
 def make(aid: str, fields: dict, ids: set[str]) -> Article:
-    return Article(aid, f"articles/{aid}.md", fields["title"], "Summary.", fields["concepts"], ("teacher",), "guide",
+    return Article(aid, f"articles/{aid}.md", fields["title"], fields.get("summary", "Summary."), fields["concepts"],
+                   ("teacher",), "guide",
                    prerequisites=tuple(p for p in fields["prerequisites"] if p in ids and p != aid),
                    links=tuple(sorted(x for x in fields["links"] if x in ids and x != aid)))
 
@@ -197,9 +199,11 @@ def test_article_views_reused_from_earlier_views_equal_fresh_ones(first, data):
             labels[data.draw(st.sampled_from(CONCEPT_IDS), label="concept")] = data.draw(
                 st.sampled_from(("Agency", "Trust and risk", "Inquiry")), label="label")
         else:
-            aid = data.draw(st.sampled_from([f"a{n}" for n in range(len(ids) + 1)]), label="edited or new")
-            ids.add(aid)
-            fields[aid] = data.draw(article_fields, label="new fields")
+            edited = data.draw(st.lists(st.sampled_from([f"a{n}" for n in range(len(ids) + 1)]), min_size=1,
+                                        max_size=2, unique=True), label="edited or new")
+            for aid in edited:
+                ids.add(aid)
+                fields[aid] = data.draw(article_fields, label="new fields")
         kb = corpus_with_labels({a: make(a, f, ids) for a, f in fields.items()}, labels)
         graph = ConceptGraph(kb, earlier=graph)
         views, fresh = Views(kb, graph, earlier=views, reusable=True), Views(kb, ConceptGraph(kb))
