@@ -100,11 +100,11 @@ class ConceptGraph:
         concepts exist as before, a list can change only if its article changed, is a neighbour
         (either way, before or now) of one that changed, or is tagged with a concept whose rarity
         or champion input changed. Anything else (an article added or removed, which changes every
-        concept's rarity; a concept added or removed) and no list is taken as unchanged.
+        concept's rarity; a concept added or removed) and every article is taken as changed.
         """
         old, new = earlier.kb.articles, self.kb.articles
         if old.keys() != new.keys() or earlier.kb.concepts.keys() != self.kb.concepts.keys():
-            return set(new) - {aid for aid in new if old.get(aid) is new[aid]}, set()
+            return set(new), set()
         changed = {aid for aid, article in new.items() if old[aid] is not article and old[aid] != article}
         could_change = set(changed)
         for graph in (earlier, self):

@@ -291,6 +291,7 @@ class Views:
         named. Otherwise every view is checked by its inputs."""
         old, new = earlier.kb, self.kb
         if (not self._reusable or not self.graph.same_related
+                or self.graph._earlier_related is not earlier.graph._related   # compared with another build
                 or (old.concepts, old.audiences, old.sources, old.paths, old.aliases)
                 != (new.concepts, new.audiences, new.sources, new.paths, new.aliases)):
             return set()
