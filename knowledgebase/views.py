@@ -273,6 +273,11 @@ class Views:
             return None
         return getattr(self, f"{kind}_link")(ident)
 
+    def cited_link(self, kind: str, ident: str) -> Link | None:
+        """:meth:`link`, made once per build (many pages cite the same record) and the earlier
+        build's object while it is equal, so its fingerprint is known (:meth:`kept`)."""
+        return self.kept(("link", kind, ident), lambda: self.link(kind, ident))
+
     def card(self, aid: str, with_concepts: bool = False) -> ArticleCard:
         a = self.kb.articles[aid]
         return ArticleCard(self.article_link(aid), a.summary, a.kind, a.reading_time,

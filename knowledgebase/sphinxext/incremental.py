@@ -100,8 +100,7 @@ def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str
                      "audiences": views.audience}[folder](record.id)
         parts.append(views.fingerprint(page_view))
     for kind, target in sorted(state.references.get(docname, ())):
-        # Many pages cite the same record: its link is made and fingerprinted once per build.
-        link = views.kept(("link", kind, target), lambda: views.link(kind, target))
+        link = views.cited_link(kind, target)
         parts.append(f"{kind}:{target}:" + (views.fingerprint(link) if link else "-"))
     for use in state.directives.get(docname, ()):
         parts.append(use.name + ":" + views.fingerprint(directive_view(views, use.name, dict(use.options))))

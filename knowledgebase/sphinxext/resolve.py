@@ -28,7 +28,7 @@ def resolve_page(app, doctree: nodes.document, docname: str) -> None:
 
 def _reference(app, data, renderer: Renderer, node: kb_reference, docname: str) -> nodes.Node:
     kind, target, explicit = node["kind"], node["target"], node["explicit"]
-    link = data.views.link(kind, target)
+    link = data.views.cited_link(kind, target)
     if link is not None:
         return renderer.link(link, explicit or None)
     if not data.is_scanned(docname):  # the engine already reported it for content pages

@@ -78,8 +78,7 @@ def page_text(doctree: nodes.Node) -> PageText:
 
 def _label(data):
     def label(kind: str, target: str) -> str:
-        # Many pages cite the same record: its link is made once per build (as for fingerprints).
-        link = data.views.kept(("link", kind, target), lambda: data.views.link(kind, target)) if kind else None
+        link = data.views.cited_link(kind, target) if kind else None
         return link.label if link is not None else target
     return label
 
@@ -128,7 +127,8 @@ def entry_inputs(app, docname: str, text: PageText, label) -> tuple:
 def entries(app) -> dict[str, SearchEntry]:
     """The index's entries by document. In a long-lived process an entry is made again only when
     what it is made from changed, and when the build changed nothing beyond the pages it read,
-    only those pages are looked at."""
+    only those pages are looked at; the entries are kept, with what they were made from, in
+    ``warm.search_entries`` for the next build to compare with."""
     data = build_data(app)
     warm = warm_state(app)
     terms = env_state(app.env).search_terms
