@@ -7,11 +7,12 @@ so labels cannot overlap; the SVG is drawn at its natural size in CSS pixels
 (never scaled to fit), so its labels render at ``FONT_PX`` at every screen
 width, and it is narrow enough (``WIDTH``) for a 320 px phone.
 
-Structure comes from the grouping: the whole vocabulary is split into
-communities (networkx's greedy modularity over co-occurrence, broader and
-related links), each under a heading naming its most connected concept; inside
-a group, strongly linked concepts sit next to each other, so most arcs are
-short. A local map puts the current page first, highlighted, then its
+Structure comes from the grouping: the whole vocabulary map draws each
+concept's three strongest links (co-occurrence, broader and related), and
+splits the vocabulary into communities over those drawn links (networkx's
+greedy modularity), each under a heading naming its most connected concept;
+inside a group, strongly linked concepts sit next to each other, so most arcs
+are short. A local map puts the current page first, highlighted, then its
 neighbours by kind.
 
 Everything is deterministic (sorted inputs, no random seeds), so the same
@@ -107,22 +108,26 @@ def chain_order(keys, weight: dict[str, dict[str, int]]) -> list[str]:
     return order
 
 
-@lru_cache(maxsize=2)
 def communities(view: MapView) -> tuple[Group, ...]:
-    """The vocabulary in groups: greedy modularity communities over the weighted links, largest first.
+    """The vocabulary in groups, largest first: greedy modularity communities over the links
+    the map draws (:func:`strongest_edges`), so every group is held together by curves the
+    reader can see, and a concept's many weak co-occurrences do not pull it into a group it
+    has no drawn link to."""
+    return _groups(tuple((n.key, n.link.label) for n in view.nodes), tuple(strongest_edges(view)))
 
-    The slowest part of any page (a second on a large vocabulary), and the same map is on
-    several pages of a build, and on every rebuild that leaves the vocabulary's links alone:
-    the groups of the last maps are kept."""
-    weight = _weights(view)
-    labels = {n.key: n.link.label for n in view.nodes}
+
+@lru_cache(maxsize=2)
+def _groups(labelled: tuple[tuple[str, str], ...], drawn: tuple[tuple[str, str, int], ...]) -> tuple[Group, ...]:
+    """Kept for the last two maps: the home page and the concepts page share one, and an edit
+    that leaves every concept's strongest links as they were does not cluster again."""
+    labels = dict(labelled)
+    weight: dict[str, dict[str, int]] = {key: {} for key in sorted(labels)}
+    for u, v, w in drawn:
+        weight[u][v] = weight[v][u] = w
     graph = nx.Graph()
-    graph.add_nodes_from(sorted(weight))
-    for u in sorted(weight):
-        for v in sorted(weight[u]):
-            if u < v:
-                graph.add_edge(u, v, weight=weight[u][v])
-    found = [sorted(c) for c in greedy_modularity_communities(graph, weight="weight")] if graph.number_of_edges() else [sorted(weight)]
+    graph.add_nodes_from(weight)
+    graph.add_weighted_edges_from(drawn)
+    found = [sorted(c) for c in greedy_modularity_communities(graph, weight="weight")] if drawn else [sorted(weight)]
     groups = []
     for members in found:
         hub = min(members, key=lambda k: (-sum(weight[k].values()), labels[k].lower(), k))

@@ -45,6 +45,24 @@ def test_every_concept_is_in_exactly_one_cluster_and_clusters_are_named_after_a_
     assert len(groups) >= 3
 
 
+def test_every_concept_in_a_cluster_has_a_drawn_link_to_another_member(views):
+    view = views.vocabulary_map()
+    drawn = {frozenset((u, v)) for u, v, _ in maps.strongest_edges(view)}
+    for group in maps.communities(view):
+        if len(group.keys) > 1:
+            for key in group.keys:
+                assert any(frozenset((key, other)) in drawn for other in group.keys if other != key), key
+
+
+def test_weak_links_the_map_does_not_draw_leave_the_clusters_as_they_were(views):
+    view = views.vocabulary_map()
+    drawn = {(u, v) for u, v, _ in maps.strongest_edges(view)}
+    weakened = MapView(view.title, view.nodes, tuple(
+        (u, v, w) if (u, v) in drawn else (u, v, 1) for u, v, w in view.edges))
+    assert weakened.edges != view.edges
+    assert maps.communities(weakened) == maps.communities(view)
+
+
 def test_rows_never_share_vertical_space(views):
     view = views.vocabulary_map()
     labels = {n.key: n.link.label for n in view.nodes}
