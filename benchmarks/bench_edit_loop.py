@@ -13,9 +13,16 @@ generated corpus. Once its first build is done, each scenario edits one file and
 Scenarios: a one-word body edit, repeated (``--reps``); a save that changes nothing;
 an edit of the article's concepts, repeated (``--concept-reps``), each gaining a concept (the
 page of the concept it gains must then list it; from the sixth, it loses its last one too).
-Side by side, in the same run, the same one-word edit is built the way ``kb serve``
-built before, and sphinx-autobuild still does: a fresh ``kb build`` process (incremental,
-on the same output folder). Writes ``<results>/edit-loop-<N>.json``.
+Side by side, in the same run:
+
+* the floor: each one-word edit is also made to a copy of the corpus that plain Sphinx + MyST
+  keeps warm in a process of its own (``warm_sphinx.py``: the project's configuration without
+  the extension and without Sphinx's search index), right after ``kb serve``'s rebuild, and
+  the two rebuilds' ratio is kept pair by pair (``--no-plain`` leaves it out);
+* the same one-word edit built the way ``kb serve`` built before, and sphinx-autobuild still
+  does: a fresh ``kb build`` process (incremental, on the same output folder).
+
+Writes ``<results>/edit-loop-<N>.json``.
 """
 
 from __future__ import annotations
@@ -35,7 +42,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_incremental import pick_article, split_article  # noqa: E402
-from common import DEFAULT_WORK, RESULTS, kb_build_command, log, median, run_timed, save_result  # noqa: E402
+from common import (DEFAULT_WORK, RESULTS, kb_build_command, log, median, run_timed, save_result,  # noqa: E402
+                    write_baseline_conf)
 from generate_corpus import ensure_corpus  # noqa: E402
 
 EDIT_WORD = "editloopword"
@@ -97,6 +105,31 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
+class PlainSphinx:
+    """Plain Sphinx + MyST kept warm in a process of its own (``warm_sphinx.py``)."""
+
+    def __init__(self, content: Path, conf: Path, out: Path):
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve().parent / "warm_sphinx.py"), str(content), str(conf), str(out)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.startup_seconds = self._answer("ready")
+
+    def build(self) -> float:
+        self.process.stdin.write("build\n")
+        self.process.stdin.flush()
+        return self._answer("built")
+
+    def _answer(self, word: str) -> float:
+        line = self.process.stdout.readline()
+        if not line.startswith(word + " "):
+            raise SystemExit(f"plain Sphinx stopped (exit code {self.process.poll()})")
+        return float(line.split()[1])
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
 def wait_until(page: Path, text: str, timeout: float = 120) -> float:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -146,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-plain", action="store_true",
+                        help="leave out plain Sphinx kept warm beside kb serve (the floor under a body edit)")
     args = parser.parse_args(argv)
 
     ensure_corpus(args.work / f"corpus-{args.articles}" / "content", args.articles, args.seed)
@@ -154,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(root)
     content = root / "content"
     shutil.copytree(args.work / f"corpus-{args.articles}" / "content", content)
+    plain_content = root / "plain" / "content"
+    if not args.no_plain:
+        shutil.copytree(content, plain_content)
     out = root / "html"
     article = pick_article(content)
     file = content / "articles" / f"{article}.md"
@@ -161,11 +199,16 @@ def main(argv: list[str] | None = None) -> int:
     log(f"{args.articles} articles; editing articles/{article}; starting kb serve")
     started = time.perf_counter()
     server = Server(content, out, free_port())
+    plain: PlainSphinx | None = None
     result: dict = {"articles": args.articles, "article": f"articles/{article}"}
     try:
         ready, _ = server.wait_for(r"^Serving on ", timeout=3600)
         result["startup_seconds"] = round(ready - started, 3)
         log(f"  first build and start-up {ready - started:7.1f} s")
+        if not args.no_plain:  # started once kb serve is idle, so the two first builds do not share the cores
+            plain = PlainSphinx(plain_content, write_baseline_conf(args.work / "baseline-conf-nosearch", search=False),
+                                root / "plain" / "html")
+            log(f"  plain Sphinx's first build  {plain.startup_seconds:7.1f} s")
         time.sleep(3)  # let the files the first build wrote settle
 
         edits = []
@@ -178,14 +221,29 @@ def main(argv: list[str] | None = None) -> int:
             on_disk = wait_until(page, marker)
             done, line = server.wait_for(r"kb serve: rebuilt in", timeout=600)
             inside = float(re.search(r"rebuilt in ([0-9.]+) s", line).group(1))
-            edits.append({"html_on_disk": round(on_disk - saved, 3), "rebuild_done": round(done - saved, 3),
-                          "build_inside_server": inside})
-            log(f"  body word {rep + 1}: HTML on disk {on_disk - saved:6.2f} s, rebuild done {done - saved:6.2f} s")
+            edit = {"html_on_disk": round(on_disk - saved, 3), "rebuild_done": round(done - saved, 3),
+                    "build_inside_server": inside}
+            report = f"  body word {rep + 1}: HTML on disk {on_disk - saved:6.2f} s, rebuild done {done - saved:6.2f} s"
+            if plain is not None:
+                time.sleep(1)
+                replace_word(plain_content / "articles" / file.name, old, marker)
+                edit["plain_sphinx_warm"] = plain.build()
+                edit["ratio_to_plain"] = round(inside / edit["plain_sphinx_warm"], 2)
+                report += f"; plain Sphinx warm {edit['plain_sphinx_warm']:6.2f} s (kb serve's build {inside:.2f} s)"
+            edits.append(edit)
+            log(report)
             time.sleep(2.5)  # as a person types: the file's times settle before the next save
         result["body_word"] = {"runs": edits,
                                "build_inside_server_median": median([e["build_inside_server"] for e in edits]),
                                "html_on_disk_median": median([e["html_on_disk"] for e in edits]),
                                "rebuild_done_median": median([e["rebuild_done"] for e in edits])}
+        if plain is not None:
+            result["plain_sphinx_warm"] = {
+                "startup_seconds": plain.startup_seconds,
+                "body_word_median": median([e["plain_sphinx_warm"] for e in edits]),
+                "ratio_median": median([e["ratio_to_plain"] for e in edits])}
+            plain.stop()
+            plain = None
 
         server.drain()
         saved = time.perf_counter()
@@ -212,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
                               "rebuild_done": median([e["rebuild_done"] for e in concept_edits])}
     finally:
         server.stop()
+        if plain is not None:
+            plain.process.kill()
 
     # The way kb serve rebuilt before (and sphinx-autobuild does): a fresh process per save.
     old = first_body_word(file)

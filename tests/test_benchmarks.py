@@ -94,6 +94,9 @@ def test_edit_loop_benchmark_times_edits_through_kb_serve(bench):
     assert data["body_word"]["html_on_disk_median"] > 0 and data["body_word"]["rebuild_done_median"] > 0
     assert data["save_without_edit"]["seconds"] > 0
     assert data["concepts"]["gained"] and data["fresh_process_body_word"]["seconds"] > 0
+    plain = data["plain_sphinx_warm"]  # the floor, measured beside kb serve on the same edit
+    assert plain["body_word_median"] > 0 and plain["ratio_median"] > 0
+    assert data["body_word"]["runs"][0]["plain_sphinx_warm"] == plain["body_word_median"]
 
 
 def test_check_benchmark(bench):
