@@ -114,6 +114,9 @@ class LoadCache:
         self._checked: dict[str, tuple[FileFacts, dict, tuple[Problem, ...]]] = {}   # in memory only
         self._seen: set[str] = set()
         self.changes = 0    # entries added, replaced or dropped since the cache was read or saved
+        # The last load's linking of the whole corpus (the loader's own record), in memory only: the next
+        # load is linked from it when only article bodies changed.
+        self.linked: object | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -129,6 +132,7 @@ class LoadCache:
             self.changes += len(self._entries)
             self._entries.clear()
             self._checked.clear()
+            self.linked = None
             self.root = str(real_root)
         self._seen = set()
 

@@ -13,7 +13,7 @@ import os
 import posixpath
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -355,7 +355,13 @@ def _load(root: Path, cache: LoadCache | None) -> _Loaded:
         if cache is not None:
             cache.finish()
     sources, sources_read = _load_sources(root, diagnostics) if root.is_dir() else ({}, None)
-    kb = _link(root, pending, sources, diagnostics)
+    linked = _relink(cache.linked, root, pending, sources) if cache is not None and cache.linked is not None else None
+    if linked is None:
+        linked = _link_all(root, pending, sources)
+    if cache is not None:
+        cache.linked = linked
+    kb = linked.kb
+    diagnostics.extend(linked.diagnostics)
     diagnostics.sort(key=Diagnostic.sort_key)
     scanned = frozenset(f"{FOLDERS[kind]}/{rid}.md" for kind, records in pending.items() for rid in records)
     return _Loaded(LoadResult(kb, diagnostics, scanned, pages), pending, unusable, sources, sources_read)
@@ -623,6 +629,7 @@ class _Linker:
                  unread_articles: set[str]):
         self.pending = pending
         self.diagnostics = diagnostics
+        self.body_problems: dict[str, list[Diagnostic]] = {}   # by record, what body_references reported
         self.aliases = self._alias_index()
         self.ids = {
             "concept": set(pending["concept"]),
@@ -702,7 +709,16 @@ class _Linker:
         return resolved
 
     def body_references(self, record: _Pending) -> list[Reference]:
-        valid = []
+        """The references of ``record``'s body that name something; each that does not is reported."""
+        valid, problems = self.checked_body_references(record)
+        self.diagnostics.extend(problems)
+        if problems:
+            self.body_problems[record.path] = problems
+        return valid
+
+    def checked_body_references(self, record: _Pending) -> tuple[list[Reference], list[Diagnostic]]:
+        valid: list[Reference] = []
+        problems: list[Diagnostic] = []
         for ref in record.references:
             target = ref.target
             if ref.kind == "concept":
@@ -715,9 +731,81 @@ class _Linker:
                 valid.append(ref)
                 continue
             code = {"article": "KB110", "concept": "KB102", "source": "KB109", "path": "KB119"}[ref.kind]
-            self.diagnostics.append(make(code, record.path, ref.line, f"unknown {ref.kind} `{target}` in a link",
-                                         did_you_mean(target, candidates, f"no {ref.kind} has that id")))
-        return valid
+            problems.append(make(code, record.path, ref.line, f"unknown {ref.kind} `{target}` in a link",
+                                 did_you_mean(target, candidates, f"no {ref.kind} has that id")))
+        return valid, problems
+
+
+@dataclass
+class _Linked:
+    """One linking of a whole corpus: what it was made from, the knowledge base and the diagnostics it gave.
+
+    A long-lived cache keeps the last one (``LoadCache.linked``), so that the next load can be linked
+    from it when only article bodies changed (:func:`_relink`)."""
+
+    pending: dict[str, dict[str, _Pending]]
+    sources: dict[str, tuple]   # what linking reads of each source (see _sources_read)
+    kb: KnowledgeBase
+    linker: _Linker
+    diagnostics: list[Diagnostic]
+
+
+def _sources_read(raw_sources: dict) -> dict[str, tuple]:
+    """What linking reads of each source: its values, the file's name as shown, and its line."""
+    return {sid: (values, shown, fm.line(sid)) for sid, (values, fm, shown) in raw_sources.items()}
+
+
+def _link_all(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict) -> _Linked:
+    diagnostics: list[Diagnostic] = []
+    kb, linker = _link_with(root, pending, raw_sources, diagnostics, frozenset())
+    return _Linked(pending, _sources_read(raw_sources), kb, linker, diagnostics)
+
+
+def _relink(last: _Linked, root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict) -> _Linked | None:
+    """The linking of ``pending`` made from the ``last`` one, or None when it must be done afresh.
+
+    Linking a record reads its front matter, every record's id and every concept's names; an
+    article's body gives only its word count, the articles it links to and the references its
+    body makes, each checked against those ids and names. So when every record and source is
+    what it was but for the bodies of some articles (a contributor's edit), the last linking
+    holds for everything else: those articles' body references are checked again, their
+    records take the new count, links and references, and their body diagnostics replace the
+    old ones. The result is what linking afresh gives (a property test holds the two equal).
+    """
+    sources = _sources_read(raw_sources)
+    if sources != last.sources:
+        return None
+    changed: list[_Pending] = []
+    for kind, records in pending.items():
+        before = last.pending[kind]
+        if records.keys() != before.keys():
+            return None
+        for rid, record in records.items():
+            old = before[rid]
+            if record.fm is old.fm and record.path == old.path:
+                continue   # the same file's facts: the same values, references and words
+            if kind != "article" or record.path != old.path or record.fm != old.fm:
+                return None
+            changed.append(record)
+    if not changed:
+        kb = last.kb if last.kb.root == str(root) else replace(last.kb, root=str(root))
+        return _Linked(pending, sources, kb, last.linker, last.diagnostics)
+    linker = last.linker
+    replaced = {id(d) for record in changed for d in linker.body_problems.get(record.path, ())}
+    diagnostics = [d for d in last.diagnostics if id(d) not in replaced]
+    body_problems = dict(linker.body_problems)
+    articles = dict(last.kb.articles)
+    for record in changed:
+        refs, problems = linker.checked_body_references(record)
+        diagnostics.extend(problems)
+        body_problems[record.path] = problems
+        article = articles.get(record.id)
+        if article is not None:  # an article that does not load has only its diagnostics to give
+            links = tuple(sorted({r.target for r in refs
+                                  if r.kind == "article" and r.target != record.id and r.target in articles}))
+            articles[record.id] = replace(article, word_count=record.word_count, links=links, references=tuple(refs))
+    linker.body_problems = body_problems
+    return _Linked(pending, sources, replace(last.kb, root=str(root), articles=articles), linker, diagnostics)
 
 
 def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict, diagnostics: list[Diagnostic],
@@ -727,6 +815,11 @@ def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict
     ``unread`` names articles left out of ``pending`` (see ``_link_around``): references to them resolve,
     but they are not in the knowledge base.
     """
+    return _link_with(root, pending, raw_sources, diagnostics, unread)[0]
+
+
+def _link_with(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict, diagnostics: list[Diagnostic],
+               unread: set[str]) -> tuple[KnowledgeBase, _Linker]:
     linker = _Linker(pending, set(raw_sources), diagnostics, unread)
 
     sources = {}
@@ -806,7 +899,7 @@ def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict
         record = pending["path"][pid]
         if record.reported:
             diagnostics.extend(check_paths(kb, path, record.path, record.fm))
-    return kb
+    return kb, linker
 
 
 def _without_dangling(articles: dict[str, Article], concepts: dict[str, Concept]):
@@ -814,8 +907,6 @@ def _without_dangling(articles: dict[str, Article], concepts: dict[str, Concept]
 
     The knowledge base is then consistent: every id it mentions names a record it holds.
     """
-    from dataclasses import replace
-
     concepts = {cid: replace(c, broader=tuple(x for x in c.broader if x in concepts),
                              related=tuple(x for x in c.related if x in concepts))
                 for cid, c in concepts.items()}

@@ -75,6 +75,72 @@ def test_a_cached_load_after_any_edits_equals_a_cold_load(rounds, through_file):
             assert load(content, cache) == load(content)
 
 
+# Body-only edits, which a long-lived cache links from the last load (loader._relink): lines that add
+# or remove words, links and roles to records that exist or not, and problems for the body policy.
+BODY_LINES = st.sampled_from([
+    "A plain sentence about leading learning.",
+    "See {article}`research-on-trust` and {concept}`agency`.",
+    "See {article}`no-such-article` and {concept}`no-such-concept`.",
+    "Read [the lead learner](leading-as-lead-learner.md) next.",
+    "Read [a missing page](missing-page.md) next.",
+    "{source}`robinson-2011` and {path}`trust-for-inquiry` and {path}`no-such-path`.",
+    "{article}`trust-before-tests`",   # the article may link to itself
+    "<b>raw HTML</b>",
+    "TODO(author): finish this.",
+    "",
+])
+BODY_EDITS = st.lists(st.tuples(st.sampled_from(sorted(n for n in BASE_FILES if n.startswith("articles/"))),
+                                st.lists(BODY_LINES, max_size=5)), min_size=1, max_size=3)
+
+
+def with_body(text: str, lines: list[str]) -> str:
+    """``text`` (an article) with its body replaced by ``lines``, its front matter byte for byte as it was."""
+    end = text.index("\n---\n", 4) + len("\n---\n")
+    return text[:end] + "\n" + "\n\n".join(lines) + "\n"
+
+
+def everything(result) -> tuple:
+    """A load result with what equality leaves out: each record's body references, with their lines."""
+    kb = result.kb
+    return (result, {aid: a.references for aid, a in kb.articles.items()},
+            {cid: c.references for cid, c in kb.concepts.items()}, [d.hint for d in result.diagnostics])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rounds=st.lists(st.tuples(BODY_EDITS, st.booleans()), min_size=1, max_size=5), typo_first=st.booleans())
+def test_a_long_lived_cache_links_body_edits_as_a_cold_load_does(rounds, typo_first):
+    with tempfile.TemporaryDirectory(prefix="kb-relink-property-") as folder:
+        # With the typo, research-on-trust is a record that does not load: links to it lead nowhere.
+        content = make_corpus(Path(folder), {"articles/research-on-trust.md": TYPO} if typo_first else None)
+        cache = LoadCache()
+        load(content, cache)
+        for edits, typo_too in rounds:
+            for name, lines in edits:
+                file = content / name
+                file.write_text(with_body(file.read_text(encoding="utf-8"), lines), encoding="utf-8")
+            if typo_too:  # now and then a front matter edit too, which must be linked afresh
+                typo = content / "articles/research-on-trust.md"
+                text = typo.read_text(encoding="utf-8")
+                typo.write_text(text.replace("[trust]", "[trsut]") if "[trust]" in text
+                                else text.replace("[trsut]", "[trust]"), encoding="utf-8")
+            assert everything(load(content, cache)) == everything(load(content))
+
+
+def test_a_body_edit_is_linked_from_the_last_load_not_afresh(corpus, monkeypatch):
+    content = corpus()
+    cache = LoadCache()
+    load(content, cache)
+    file = content / "articles/trust-before-tests.md"
+    file.write_text(with_body(file.read_text(encoding="utf-8"), ["See {article}`research-on-trust`."]),
+                    encoding="utf-8")
+    linked_afresh = []
+    real = loader._link_all
+    monkeypatch.setattr(loader, "_link_all", lambda *args: linked_afresh.append(args) or real(*args))
+    result = load(content, cache)
+    assert not linked_afresh
+    assert result.kb.articles["trust-before-tests"].links == ("research-on-trust",)
+
+
 @pytest.fixture
 def settle_quickly(monkeypatch):
     """Files count as settled a moment after they are written (instead of two seconds), so that a test can
