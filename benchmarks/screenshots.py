@@ -45,6 +45,10 @@ SHOTS = [  # (file, page, viewport width, height, element or None for the first 
     ("print-pack-desktop.png", "session-print.html#kind=pack&s={session}", 1280, 900, None),
 ]
 
+# Furo's page chrome that stays on screen while Playwright scrolls a tall element into its picture (the
+# header, the skip link, "Back to top"): hidden in element shots, which show the element alone.
+PAGE_CHROME_HIDDEN = ".mobile-header, .skip-to-content, .back-to-top { visibility: hidden !important; }"
+
 # A trainer's own session, drafted from real articles, for the screenshots in docs/trainers.md.
 DEMO_SESSION = {
     "v": 1, "title": "Handing teachers the lead on evaluation",
@@ -94,8 +98,10 @@ def main(argv=None) -> int:
                 page = context.new_page()
                 page.goto(server.url + page_path.replace("{session}", session))
                 page.wait_for_load_state("networkidle")
-                target = page.locator(selector).first if selector else page
-                target.screenshot(path=str(OUT / name))
+                if selector:
+                    page.locator(selector).first.screenshot(path=str(OUT / name), style=PAGE_CHROME_HIDDEN)
+                else:
+                    page.screenshot(path=str(OUT / name))
                 context.close()
                 print(OUT / name)
             browser.close()
