@@ -629,7 +629,6 @@ class _Linker:
                  unread_articles: set[str]):
         self.pending = pending
         self.diagnostics = diagnostics
-        self.body_problems: dict[str, list[Diagnostic]] = {}   # by record, what body_references reported
         self.aliases = self._alias_index()
         self.ids = {
             "concept": set(pending["concept"]),
@@ -709,16 +708,7 @@ class _Linker:
         return resolved
 
     def body_references(self, record: _Pending) -> list[Reference]:
-        """The references of ``record``'s body that name something; each that does not is reported."""
-        valid, problems = self.checked_body_references(record)
-        self.diagnostics.extend(problems)
-        if problems:
-            self.body_problems[record.path] = problems
-        return valid
-
-    def checked_body_references(self, record: _Pending) -> tuple[list[Reference], list[Diagnostic]]:
-        valid: list[Reference] = []
-        problems: list[Diagnostic] = []
+        valid = []
         for ref in record.references:
             target = ref.target
             if ref.kind == "concept":
@@ -731,9 +721,32 @@ class _Linker:
                 valid.append(ref)
                 continue
             code = {"article": "KB110", "concept": "KB102", "source": "KB109", "path": "KB119"}[ref.kind]
-            problems.append(make(code, record.path, ref.line, f"unknown {ref.kind} `{target}` in a link",
-                                 did_you_mean(target, candidates, f"no {ref.kind} has that id")))
-        return valid, problems
+            self.diagnostics.append(make(code, record.path, ref.line, f"unknown {ref.kind} `{target}` in a link",
+                                         did_you_mean(target, candidates, f"no {ref.kind} has that id")))
+        return valid
+
+    def article(self, record: _Pending, root: Path) -> tuple[Article | None, list[Diagnostic]]:
+        """The article ``record`` makes before records that failed to load are dropped from it (None
+        when it lacks what an article needs), and the diagnostics linking it gave."""
+        reporting, self.diagnostics = self.diagnostics, []
+        try:
+            values = self.references(record, record.values, s.ARTICLE)
+            refs = self.body_references(record)
+            if values.get("kind") == "research-summary" and not values.get("sources"):
+                self.error("KB117", record, ("kind",), "a research summary must cite at least one source",
+                           "add `sources: [...]` with ids from content/sources.yaml")
+            if not _has_required(record, s.ARTICLE) or not values.get("concepts") or not values.get("audience"):
+                return None, self.diagnostics
+            aid = record.id
+            links = tuple(sorted({r.target for r in refs if r.kind == "article" and r.target != aid}))
+            return Article(
+                id=aid, path=_rel_path(record, root), title=values["title"], summary=values["summary"],
+                concepts=values["concepts"], audience=values["audience"], kind=values["kind"],
+                sources=values.get("sources", ()), prerequisites=values.get("prerequisites", ()),
+                questions=values.get("questions", ()), updated=values.get("updated"),
+                word_count=record.word_count, links=links, references=tuple(refs)), self.diagnostics
+        finally:
+            self.diagnostics = reporting
 
 
 @dataclass
@@ -741,13 +754,22 @@ class _Linked:
     """One linking of a whole corpus: what it was made from, the knowledge base and the diagnostics it gave.
 
     A long-lived cache keeps the last one (``LoadCache.linked``), so that the next load can be linked
-    from it when only article bodies changed (:func:`_relink`)."""
+    from it when only articles changed (:func:`_relink`). The diagnostics are kept in three parts: each
+    article's own, the checks across the corpus that articles can change, and the rest."""
 
     pending: dict[str, dict[str, _Pending]]
     sources: dict[str, tuple]   # what linking reads of each source (see _sources_read)
     kb: KnowledgeBase
     linker: _Linker
-    diagnostics: list[Diagnostic]
+    linked_articles: dict[str, Article | None]   # each article as linked, before records that failed to load are dropped
+    article_problems: dict[str, list[Diagnostic]]   # by article id
+    corpus_checks: list[Diagnostic]   # see _corpus_checks
+    other_problems: list[Diagnostic]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [*self.other_problems, *(d for problems in self.article_problems.values() for d in problems),
+                *self.corpus_checks]
 
 
 def _sources_read(raw_sources: dict) -> dict[str, tuple]:
@@ -756,21 +778,19 @@ def _sources_read(raw_sources: dict) -> dict[str, tuple]:
 
 
 def _link_all(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict) -> _Linked:
-    diagnostics: list[Diagnostic] = []
-    kb, linker = _link_with(root, pending, raw_sources, diagnostics, frozenset())
-    return _Linked(pending, _sources_read(raw_sources), kb, linker, diagnostics)
+    return _link_with(root, pending, raw_sources, frozenset())[1]
 
 
 def _relink(last: _Linked, root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict) -> _Linked | None:
     """The linking of ``pending`` made from the ``last`` one, or None when it must be done afresh.
 
-    Linking a record reads its front matter, every record's id and every concept's names; an
-    article's body gives only its word count, the articles it links to and the references its
-    body makes, each checked against those ids and names. So when every record and source is
-    what it was but for the bodies of some articles (a contributor's edit), the last linking
-    holds for everything else: those articles' body references are checked again, their
-    records take the new count, links and references, and their body diagnostics replace the
-    old ones. The result is what linking afresh gives (a property test holds the two equal).
+    Every record is linked against every record's id and every concept's names, and only the
+    concepts' front matter sets names. So when every source, concept, audience and path is what it
+    was, the same articles exist, and each edited article still loads (or still does not), the
+    last linking holds for everything but those articles: they are linked again, with the same
+    code as a full linking, and so are the checks across the corpus that an article can change
+    (prerequisite cycles, concepts no article is tagged with, the rules of reading paths). The
+    result is what linking afresh gives (a property test holds the two equal).
     """
     sources = _sources_read(raw_sources)
     if sources != last.sources:
@@ -784,28 +804,28 @@ def _relink(last: _Linked, root: Path, pending: dict[str, dict[str, _Pending]], 
             old = before[rid]
             if record.fm is old.fm and record.path == old.path:
                 continue   # the same file's facts: the same values, references and words
-            if kind != "article" or record.path != old.path or record.fm != old.fm:
+            if kind != "article" or record.path != old.path:
                 return None
             changed.append(record)
+    kb = last.kb
     if not changed:
-        kb = last.kb if last.kb.root == str(root) else replace(last.kb, root=str(root))
-        return _Linked(pending, sources, kb, last.linker, last.diagnostics)
-    linker = last.linker
-    replaced = {id(d) for record in changed for d in linker.body_problems.get(record.path, ())}
-    diagnostics = [d for d in last.diagnostics if id(d) not in replaced]
-    body_problems = dict(linker.body_problems)
-    articles = dict(last.kb.articles)
+        kb = kb if kb.root == str(root) else replace(kb, root=str(root))
+        return replace(last, pending=pending, sources=sources, kb=kb)
+    linked_articles = dict(last.linked_articles)
+    article_problems = dict(last.article_problems)
+    articles = dict(kb.articles)
     for record in changed:
-        refs, problems = linker.checked_body_references(record)
-        diagnostics.extend(problems)
-        body_problems[record.path] = problems
-        article = articles.get(record.id)
-        if article is not None:  # an article that does not load has only its diagnostics to give
-            links = tuple(sorted({r.target for r in refs
-                                  if r.kind == "article" and r.target != record.id and r.target in articles}))
-            articles[record.id] = replace(article, word_count=record.word_count, links=links, references=tuple(refs))
-    linker.body_problems = body_problems
-    return _Linked(pending, sources, replace(last.kb, root=str(root), articles=articles), linker, diagnostics)
+        article, problems = last.linker.article(record, root)
+        kept = _tags_kept(article, kb.concepts) if article is not None else None
+        if (article is None) != (linked_articles[record.id] is None) or (kept is None) != (record.id not in articles):
+            return None   # it started or stopped loading: paths and other articles may change with it
+        linked_articles[record.id] = article
+        article_problems[record.id] = problems
+        if kept is not None:
+            articles[record.id] = _references_kept(kept, articles)
+    kb = replace(kb, root=str(root), articles=articles)
+    return _Linked(pending, sources, kb, last.linker, linked_articles, article_problems,
+                   _corpus_checks(pending, linked_articles, kb), last.other_problems)
 
 
 def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict, diagnostics: list[Diagnostic],
@@ -815,12 +835,15 @@ def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict
     ``unread`` names articles left out of ``pending`` (see ``_link_around``): references to them resolve,
     but they are not in the knowledge base.
     """
-    return _link_with(root, pending, raw_sources, diagnostics, unread)[0]
+    kb, linked = _link_with(root, pending, raw_sources, unread)
+    diagnostics.extend(linked.diagnostics)
+    return kb
 
 
-def _link_with(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict, diagnostics: list[Diagnostic],
-               unread: set[str]) -> tuple[KnowledgeBase, _Linker]:
-    linker = _Linker(pending, set(raw_sources), diagnostics, unread)
+def _link_with(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict,
+               unread: set[str]) -> tuple[KnowledgeBase, _Linked]:
+    other_problems: list[Diagnostic] = []
+    linker = _Linker(pending, set(raw_sources), other_problems, unread)
 
     sources = {}
     for sid, (values, fm, shown) in sorted(raw_sources.items()):
@@ -844,26 +867,15 @@ def _link_with(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources:
                                     aliases=values.get("aliases", ()), broader=values.get("broader", ()),
                                     related=values.get("related", ()), references=tuple(refs))
     _report_cycles(pending["concept"], {c.id: c.broader for c in concepts.values()}, "KB120", "broader",
-                   diagnostics, "is narrower than")
+                   other_problems, "is narrower than")
 
-    articles = {}
+    linked_articles: dict[str, Article | None] = {}
+    article_problems: dict[str, list[Diagnostic]] = {}
     for aid, record in sorted(pending["article"].items()):
-        values = linker.references(record, record.values, s.ARTICLE)
-        refs = linker.body_references(record)
-        if values.get("kind") == "research-summary" and not values.get("sources"):
-            linker.error("KB117", record, ("kind",), "a research summary must cite at least one source",
-                         "add `sources: [...]` with ids from content/sources.yaml")
-        if not _has_required(record, s.ARTICLE) or not values.get("concepts") or not values.get("audience"):
-            continue
-        links = tuple(sorted({r.target for r in refs if r.kind == "article" and r.target != aid}))
-        articles[aid] = Article(
-            id=aid, path=_rel_path(record, root), title=values["title"], summary=values["summary"],
-            concepts=values["concepts"], audience=values["audience"], kind=values["kind"],
-            sources=values.get("sources", ()), prerequisites=values.get("prerequisites", ()),
-            questions=values.get("questions", ()), updated=values.get("updated"),
-            word_count=record.word_count, links=links, references=tuple(refs))
-    _report_cycles(pending["article"], {a.id: a.prerequisites for a in articles.values()}, "KB111",
-                   "prerequisites", diagnostics, "requires")
+        linked_articles[aid], problems = linker.article(record, root)
+        if problems:
+            article_problems[aid] = problems
+    articles = {aid: a for aid, a in linked_articles.items() if a is not None}
 
     paths = {}
     for pid, record in sorted(pending["path"].items()):
@@ -884,22 +896,34 @@ def _link_with(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources:
                                      values["audience"], values["duration"], values.get("outcomes", ()), tuple(steps))
 
     articles, concepts = _without_dangling(articles, concepts)
-    tagged = {c for a in articles.values() for c in a.concepts}
-    for cid in sorted(set(concepts) - tagged):
+    kb = KnowledgeBase(root=str(root), articles=articles, concepts=concepts, audiences=audiences,
+                       sources=sources, paths=paths,
+                       aliases={term: cid for term, cid in sorted(linker.aliases.items()) if cid in concepts})
+    linked = _Linked(pending, _sources_read(raw_sources), kb, linker, linked_articles, article_problems,
+                     _corpus_checks(pending, linked_articles, kb), other_problems)
+    return kb, linked
+
+
+def _corpus_checks(pending: dict[str, dict[str, _Pending]], linked_articles: dict[str, Article | None],
+                   kb: KnowledgeBase) -> list[Diagnostic]:
+    """The checks across the corpus that editing an article can change: prerequisite cycles (among the
+    articles as linked), concepts no article is tagged with, and the rules of reading paths."""
+    diagnostics: list[Diagnostic] = []
+    _report_cycles(pending["article"], {aid: a.prerequisites for aid, a in linked_articles.items() if a is not None},
+                   "KB111", "prerequisites", diagnostics, "requires")
+    tagged = {c for a in kb.articles.values() for c in a.concepts}
+    for cid in sorted(set(kb.concepts) - tagged):
         record = pending["concept"][cid]
         if record.reported:
             diagnostics.append(make("KB401", record.path, 1, f"no article is tagged with the concept `{cid}`",
                                     "tag an article with it, merge it into another concept, or remove it"))
-    kb = KnowledgeBase(root=str(root), articles=articles, concepts=concepts, audiences=audiences,
-                       sources=sources, paths=paths,
-                       aliases={term: cid for term, cid in sorted(linker.aliases.items()) if cid in concepts})
     from .paths import check_paths  # paths builds on the loaded corpus
 
-    for pid, path in paths.items():
+    for pid, path in kb.paths.items():
         record = pending["path"][pid]
         if record.reported:
             diagnostics.extend(check_paths(kb, path, record.path, record.fm))
-    return kb, linker
+    return diagnostics
 
 
 def _without_dangling(articles: dict[str, Article], concepts: dict[str, Concept]):
@@ -910,17 +934,25 @@ def _without_dangling(articles: dict[str, Article], concepts: dict[str, Concept]
     concepts = {cid: replace(c, broader=tuple(x for x in c.broader if x in concepts),
                              related=tuple(x for x in c.related if x in concepts))
                 for cid, c in concepts.items()}
-    kept = {}
-    for aid, a in articles.items():
-        tags = tuple(c for c in a.concepts if c in concepts)
-        if tags:
-            kept[aid] = a if tags == a.concepts else replace(a, concepts=tags)
-    for aid, a in kept.items():
-        prerequisites = tuple(p for p in a.prerequisites if p in kept)
-        links = tuple(x for x in a.links if x in kept)
-        if prerequisites != a.prerequisites or links != a.links:
-            kept[aid] = replace(a, prerequisites=prerequisites, links=links)
-    return kept, concepts
+    kept = {aid: t for aid, t in ((aid, _tags_kept(a, concepts)) for aid, a in articles.items()) if t is not None}
+    return {aid: _references_kept(a, kept) for aid, a in kept.items()}, concepts
+
+
+def _tags_kept(article: Article, concepts: dict[str, Concept]) -> Article | None:
+    """``article`` tagged only with concepts that loaded; None when none of its concepts did."""
+    tags = tuple(c for c in article.concepts if c in concepts)
+    if not tags:
+        return None
+    return article if tags == article.concepts else replace(article, concepts=tags)
+
+
+def _references_kept(article: Article, articles: dict[str, Article]) -> Article:
+    """``article`` with only the prerequisites and links that name one of ``articles``."""
+    prerequisites = tuple(p for p in article.prerequisites if p in articles)
+    links = tuple(x for x in article.links if x in articles)
+    if prerequisites != article.prerequisites or links != article.links:
+        return replace(article, prerequisites=prerequisites, links=links)
+    return article
 
 
 def _has_required(record: _Pending, schema: s.Schema) -> bool:
