@@ -115,7 +115,7 @@ class LoadCache:
         self._seen: set[str] = set()
         self.changes = 0    # entries added, replaced or dropped since the cache was read or saved
         # The last load's linking of the whole corpus (the loader's own record), in memory only: the next
-        # load is linked from it when only article bodies changed.
+        # load is linked from it when only articles changed (see loader._relink).
         self.linked: object | None = None
 
     def __len__(self) -> int:
