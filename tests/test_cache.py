@@ -75,15 +75,15 @@ def test_a_cached_load_after_any_edits_equals_a_cold_load(rounds, through_file):
             assert load(content, cache) == load(content)
 
 
-# Body-only edits, which a long-lived cache links from the last load (loader._relink): lines that add
-# or remove words, links and roles to records that exist or not, and problems for the body policy.
+# Lines an article's body is rewritten with, which a long-lived cache links from the last load
+# (loader._relink): words, links and roles to records that exist or not, and problems for the body policy.
 BODY_LINES = st.sampled_from([
     "A plain sentence about leading learning.",
     "See {article}`research-on-trust` and {concept}`agency`.",
     "See {article}`no-such-article` and {concept}`no-such-concept`.",
     "Read [the lead learner](leading-as-lead-learner.md) next.",
     "Read [a missing page](missing-page.md) next.",
-    "{source}`robinson-2011` and {path}`trust-for-inquiry` and {path}`no-such-path`.",
+    "{source}`stake-essay`, {source}`no-such-source`, {path}`trust-for-inquiry` and {path}`no-such-path`.",
     "{article}`trust-before-tests`",   # the article may link to itself
     "<b>raw HTML</b>",
     "TODO(author): finish this.",
@@ -180,33 +180,22 @@ def test_an_article_that_stops_being_linked_while_its_concepts_do_not_load_leave
     assert everything(after) == everything(load(content))
 
 
-def test_a_body_edit_is_linked_from_the_last_load_not_afresh(corpus, monkeypatch):
+@pytest.mark.parametrize("edit, linked", [
+    (lambda text: with_body(text, ["See {article}`research-on-trust`."]), lambda a: a.links == ("research-on-trust",)),
+    (lambda text: with_field(text, "concepts", "[trust, agency]"), lambda a: a.concepts == ("trust", "agency")),
+], ids=["body", "concepts"])
+def test_an_articles_edit_is_linked_from_the_last_load_not_afresh(corpus, monkeypatch, edit, linked):
     content = corpus()
     cache = LoadCache()
     load(content, cache)
     file = content / "articles/trust-before-tests.md"
-    file.write_text(with_body(file.read_text(encoding="utf-8"), ["See {article}`research-on-trust`."]),
-                    encoding="utf-8")
+    file.write_text(edit(file.read_text(encoding="utf-8")), encoding="utf-8")
     linked_afresh = []
     real = loader._link_all
     monkeypatch.setattr(loader, "_link_all", lambda *args: linked_afresh.append(args) or real(*args))
     result = load(content, cache)
     assert not linked_afresh
-    assert result.kb.articles["trust-before-tests"].links == ("research-on-trust",)
-
-
-def test_an_edit_of_an_articles_concepts_is_linked_from_the_last_load_not_afresh(corpus, monkeypatch):
-    content = corpus()
-    cache = LoadCache()
-    load(content, cache)
-    file = content / "articles/trust-before-tests.md"
-    file.write_text(with_field(file.read_text(encoding="utf-8"), "concepts", "[trust, agency]"), encoding="utf-8")
-    linked_afresh = []
-    real = loader._link_all
-    monkeypatch.setattr(loader, "_link_all", lambda *args: linked_afresh.append(args) or real(*args))
-    result = load(content, cache)
-    assert not linked_afresh
-    assert result.kb.articles["trust-before-tests"].concepts == ("trust", "agency")
+    assert linked(result.kb.articles["trust-before-tests"])
 
 
 @pytest.fixture
