@@ -777,10 +777,6 @@ def _sources_read(raw_sources: dict) -> dict[str, tuple]:
     return {sid: (values, shown, fm.line(sid)) for sid, (values, fm, shown) in raw_sources.items()}
 
 
-def _link_all(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict) -> _Linked:
-    return _link_with(root, pending, raw_sources, frozenset())[1]
-
-
 def _relink(last: _Linked, root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict) -> _Linked | None:
     """The linking of ``pending`` made from the ``last`` one, or None when it must be done afresh.
 
@@ -835,13 +831,13 @@ def _link(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict
     ``unread`` names articles left out of ``pending`` (see ``_link_around``): references to them resolve,
     but they are not in the knowledge base.
     """
-    kb, linked = _link_with(root, pending, raw_sources, unread)
+    linked = _link_all(root, pending, raw_sources, unread)
     diagnostics.extend(linked.diagnostics)
-    return kb
+    return linked.kb
 
 
-def _link_with(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict,
-               unread: set[str]) -> tuple[KnowledgeBase, _Linked]:
+def _link_all(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: dict,
+              unread: set[str] = frozenset()) -> _Linked:
     other_problems: list[Diagnostic] = []
     linker = _Linker(pending, set(raw_sources), other_problems, unread)
 
@@ -899,9 +895,8 @@ def _link_with(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources:
     kb = KnowledgeBase(root=str(root), articles=articles, concepts=concepts, audiences=audiences,
                        sources=sources, paths=paths,
                        aliases={term: cid for term, cid in sorted(linker.aliases.items()) if cid in concepts})
-    linked = _Linked(pending, _sources_read(raw_sources), kb, linker, linked_articles, article_problems,
-                     _corpus_checks(pending, linked_articles, kb), other_problems)
-    return kb, linked
+    return _Linked(pending, _sources_read(raw_sources), kb, linker, linked_articles, article_problems,
+                   _corpus_checks(pending, linked_articles, kb), other_problems)
 
 
 def _corpus_checks(pending: dict[str, dict[str, _Pending]], linked_articles: dict[str, Article | None],

@@ -23,7 +23,7 @@ announces each link by name. All text is escaped here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -76,9 +76,10 @@ def wrap(text: str, width: int = LINE_CHARS, max_lines: int = 3) -> list[str]:
     return lines or [""]
 
 
-def _weights(view: MapView) -> dict[str, dict[str, int]]:
-    weight: dict[str, dict[str, int]] = {n.key: {} for n in view.nodes}
-    for u, v, w in view.edges:
+def _weights(keys: Iterable[str], edges: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
+    """Each key's links to the others, with their weights (links given twice are added up)."""
+    weight: dict[str, dict[str, int]] = {key: {} for key in keys}
+    for u, v, w in edges:
         if u in weight and v in weight and u != v:
             weight[u][v] = weight[u].get(v, 0) + w
             weight[v][u] = weight[v].get(u, 0) + w
@@ -121,9 +122,7 @@ def _groups(labelled: tuple[tuple[str, str], ...], drawn: tuple[tuple[str, str, 
     """Kept for the last two maps: the home page and the concepts page share one, and an edit
     that leaves every concept's strongest links as they were does not cluster again."""
     labels = dict(labelled)
-    weight: dict[str, dict[str, int]] = {key: {} for key in sorted(labels)}
-    for u, v, w in drawn:
-        weight[u][v] = weight[v][u] = w
+    weight = _weights(sorted(labels), drawn)
     graph = nx.Graph()
     graph.add_nodes_from(weight)
     graph.add_weighted_edges_from(drawn)
@@ -139,7 +138,7 @@ def _groups(labelled: tuple[tuple[str, str], ...], drawn: tuple[tuple[str, str, 
 
 def local_groups(view: MapView) -> list[Group]:
     """A local map: the current page first (no heading), then its neighbours grouped by kind."""
-    weight = _weights(view)
+    weight = _weights((n.key for n in view.nodes), view.edges)
     centre = tuple(n.key for n in view.nodes if n.centre)
     groups = [Group("", centre)] if centre else []
     kinds = list(dict.fromkeys(n.link.kind for n in view.nodes if not n.centre))
