@@ -125,7 +125,8 @@ Norcott Orwin Pellow Quarry Rendell Selwood Thackeray Underhill Varley Wardle Ye
 INITIALS = "ABCDEFGHJKLMNPRSTW"
 PUBLISHERS = ["Example Institute", "Sample Press", "The Demo Foundation", "Placeholder University Press",
               "Synthetic Schools Network"]
-SOURCE_KINDS = ["report", "book", "article", "blog", "web"]
+# Five of the schema's source kinds (knowledgebase.schema.SOURCE_KINDS; kb check on a generated corpus holds them to it).
+SOURCE_KINDS = ["report", "book", "article", "practitioner-post", "web-page"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -845,7 +845,8 @@ def _link_all(root: Path, pending: dict[str, dict[str, _Pending]], raw_sources: 
     for sid, (values, fm, shown) in sorted(raw_sources.items()):
         sources[sid] = Source(id=sid, line=fm.line(sid), title=values["title"], subtitle=values.get("subtitle"),
                               authors=values.get("authors", ()), year=values.get("year"),
-                              publisher=values.get("publisher"), kind=values.get("kind"),
+                              publisher=values.get("publisher"), published_in=values.get("published_in"),
+                              kind=values.get("kind"),
                               url=values.get("url"), note=values.get("note"))
 
     audiences = {}

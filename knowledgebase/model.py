@@ -77,6 +77,7 @@ class Source:
     authors: tuple[str, ...] = ()
     year: int | None = None
     publisher: str | None = None
+    published_in: str | None = None
     kind: str | None = None
     url: str | None = None
     note: str | None = None

@@ -29,7 +29,26 @@ def normalise_term(text: str) -> str:
     return slugify(text)
 
 ARTICLE_KINDS = ("guide", "explainer", "case-study", "research-summary", "reflection", "tool")
-SOURCE_KINDS = ("report", "book", "article", "blog", "web")
+# What sort of work a source is, with how readers see one and several of it. A kind is what
+# the work says of itself or what the source citing it says; a work known only from another
+# source's citation, whose own kind that source does not give, is a "cited-work".
+SOURCE_KIND_LABELS: dict[str, tuple[str, str]] = {
+    "research-study": ("research study", "research studies"),
+    "research-report": ("research report", "research reports"),
+    "evidence-review": ("evidence review", "evidence reviews"),
+    "report": ("report", "reports"),
+    "seminar-series": ("seminar or lecture series", "seminar or lecture series"),
+    "book": ("book", "books"),
+    "article": ("article", "articles"),
+    "practitioner-post": ("practitioner post", "practitioner posts"),
+    "guide": ("guide", "guides"),
+    "web-page": ("web page", "web pages"),
+    "cited-work": ("work known from a citation", "works known from a citation"),
+}
+SOURCE_KINDS = tuple(SOURCE_KIND_LABELS)
+# Kinds that report research: an article saying that research or evidence shows something
+# should cite at least one of these (KB115).
+RESEARCH_SOURCE_KINDS = ("research-study", "research-report", "evidence-review")
 STEP_WHEN = ("pre-reading", "in-session", "follow-up")
 
 # What a field holds. "ref:<kind>" values name an entry of another kind of record.
@@ -149,7 +168,10 @@ SOURCE = Schema("source", "Source", "A work in `content/sources.yaml`, keyed by 
     Field("authors", TEXT_LIST, "Authors as the work names them.", ["David Hargreaves"], max_items=20, max_length=100),
     Field("year", INTEGER, "Year of publication.", 2012, minimum=1500, maximum=2100),
     Field("publisher", TEXT, "Publisher or organisation.", "National College", max_length=200),
-    Field("kind", CHOICE, "What sort of work it is.", "report", choices=SOURCE_KINDS),
+    Field("published_in", TEXT, "Where the work appeared: the journal, series, site or book it is part of.",
+          "A school leadership blog", max_length=200),
+    Field("kind", CHOICE, "What sort of work it is; `cited-work` for a work known only from another "
+          "source's citation that does not say what it is.", "report", required=True, choices=SOURCE_KINDS),
     Field("url", URL, "Where to read it: an http(s) address.", "https://example.org/report.pdf", max_length=500),
     Field("note", TEXT, "Anything a reader should know about the work or how we know of it.",
           "Cited in another source at page 6.", max_length=600),

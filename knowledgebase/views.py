@@ -187,6 +187,8 @@ def format_reference(source) -> str:
     elif source.year:
         parts.append(f"({source.year}).")
     parts.append(source.full_title.rstrip(".") + ".")
+    if source.published_in:
+        parts.append(f"In: {source.published_in.rstrip('.')}.")
     if source.publisher:
         parts.append(source.publisher.rstrip(".") + ".")
     return " ".join(parts)

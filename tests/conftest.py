@@ -125,12 +125,12 @@ BASE_FILES: dict[str, str] = {
           url: https://example.org/trust-in-schools.pdf
         inquiry-case-study:
           title: Teachers leading their own self-evaluation
-          kind: web
+          kind: web-page
           note: A case study from a partnership of primary schools.
         stake-essay:
           title: Who bears the risk of a school initiative?
           authors: [A. Practitioner]
-          kind: blog
+          kind: practitioner-post
         """),
     # Articles --------------------------------------------------------------------------
     "articles/trust-before-tests.md": _text("""

@@ -56,8 +56,8 @@ TEXTS = {
                          "  - article: trust-before-tests\n    minutes: 20\n    when: in-session\n"
                          "  - article: trust-before-tests\n    minutes: 5\n    when: follow-up\n"
                          "  - article: new-one\n    minutes: 5\n    when: follow-up\n---\nText.\n",
-    "sources without the report": "stake-essay:\n  title: Who bears the risk?\n  kind: blog\n"
-                                  "inquiry-case-study:\n  title: Teachers leading\n  kind: web\n",
+    "sources without the report": "stake-essay:\n  title: Who bears the risk?\n  kind: practitioner-post\n"
+                                  "inquiry-case-study:\n  title: Teachers leading\n  kind: web-page\n",
     "empty lists": "---\ntitle: []\nsummary: []\nconcepts: [trust]\naudience: [teacher]\nkind: guide\nupdated: []\n"
                    "sources: []\nprerequisites: []\n---\nText.\n",
     "broken yaml": "---\ntitle: [unclosed\n---\n",
