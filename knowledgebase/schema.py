@@ -47,7 +47,7 @@ SOURCE_KIND_LABELS: dict[str, tuple[str, str]] = {
 }
 SOURCE_KINDS = tuple(SOURCE_KIND_LABELS)
 # Kinds that report research: an article saying that research or evidence shows something
-# should cite at least one of these (KB115).
+# should cite at least one of these (KB124).
 RESEARCH_SOURCE_KINDS = ("research-study", "research-report", "evidence-review")
 STEP_WHEN = ("pre-reading", "in-session", "follow-up")
 
