@@ -27,8 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-import yaml
-
+from .characters import describe, first_forbidden
+from .schema import RECORD_FOLDERS
 from .suggest import closest
 
 ASSETS = "_assets"                                   # the content folder's own asset folder
@@ -39,6 +39,19 @@ IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 DOWNLOAD_TYPES = IMAGE_TYPES + (".pdf", ".csv", ".txt", ".docx", ".pptx", ".xlsx", ".odt", ".odp", ".ods")
 IMAGE_OPTIONS = ("img-top", "img-bottom", "img-background")   # sphinx-design card images
 URL_OPTIONS = ("target", "link")
+# Options whose value is attribute text, escaped as it is; every other option value is read as inline Markdown,
+# as the directives that take titles, captions, headers and footers do.
+PLAIN_OPTIONS = ("alt", "img-alt", "link-alt", "tooltip", "class", "name", "width", "height", "align", "scale")
+GENERATED_BLOCKS = ("kb-articles", "kb-concept-map", "kb-glossary", "kb-paths", "kb-audiences", "kb-sources",
+                    "kb-search-box")
+RECORD_ROLES = ("article", "concept", "path", "source")
+# Bounds on what one page may ask of the build: nesting deep enough for any layout but far from Python's
+# recursion limit, and enough generated blocks and record links for a home page, not a thousand copies.
+MAX_NESTING = 20
+MAX_GENERATED_BLOCKS = 8
+MAX_RECORD_ROLES = 300
+# Front matter keys that MyST reads as configuration for the page (myst_parser's topmatter merge).
+PAGE_CONFIGURATION_KEYS = ("myst", "mystnb", "substitutions", "html_meta")
 ATTRIBUTES = ("id", "class", "title", "alt", "href", "src", "width", "height", "align", "w", "h", "a")
 
 
@@ -51,7 +64,10 @@ class Rule:
     reason: str
     instead: str = ""          # what to write instead, when it is refused
     body: str = "markdown"     # directives: their content is "markdown", "literal" text or "none"
-    argument: str = ""         # directives: "image" when the argument names an image, "url" when it is a link
+    # directives: what the text after the name is. "title": inline Markdown (a title, a caption, a label or
+    # a plain word such as a code block's language, which parses as itself); "image": a file to show; "url":
+    # a link; "none": the directive takes no argument, so MyST reads that text as the body's first line.
+    argument: str = "title"
 
 
 def _table(*rules: Rule) -> dict[str, Rule]:
@@ -63,15 +79,16 @@ _DESIGN = "A sphinx-design layout component; its content is Markdown, checked li
 _GENERATED = "One of the site's own directives: it lists data from the corpus, escaped by the extension."
 
 DIRECTIVES: dict[str, Rule] = _table(
-    *(Rule(name, True, _GENERATED, body="none")
-      for name in ("kb-articles", "kb-concept-map", "kb-glossary", "kb-paths", "kb-audiences", "kb-sources")),
-    Rule("kb-search-box", True, "A search form leading to the search page; it shows no data.", body="none"),
+    *(Rule(name, True, _GENERATED, body="none", argument="none") for name in GENERATED_BLOCKS[:-1]),
+    Rule("kb-search-box", True, "A search form leading to the search page; it shows no data.", body="none",
+         argument="none"),
     Rule("toctree", True, "Lists pages of the site for navigation; it names documents, never files. A visible "
                           "toctree with a glob pattern lists every page it matches, so `kb check` warns that the "
-                          "page grows with the corpus (KB209).", body="literal"),
-    *(Rule(name, True, _ADMONITION)
-      for name in ("note", "tip", "hint", "important", "attention", "caution", "warning", "danger", "error",
-                   "seealso", "admonition")),
+                          "page grows with the corpus (KB209).", body="literal", argument="none"),
+    *(Rule(name, True, _ADMONITION, argument="none")
+      for name in ("note", "tip", "hint", "important", "attention", "caution", "warning", "danger", "error")),
+    Rule("seealso", True, _ADMONITION),
+    Rule("admonition", True, _ADMONITION),
     Rule("figure", True, "An image with a caption; the image must be a file in `content/_assets/`.",
          argument="image"),
     Rule("image", True, "An image; it must be a file in `content/_assets/`.", body="none", argument="image"),
@@ -79,14 +96,15 @@ DIRECTIVES: dict[str, Rule] = _table(
     Rule("code", True, "Shows text as code; nothing in it is interpreted.", body="literal"),
     Rule("list-table", True, "A table written as a Markdown list, for cells that hold more than a line."),
     Rule("table", True, "Gives a Markdown table a caption."),
-    Rule("epigraph", True, "A quotation set apart at the start of a section."),
-    Rule("pull-quote", True, "A short quotation set apart from the text."),
+    Rule("epigraph", True, "A quotation set apart at the start of a section.", argument="none"),
+    Rule("pull-quote", True, "A short quotation set apart from the text.", argument="none"),
     Rule("rubric", True, "A heading that does not appear in the page's contents.", body="none"),
     Rule("topic", True, "A titled block set apart from the text."),
-    *(Rule(name, True, _DESIGN)
-      for name in ("grid", "grid-item", "grid-item-card", "card", "tab-set", "tab-item", "dropdown")),
-    Rule("button-ref", True, "A button linking to a page of the site.", body="none"),
-    Rule("button-link", True, "A button linking to an http, https or mailto address.", body="none", argument="url"),
+    *(Rule(name, True, _DESIGN) for name in ("grid", "grid-item-card", "card", "tab-item", "dropdown")),
+    *(Rule(name, True, _DESIGN, argument="none") for name in ("grid-item", "tab-set")),
+    Rule("button-ref", True, "A button linking to a page of the site; its text is Markdown."),
+    Rule("button-link", True, "A button linking to an http, https or mailto address; its text is Markdown.",
+         argument="url"),
     Rule("raw", False, "It publishes its content as HTML, unescaped: a way to put script on every reader's screen.",
          "write the content in Markdown; for a box use a `{note}` admonition, for a layout a `{grid}` or `{card}`"),
     Rule("eval-rst", False, "It reads reStructuredText, which has its own raw, include and file options that "
@@ -186,7 +204,7 @@ _PAGE_LINK = re.compile(r"\]\((\.\./)?(?:[a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _DEFINITION = re.compile(r"^[ >]*\[([^\]]+)\]:\s*<?([^\s>]+)")
-_OPTION = re.compile(r"^\s*:([\w-]+):(?:\s+(.*))?$")
+_TOCTREE_ENTRY = re.compile(r"^(.*\S)\s*<(.+)>$")   # `Title <target>`, as Sphinx reads a toctree entry
 
 
 @lru_cache(maxsize=1)
@@ -204,25 +222,92 @@ def _parser():
 def check_page(text: str, file: Path, root: Path) -> PageCheck:
     """Apply the body policy to ``text``, the contents of ``file`` in the content folder ``root``."""
     page_dir = file.parent
-    if not needs_parse(text, page_dir == root):
-        return PageCheck(digest(text), ())
-    findings: list[Finding] = []
-    checker = _Checker(page_dir, root, findings)
-    checker.parse(text, 0)
+    # A record's front matter values are checked field by field (``validate.py``); the rest of the
+    # file, and every line of any other page, is checked here.
+    record = page_dir.name in RECORD_FOLDERS.values() and page_dir.parent == root
+    findings = _forbidden_characters(text, _front_matter_end(text) if record else 0)
+    findings += _page_configuration(text)
+    reads_files = False
+    if needs_parse(text, page_dir == root):
+        checker = _Checker(page_dir, root, findings)
+        checker.parse(text, 0, 0)
+        reads_files = checker.reads_files
     findings.sort(key=lambda r: (r.line, r.code))
-    return PageCheck(digest(text), tuple(findings), checker.reads_files)
+    return PageCheck(digest(text), tuple(findings), reads_files)
 
 
 def needs_parse(text: str, at_root: bool = False) -> bool:
     """Could ``text`` hold anything the policy looks at? (A page in the content folder's root may not link up.)"""
     # Counting characters is far faster than searching for pairs of them: every `{` must open an allowed role,
     # and every `](` a plain link to a page (no match holds a second `{` or `]`, so the counts can agree).
-    if "<" in text or ("!" in text and "![" in text) or text.count("{") != len(_ALLOWED_ROLE.findall(text)):
+    if "<" in text or ("!" in text and "![" in text):
+        return True
+    roles = len(_ALLOWED_ROLE.findall(text)) if "{" in text else 0
+    if text.count("{") != roles or roles > MAX_RECORD_ROLES:
         return True
     links = _PAGE_LINK.findall(text)
     if text.count("]") != len(links) and ("]:" in text or text.count("](") != len(links)):
         return True
     return at_root and "../" in links
+
+
+def _front_matter_end(text: str) -> int:
+    """The 0-based line after a front matter block that opens on line 1 (its closing `---` or `...` line
+    included), as ``frontmatter.split`` reads it; 0 when there is none."""
+    lines = text.split("\n", 1)
+    if lines[0].rstrip() != "---":
+        return 0
+    for index, line in enumerate(text.split("\n")[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return index + 1
+    return 0
+
+
+def _forbidden_characters(text: str, first_line: int) -> list[Finding]:
+    """KB015 once per line that holds a control, non-character or bidirectional override, from ``first_line``.
+
+    The build removes the characters from the page before MyST reads it, so nothing is dropped."""
+    if first_forbidden(text) is None:
+        return []
+    findings: list[Finding] = []
+    for index, line in enumerate(text.split("\n")):
+        found = first_forbidden(line) if index >= first_line else None
+        if found is not None:
+            findings.append(Finding("KB015", index + 1, f"this line holds {describe(found.group())}, which is "
+                                    "never published", "delete the character (the site removes it anyway)",
+                                    (index, index)))
+    return findings
+
+
+def _page_configuration(text: str) -> list[Finding]:
+    """KB018 for each key of the front matter that MyST would take as configuration for this page.
+
+    The front matter is read with MyST's own reader, which ends it at the first line starting with `---`
+    or `...`, since that is what decides what MyST configures; the build drops the whole block."""
+    from myst_parser.config.main import TopmatterReadError, read_topmatter
+
+    if not text.startswith("---"):
+        return []
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].startswith(("---", "..."))), len(lines) - 1)
+    block = "\n".join(lines[1:end])
+    # A key can only be spelt with its own letters, or with escapes inside quotes.
+    if "\\" not in block and not any(key in block for key in PAGE_CONFIGURATION_KEYS):
+        return []
+    try:
+        data = read_topmatter(text)
+    except TopmatterReadError:
+        return []  # MyST configures nothing from front matter it cannot read
+    findings = []
+    for key in PAGE_CONFIGURATION_KEYS:
+        if isinstance(data, dict) and key in data:
+            # The key's own line; the first line of the block when it is spelt with escapes.
+            line = next((i for i in range(1, end) if re.match(rf"""\s*['"]?{key}['"]?\s*:""", lines[i])), 1)
+            findings.append(Finding("KB018", line + 1, f"`{key}` in the front matter would configure MyST for this "
+                                    "page; configuration belongs to the project, not to a page",
+                                    "remove it; if the site needs a new syntax or setting, ask a maintainer",
+                                    (0, end + 1)))
+    return findings
 
 
 def link_scheme(url: str) -> str | None:
@@ -279,14 +364,16 @@ class _Checker:
         self.root = root
         self.findings = findings
         self.reads_files = False
+        self.generated_blocks = 0
+        self.record_roles = 0
 
     def refuse(self, code: str, line: int, message: str, hint: str, drop: tuple[int, int]) -> None:
         self.findings.append(Finding(code, line + 1, message, hint, drop))
 
-    def parse(self, text: str, offset: int) -> None:
-        """Check ``text``, which starts at 0-based file line ``offset``."""
+    def parse(self, text: str, offset: int, depth: int) -> None:
+        """Check ``text``, which starts at 0-based file line ``offset`` inside ``depth`` directives."""
         env: dict = {}
-        self.walk(_parser().parse(text, env), offset)
+        self.walk(_parser().parse(text, env), offset, depth)
         self.definitions(env.get("references", {}), text.split("\n"), offset)
 
     def definitions(self, references: dict, lines: list[str], offset: int) -> None:
@@ -298,7 +385,7 @@ class _Checker:
             if match and " ".join(match.group(1).split()).upper() in refused:
                 self.url(match.group(2), offset + index, (offset + index, offset + index + 1))
 
-    def walk(self, tokens, offset: int) -> None:
+    def walk(self, tokens, offset: int, depth: int) -> None:
         """Check block tokens parsed from text that starts at 0-based file line ``offset``."""
         for token in tokens:
             if token.map is None:
@@ -308,17 +395,17 @@ class _Checker:
                 self.refuse("KB201", drop[0], f"the HTML block `{_short(token.content)}` is not allowed",
                             SYNTAX["raw HTML"].instead, drop)
             elif token.type in ("fence", "colon_fence"):
-                self.fence(token, offset, drop)
+                self.fence(token, offset, drop, depth)
             elif token.type == "inline":
-                self.inline(token, drop)
+                self.inline(token, drop[0], drop)
 
-    def fence(self, token, offset: int, drop: tuple[int, int]) -> None:
+    def fence(self, token, offset: int, drop: tuple[int, int], depth: int) -> None:
         parts = (token.info or "").strip().split(maxsplit=1)
         name = parts[0] if parts else ""
         if not (name.startswith("{") and name.endswith("}")):
             return  # a code block: shown as text
         name = name[1:-1].lower()
-        argument = parts[1].strip() if len(parts) > 1 else ""
+        argument = parts[1] if len(parts) > 1 else ""
         rule = DIRECTIVES.get(name)
         if rule is None:
             known = [n for n, r in DIRECTIVES.items() if r.allowed]
@@ -329,36 +416,64 @@ class _Checker:
         if not rule.allowed:
             self.refuse("KB202", drop[0], f"the `{{{name}}}` directive is not allowed: {rule.reason}", rule.instead, drop)
             return
-        lines = token.content.split("\n")
-        options, skipped = _split_options(lines)
+        level = depth + token.level + 1
+        if level > MAX_NESTING:
+            self.refuse("KB210", drop[0], f"this `{{{name}}}` is nested {level} deep; the limit is {MAX_NESTING}",
+                        "take it out of the boxes around it", drop)
+            return
+        if name in GENERATED_BLOCKS:
+            self.generated_blocks += 1
+            if self.generated_blocks > MAX_GENERATED_BLOCKS:
+                self.refuse("KB211", drop[0], f"this is generated block number {self.generated_blocks} on the page; "
+                            f"the limit is {MAX_GENERATED_BLOCKS}", "use each generated block once", drop)
+                return
+        directive = _read_directive(token, rule, argument)
         if name == "toctree":
-            self.toctree(options, lines[skipped:], drop[0])
-        if rule.argument == "image" and argument:
-            self.file(argument, IMAGE_TYPES, drop[0], drop)
-        if rule.argument == "url" and argument:
-            self.url(argument, drop[0], drop)
-        for key, value in options.items():
+            self.toctree(directive, drop)
+        if rule.argument == "image" and directive.argument:
+            self.file(directive.argument, IMAGE_TYPES, drop[0], drop)
+        elif rule.argument == "url" and directive.argument:
+            self.url(directive.argument, drop[0], drop)
+        elif rule.argument == "title" and directive.argument:
+            self.inline_text(directive.argument, drop[0], drop)
+        for key, value in directive.options.items():
+            line = offset + token.map[0] + 1 + directive.option_lines.get(key, -1)
             if key in IMAGE_OPTIONS and value:
-                self.file(value, IMAGE_TYPES, drop[0], drop)
+                self.file(value, IMAGE_TYPES, line, drop)
             elif key in URL_OPTIONS and value:
-                self.url(value, drop[0], drop)
+                self.url(value, line, drop)
+            elif key not in PLAIN_OPTIONS and value:
+                self.inline_text(value, line, drop)
         if rule.body == "markdown":
-            content = "\n".join(lines[skipped:])
-            first = offset + token.map[0] + 1 + skipped
-            if needs_parse(content, self.page_dir == self.root):
-                self.parse(content, first)
+            for body, body_offset in directive.body:
+                if needs_parse(body, self.page_dir == self.root):
+                    self.parse(body, offset + token.map[0] + 1 + body_offset, level)
 
-    def toctree(self, options: dict[str, str], entries: list[str], line: int) -> None:
-        """A visible toctree whose glob pattern lists pages as they are added makes its page grow with the corpus."""
+    def toctree(self, directive: "_Directive", drop: tuple[int, int]) -> None:
+        """Entries that are addresses become links; a visible glob toctree makes its page grow with the corpus."""
+        entries = []
+        for body, body_offset in directive.body:
+            for index, entry in enumerate(body.split("\n")):
+                entries.append(entry)
+                entry = entry.strip()
+                match = _TOCTREE_ENTRY.match(entry)
+                target = match.group(2) if match else entry
+                if target and link_scheme(target) is not None:
+                    self.url(target, drop[0] + 1 + body_offset + index, drop)
         patterns = [e.strip() for e in entries if any(c in e for c in "*?[")]
-        if "glob" in options and "hidden" not in options and patterns:
+        if "glob" in directive.options and "hidden" not in directive.options and patterns:
             self.findings.append(Finding(
-                "KB209", line + 1, f"this toctree lists every page that `{patterns[0]}` matches, so the page "
+                "KB209", drop[0] + 1, f"this toctree lists every page that `{patterns[0]}` matches, so the page "
                 "grows with the corpus", "add `:hidden:` (the sidebar stays bounded either way), or list the "
-                "section pages such as `articles` and let them list their pages", (line, line)))
+                "section pages such as `articles` and let them list their pages", (drop[0], drop[0])))
 
-    def inline(self, token, drop: tuple[int, int]) -> None:
-        line = drop[0]
+    def inline_text(self, text: str, line: int, drop: tuple[int, int]) -> None:
+        """Text that a directive reads as inline Markdown: a title, a caption, a label, an option."""
+        if needs_parse(text) or "{" in text:
+            for token in _parser().parseInline(text, {}):
+                self.inline(token, line, drop)
+
+    def inline(self, token, line: int, drop: tuple[int, int]) -> None:
         html_lines = set()  # one report per line: an element's opening and closing tags are one problem
         for child in token.children or ():
             if child.type in ("softbreak", "hardbreak"):
@@ -383,6 +498,11 @@ class _Checker:
             self.refuse("KB204", line, f"`{{{name}}}` is not a role the site allows", hint, drop)
         elif not rule.allowed:
             self.refuse("KB204", line, f"the `{{{name}}}` role is not allowed: {rule.reason}", rule.instead, drop)
+        elif name.lower() in RECORD_ROLES:
+            self.record_roles += 1
+            if self.record_roles > MAX_RECORD_ROLES:
+                self.refuse("KB211", line, f"this is link number {self.record_roles} to a record on the page; the "
+                            f"limit is {MAX_RECORD_ROLES}", "link each record once or twice, not every time", drop)
 
     def url(self, url: str, line: int, drop: tuple[int, int]) -> None:
         problem = scheme_problem(url)
@@ -429,27 +549,55 @@ class _Checker:
                         drop)
 
 
-def _split_options(lines: list[str]) -> tuple[dict[str, str], int]:
-    """A directive's options (``:key: value`` lines or a ``---`` YAML block) and how many lines they take."""
-    if lines and lines[0].strip() == "---":
-        for end in range(1, len(lines)):
-            if lines[end].strip() == "---":
-                try:
-                    data = yaml.safe_load("\n".join(lines[1:end]))
-                except yaml.YAMLError:
-                    data = None
-                options = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-                return options, end + 1
-        return {}, 0
-    options: dict[str, str] = {}
-    count = 0
-    for line in lines:
-        match = _OPTION.match(line)
-        if not match:
-            break
-        options[match.group(1)] = (match.group(2) or "").strip()
-        count += 1
-    return options, count
+@dataclass(frozen=True)
+class _Directive:
+    """A directive's text as MyST divides it: argument, options (values as MyST reads them), body."""
+
+    argument: str
+    options: dict[str, str]
+    option_lines: dict[str, int]   # 0-based line of each option within the directive's content
+    # The body as pieces of text, each with its first line counted from the line after the opening one.
+    body: tuple[tuple[str, int], ...]
+
+
+@lru_cache(maxsize=1)
+def _directive_shapes() -> dict[str, type]:
+    """Stand-ins for directive classes, one per kind of argument, that MyST's own directive parser accepts
+    with every option as text (docutils' ``TestDirective`` is the class it lets through unvalidated)."""
+    from docutils.parsers.rst.directives.misc import TestDirective
+
+    return {kind: type(f"_{kind.title()}Directive", (TestDirective,), {
+                "has_content": True, "required_arguments": 0,
+                "optional_arguments": 0 if kind == "none" else 1, "final_argument_whitespace": True})
+            for kind in ("none", "title", "image", "url")}
+
+
+_OPTION_KEY = re.compile(r"^\s*:?([\w-]+):")
+
+
+def _read_directive(token, rule: Rule, argument: str) -> _Directive:
+    """Divide a directive as MyST does (``parse_directive_text``), so option values lose their quotes
+    and a directive without arguments takes the rest of its first line as body."""
+    from myst_parser.parsers.directives import parse_directive_text
+
+    content, added = token.content, 0
+    if token.type == "colon_fence" and content.startswith(":::"):
+        content, added = "\n" + content, 1  # as MyST does, so a nested fence is not read as an option
+    parsed = parse_directive_text(_directive_shapes()[rule.argument], argument, content)
+    lines = content.split("\n")
+    option_lines = {}
+    for index, text in enumerate(lines[:max(parsed.body_offset, 0)]):
+        match = _OPTION_KEY.match(text)
+        if match and match.group(1) in parsed.options:
+            option_lines.setdefault(match.group(1), index - added)
+    if added and parsed.body_offset == -1:
+        # The first line's text, then the line MyST added, which is in no file: the rest starts a line on.
+        body = (("\n".join(parsed.body[:1]), -1), ("\n".join(parsed.body[2:]), 0))
+    else:
+        body = (("\n".join(parsed.body), parsed.body_offset - added),)
+    return _Directive(parsed.arguments[0] if parsed.arguments else "",
+                      {str(k): "" if v is None else str(v) for k, v in parsed.options.items()},
+                      option_lines, body)
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -52,7 +52,7 @@ MAX_CACHE_BYTES = 1 << 30
 # The modules whose code decides what a file's facts are (and the checked values the link index keeps), and the
 # packages that parse for them (the body policy parses a page with MyST): a change to any of them empties every cache.
 _FACT_MODULES = ("loader.py", "cache.py", "frontmatter.py", "bodypolicy.py", "references.py", "schema.py",
-                 "diagnostics.py", "model.py", "suggest.py", "validate.py", "linkindex.py")
+                 "diagnostics.py", "model.py", "suggest.py", "validate.py", "linkindex.py", "characters.py", "sitepages.py")
 _FACT_PACKAGES = ("PyYAML", "myst-parser", "markdown-it-py", "mdit-py-plugins")
 
 Problem = tuple[str, int, str, str]   # a diagnostic without its file: code, line, message, hint

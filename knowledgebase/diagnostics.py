@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .characters import shown
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -105,6 +107,24 @@ _ALL = [
     Code("KB014", "tab-indent", E, "The front matter is indented with a tab; YAML allows only spaces.",
          "A list item indented with a tab under `concepts:`.",
          "Replace the tab with spaces (two spaces per level)."),
+    Code("KB015", "forbidden-character", E, "The file holds an invisible control character, a Unicode "
+                                            "non-character or a bidirectional override (U+202A-U+202E, "
+                                            "U+2066-U+2069); none is ever published.",
+         "`title: \"Trust\\u202e first\"` (a right-to-left override reverses the title wherever it is shown).",
+         "Delete the character (the message gives its code point); retype the text around it if your editor "
+         "does not show it."),
+    Code("KB016", "linked-folder", E, "A folder in the content folder is a symbolic link; the site never "
+                                      "follows one, so nothing in it is checked or published.",
+         "`content/extra -> /home/me/notes`, or a loop such as `content/again -> .`.",
+         "Replace the link with a real folder holding the files."),
+    Code("KB017", "reserved-name", E, "A page has the name of a page the site makes itself, which would "
+                                      "replace it.",
+         "A hand-made `content/search.md`: the site's search page is `search.html`.",
+         "Rename the file; the message names the page it collides with."),
+    Code("KB018", "page-configuration", E, "The front matter sets configuration (`myst`, `substitutions`, "
+                                           "`html_meta`...) that belongs to the project, not to a page.",
+         "`myst: {enable_extensions: [dollarmath]}` in a page's front matter.",
+         "Remove the key; ask a maintainer if the site needs a new syntax or setting."),
     # Fields
     Code("KB101", "missing-field", E, "A required field is missing.",
          "An article without `summary:`.",
@@ -208,6 +228,22 @@ _ALL = [
                                       "its page grows with every article added.",
          "```` ```{toctree} ```` with `:glob:` and `articles/*` on the home page, without `:hidden:`.",
          "Add `:hidden:`, or list section pages (`articles`, `concepts`) that list their own pages."),
+    Code("KB210", "nested-too-deep", E, "Directives are nested deeper than the site allows.",
+         "A `{note}` inside a `{note}` inside ... twenty-one levels deep.",
+         "Flatten the structure: a box inside a box is rarely clearer than two boxes."),
+    Code("KB211", "too-many-generated", E, "The page uses more of the site's generated blocks or record roles "
+                                           "than a page may, which would make it huge.",
+         "`{kb-glossary}` written a thousand times in one page.",
+         "Use each generated block once; link to the page that shows it instead of repeating it."),
+    Code("KB212", "page-too-large", E, "A page came out larger than the site publishes; its body was replaced "
+                                       "by a short notice.",
+         "A page whose body is hundreds of tables of generated links.",
+         "Split the page, or use fewer generated blocks and roles."),
+    Code("KB213", "unpublished-node", E, "The page holds something the site does not publish (maths, raw "
+                                         "output, a link with a refused scheme), found in the page as written "
+                                         "out; it was removed.",
+         "A toctree entry `Read this <javascript:alert(1)>`.",
+         "Write it as the contributor guide shows; `kb check` names the construct and its line."),
     # Paths
     Code("KB301", "path-over-time", E, "The in-session steps take longer than the path's duration.",
          "Three 40-minute in-session steps in a 90-minute path.",
@@ -235,5 +271,9 @@ CODES_BY_NAME: dict[str, Code] = {c.name: c for c in _ALL}
 
 
 def make(code: str, path: str, line: int, message: str, hint: str = "") -> Diagnostic:
-    """Build a diagnostic with the severity its code defines."""
-    return Diagnostic(code, CODES[code].severity, path, line, message, hint)
+    """Build a diagnostic with the severity its code defines.
+
+    A message quotes what the file holds, and a terminal must not act on an escape or a control
+    character a file smuggles in: any such character is written out as its code point.
+    """
+    return Diagnostic(code, CODES[code].severity, shown(path), line, shown(message), shown(hint))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from xml.etree import ElementTree as ET
 
+from .characters import strip_forbidden
 from .model import KnowledgeBase
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -42,4 +43,5 @@ def atom_feed(kb: KnowledgeBase, site_title: str, base_url: str, url_of) -> str:
             label = kb.concepts[concept].label if concept in kb.concepts else concept
             ET.SubElement(entry, f"{{{ATOM}}}category", term=concept, label=label)
     ET.indent(feed)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+    # XML 1.0 cannot hold control characters at all: a feed with one is unreadable.
+    return strip_forbidden('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n")

@@ -35,11 +35,12 @@ from .model import (
     Step,
 )
 from .references import scan_body
+from .sitepages import generated_page_named
 from .suggest import did_you_mean
 from .validate import FieldChecker
 
 MAX_FILE_BYTES = 512 * 1024
-FOLDERS = {"article": "articles", "concept": "concepts", "audience": "audiences", "path": "paths"}
+FOLDERS = s.RECORD_FOLDERS
 SOURCES_FILE = "sources.yaml"
 
 
@@ -343,6 +344,8 @@ def _load(root: Path, cache: LoadCache | None) -> _Loaded:
             cache.begin(real_root)
         for kind, folder in FOLDERS.items():
             directory = root / folder
+            if directory.is_symlink():
+                continue  # a linked folder is reported, and never followed, with the other folders
             for name in _discover(directory, real_root, root, diagnostics):
                 record = _read_record(kind, directory / name, root, diagnostics, pages, cache)
                 if record:
@@ -482,6 +485,12 @@ def _other_pages(root: Path, real_root: Path, diagnostics: list[Diagnostic]) -> 
     for folder, subfolders, files in os.walk(root):
         here = Path(folder)
         subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d != "_build")
+        for name in [d for d in subfolders if (here / d).is_symlink()]:
+            # A linked folder may lead anywhere, or back into the content folder without end.
+            diagnostics.append(make("KB016", _display(here / name, root), 1, "this folder is a link; the site never "
+                                    "follows a linked folder, so nothing in it is checked or published",
+                                    "replace the link with a real folder holding the files"))
+            subfolders.remove(name)
         in_records = here != root and here.parent == root and here.name in FOLDERS.values()
         for name in sorted(files):
             if not name.endswith(".md") or name.startswith(".") or in_records or (here == root and name == "README.md"):
@@ -490,6 +499,11 @@ def _other_pages(root: Path, real_root: Path, diagnostics: list[Diagnostic]) -> 
             if not file.resolve().is_relative_to(real_root):
                 diagnostics.append(make("KB013", _display(file, root), 1, "this file is a link to a place outside "
                                         "the content folder", "replace the link with a real file inside content/"))
+                continue
+            generated = generated_page_named(_rel(file, root)[:-3])
+            if generated is not None:
+                diagnostics.append(make("KB017", _display(file, root), 1, f"the site publishes {generated} under "
+                                        "this name, which would replace this page", "rename the file"))
                 continue
             found.append(file)
     return found

@@ -28,6 +28,9 @@ def normalise_term(text: str) -> str:
     """How a concept id, label or alias is compared: case and spacing do not matter."""
     return slugify(text)
 
+# The folder of the content folder that holds each kind of record page; the file stem is the id.
+RECORD_FOLDERS = {"article": "articles", "concept": "concepts", "audience": "audiences", "path": "paths"}
+
 ARTICLE_KINDS = ("guide", "explainer", "case-study", "research-summary", "reflection", "tool")
 # What sort of work a source is, with how readers see one and several of it. A kind is what
 # the work says of itself or what the source citing it says; a work known only from another

@@ -40,6 +40,8 @@ from functools import lru_cache
 
 from snowballstemmer.english_stemmer import EnglishStemmer
 
+from .characters import strip_forbidden_data
+
 INDEX_VERSION = 2
 BLOCK_CHARS = 600             # the text of one snippet block, at most (a sentence longer than this is cut)
 MAX_FORMS_PER_DOC = 1000      # a bound for pathological pages; ordinary articles have far fewer
@@ -557,4 +559,5 @@ def _position(postings: array, stride: int, number: int) -> int:
 
 def dumps(data: object) -> str:
     """Compact, deterministic JSON that is safe to serve (no raw ``<`` for HTML sniffers)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("<", "\\u003c")
+    return json.dumps(strip_forbidden_data(data), ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True).replace("<", "\\u003c")

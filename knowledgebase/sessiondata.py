@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable
 
+from .characters import strip_forbidden_data
 from .model import KnowledgeBase
 from .paths import DISCUSSION_MINUTES, PATH_RULES, link_counts
 from .schema import PATH, STEP, STEP_WHEN
@@ -110,7 +111,7 @@ def check_repository(value) -> tuple[dict | None, str | None]:
 
 def dumps(data: dict) -> str:
     """The data as compact ASCII JSON; the same data always gives the same bytes."""
-    return json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return json.dumps(strip_forbidden_data(data), ensure_ascii=True, sort_keys=True, separators=(",", ":"))
 
 
 def script(data: dict) -> str:

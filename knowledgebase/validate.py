@@ -10,6 +10,8 @@ import datetime as dt
 from typing import Any
 
 from . import schema as s
+from .bodypolicy import PAGE_CONFIGURATION_KEYS
+from .characters import describe, first_forbidden, strip_forbidden
 from .diagnostics import Diagnostic, make
 from .frontmatter import FrontMatter
 from .suggest import did_you_mean
@@ -50,6 +52,8 @@ class FieldChecker:
         """Return the valid, normalised values of ``data``; report every problem."""
         where = f" in {schema.title.lower()} {prefix[-1] + 1}" if prefix and isinstance(prefix[-1], int) else ""
         for key in data:
+            if not prefix and key in PAGE_CONFIGURATION_KEYS:
+                continue  # the body policy refuses it on every page (KB018)
             if key not in schema.names:
                 self.report("KB103", prefix + (key,), f"unknown key `{key}`{where}",
                             did_you_mean(str(key), schema.names, f"allowed keys: {', '.join(schema.names)}"))
@@ -94,6 +98,10 @@ class FieldChecker:
         if not isinstance(value, str):
             self._wrong_type(f, value, key, "text")
             return None
+        if (bad := first_forbidden(value)) is not None:
+            self.report("KB015", key, f"`{f.name}` holds {describe(bad.group())}, which is never published",
+                        "delete the character; the rest of the text is kept")
+            value = strip_forbidden(value)
         text = " ".join(value.split())
         if not text:
             self.report("KB115", key, f"`{f.name}` is empty", "fill it in or remove it")

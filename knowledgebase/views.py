@@ -176,6 +176,12 @@ def same_published_data(old: KnowledgeBase, new: KnowledgeBase) -> bool:
     return True
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence: a full stop, unless it already ends with one, or with ? or !."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 @cache
 def format_reference(source) -> str:
     """A full reference in plain text, leaving out what is not known."""
@@ -186,11 +192,11 @@ def format_reference(source) -> str:
         parts.append(f"{authors} ({source.year})." if source.year else f"{authors}.")
     elif source.year:
         parts.append(f"({source.year}).")
-    parts.append(source.full_title.rstrip(".") + ".")
+    parts.append(_sentence(source.full_title))
     if source.published_in:
-        parts.append(f"In: {source.published_in.rstrip('.')}.")
+        parts.append(_sentence(f"In: {source.published_in}"))
     if source.publisher:
-        parts.append(source.publisher.rstrip(".") + ".")
+        parts.append(_sentence(source.publisher))
     return " ".join(parts)
 
 

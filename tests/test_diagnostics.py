@@ -92,9 +92,14 @@ def test_the_base_corpus_loads_without_any_diagnostic(load_corpus):
     assert (len(kb.articles), len(kb.concepts), len(kb.audiences), len(kb.sources), len(kb.paths)) == (6, 5, 3, 3, 1)
 
 
+# Codes only the build reports, on what it writes out: their tests build a site, in test_body_policy.py.
+BUILD_ONLY = ("KB212", "KB213")
+
+
 def test_every_code_has_a_test_here():
     source = Path(__file__).read_text(encoding="utf-8")
-    untested = [code for code in CODES if f'"{code}"' not in source]
+    build_tests = (Path(__file__).parent / "test_body_policy.py").read_text(encoding="utf-8")
+    untested = [code for code in CODES if f'"{code}"' not in (build_tests if code in BUILD_ONLY else source)]
     assert untested == []
 
 
@@ -260,7 +265,55 @@ def test_kb014_a_tab_used_for_indentation(load_corpus):
     expect(result, "KB014", NEW, 6)
 
 
-# Bodies: KB201-KB209 (the body policy; every construct is in test_body_policy.py) ------------
+def test_kb015_a_control_character_written_as_a_yaml_escape_in_a_title(load_corpus):
+    result = load_corpus({NEW: staff_meeting(title='"Leading a staff meeting \\x1b[31m about trust"')})
+    diagnostic = expect(result, "KB015", NEW, 2, "U+001B")
+    assert "\x1b" not in diagnostic.format_text()  # a terminal printing the message is not given the escape
+    assert result.kb.articles["staff-meeting"].title == "Leading a staff meeting [31m about trust"
+
+
+def test_kb015_a_right_to_left_override_in_a_body_line(load_corpus):
+    result = load_corpus({NEW: staff_meeting(body="Start with a story.\n\nTrust \u202eesrever first.\n")})
+    expect(result, "KB015", NEW, 11, "U+202E")
+
+
+def test_kb016_a_linked_folder_is_reported_and_never_followed(corpus, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.md").write_text("# Notes from elsewhere\n", encoding="utf-8")
+    content = corpus()
+    try:
+        os.symlink(outside, content / "extra")
+        os.symlink(".", content / "again")
+    except (OSError, NotImplementedError):
+        pytest.skip("symbolic links are not available here")
+    result = load(content)
+    assert sorted((d.code, d.path) for d in result.diagnostics) == [("KB016", shown("again")),
+                                                                   ("KB016", shown("extra"))]
+    assert not any("notes.md" in page for page in result.pages)
+
+
+def test_kb017_a_hand_made_page_named_like_the_search_page(load_corpus):
+    result = load_corpus({"search.md": "# Search\n\nMy own words about searching.\n"})
+    expect(result, "KB017", "search.md", 1, "search.html")
+
+
+def test_kb017_a_page_in_the_folder_of_the_reading_packs(load_corpus):
+    result = load_corpus({"paths/pack/welcome.md": "# Welcome pack\n"})
+    expect(result, "KB017", "paths/pack/welcome.md", 1, "paths/pack/")
+
+
+def test_kb018_myst_configuration_in_an_article_front_matter(load_corpus):
+    result = load_corpus({NEW: staff_meeting(myst="\n  enable_extensions: [dollarmath]")})
+    expect(result, "KB018", NEW, 7, "`myst`")
+
+
+def test_kb018_substitutions_in_a_hand_made_page(load_corpus):
+    page = "---\nsubstitutions:\n  who: the head\n---\n# About\n\nWritten by {{ who }}.\n"
+    expect(load_corpus({"about.md": page}), "KB018", "about.md", 2, "`substitutions`")
+
+
+# Bodies: KB201-KB211 (the body policy; every construct is in test_body_policy.py) ------------
 
 
 def test_kb201_raw_html_in_a_body(load_corpus):
@@ -309,6 +362,31 @@ def test_kb209_a_visible_glob_toctree_on_the_home_page(load_corpus):
     home = "# Home\n\n```{toctree}\n:glob:\n\narticles/*\n```\n"
     result = load_corpus({"index.md": home})
     expect(result, "KB209", "index.md", 3, "`articles/*`")
+
+
+def test_kb210_directives_nested_past_the_limit(load_corpus):
+    depth = 25
+    body = "".join(f"{':' * (3 + depth - i)}{{note}}\n" for i in range(depth)) + "Inside.\n"
+    body += "".join(f"{':' * (4 + i)}\n" for i in range(depth))
+    result = load_corpus({NEW: staff_meeting(body=body)})
+    expect(result, "KB210", NEW, 9 + 20, "21 deep")
+
+
+def test_kb210_is_reported_without_a_traceback_however_deep(load_corpus):
+    depth = 400
+    body = "".join(f"{':' * (3 + depth - i)}{{note}}\n" for i in range(depth)) + "Inside.\n"
+    body += "".join(f"{':' * (4 + i)}\n" for i in range(depth))
+    expect(load_corpus({NEW: staff_meeting(body=body)}), "KB210", NEW, 9 + 20)
+
+
+def test_kb211_a_generated_block_repeated_past_the_limit(load_corpus):
+    body = "```{kb-glossary}\n```\n\n" * 9
+    expect(load_corpus({NEW: staff_meeting(body=body)}), "KB211", NEW, 9 + 3 * 8, "number 9")
+
+
+def test_kb211_record_roles_past_the_limit(load_corpus):
+    body = "Trust: " + " ".join(["{concept}`trust`"] * 300) + "\n\nAnd again, {concept}`trust`.\n"
+    expect(load_corpus({NEW: staff_meeting(body=body)}), "KB211", NEW, 11, "number 301")
 
 
 def test_kb209_is_not_raised_for_a_hidden_glob_toctree(load_corpus):

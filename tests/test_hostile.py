@@ -102,7 +102,7 @@ CASES = {
     "reference-that-is-an-absolute-path": Case("articles/bad-references.md", "KB114", 13),
     "source-reference-climbing-out": Case("articles/bad-references.md", "KB114", 15),
     "path-step-climbing-out": Case("paths/traversal-step.md", "KB114", 12),
-    "source-id-with-capitals-and-underscore": Case("sources.yaml", "KB114", 15),
+    "source-id-with-capitals-and-underscore": Case("sources.yaml", "KB114", 18),
     # Links out of the content folder (generated) ---------------------------------------------------
     "relative-link-outside-content": Case("articles/link-outside.md", "KB013", 1),
     "absolute-link-to-etc-passwd": Case("articles/link-to-etc-passwd.md", "KB013", 1),
@@ -112,8 +112,8 @@ CASES = {
     "path-step-naming-a-missing-article": Case("paths/missing-article-step.md", "KB110", 12),
     # Addresses -----------------------------------------------------------------------------------
     "javascript-url": Case("sources.yaml", "KB118", 8),
-    "data-url": Case("sources.yaml", "KB118", 11),
-    "url-breaking-out-of-its-attribute": Case("sources.yaml", "KB118", 14),
+    "data-url": Case("sources.yaml", "KB118", 12),
+    "url-breaking-out-of-its-attribute": Case("sources.yaml", "KB118", 16),
 }
 
 # Records that are sound (or only partly wrong) and must load despite everything around them.

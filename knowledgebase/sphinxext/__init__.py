@@ -8,6 +8,7 @@
 * :mod:`.resolve` and :mod:`.render` - placeholders filled with current data at write time;
 * :mod:`.incremental` - which pages an incremental build must rewrite;
 * :mod:`.safety` - the body policy: refused content never reaches the site;
+* :mod:`.published` - the same rules held on the output as it is written;
 * :mod:`.navigation` - a sidebar bounded whatever toctrees authors write;
 * :mod:`.memory` - each written page's doctree freed at once.
 """
@@ -19,9 +20,9 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import facilitator, home, incremental, memory, navigation, pagemeta, printing, safety, search, session
+from . import facilitator, home, incremental, memory, navigation, pagemeta, printing, published, safety, search, session
 from .directives import DIRECTIVES
-from .nodes import kb_generated, kb_reference, visit_skip
+from .nodes import kb_generated, kb_html, kb_reference, visit_html, visit_skip
 from .resolve import resolve_page
 from .roles import make_role
 from .transforms import KnowledgeBasePage
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> dict:
     skip = (visit_skip, None)
     for node in (kb_reference, kb_generated):
         app.add_node(node, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
+    app.add_node(kb_html, html=(visit_html, None), latex=skip, text=skip, man=skip, texinfo=skip)
     home_skip = (home.visit_skip, None)
     app.add_node(home.kb_search_box, html=(home.visit_html, None), latex=home_skip, text=home_skip,
                  man=home_skip, texinfo=home_skip)
@@ -62,6 +64,8 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(safety.RemoveUnsafeNodes)
     app.connect("config-inited", safety.use_policy_syntax)
     app.connect("config-inited", incremental.load_corpus)
+    app.connect("config-inited", published.use_published_page_templates)
+    app.connect("builder-inited", published.guard_translator)
     app.connect("builder-inited", incremental.report_diagnostics)
     app.connect("builder-inited", _add_static)
     app.connect("builder-inited", search.disable_sphinx_search)
@@ -76,11 +80,13 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", navigation.furo_sidebar, priority=600)     # after Furo's own handler
     app.connect("html-page-context", pagemeta.add_page_metadata)
     app.connect("html-page-context", safety.add_policy)
+    app.connect("html-page-context", published.same_origin_assets, priority=900)  # after every other handler
     app.connect("html-page-context", search.add_search_script)
     app.connect("html-page-context", memory.release_doctree, priority=memory.PRIORITY)
     app.connect("build-finished", pagemeta.write_feed)
     app.connect("build-finished", printing.remove_stale_fragments)
     app.connect("build-finished", safety.write_headers)
+    app.connect("build-finished", published.remove_foreign_files)
     app.connect("env-before-read-docs", safety.disable_raw_and_file_insertion)
     app.connect("source-read", safety.drop_refused_blocks)
     app.connect("env-purge-doc", incremental.purge_doc)

@@ -29,10 +29,11 @@ from .transforms import PAGE_BLOCKS, record_for
 logger = logging.getLogger(__name__)
 
 
-# Files the engine refused to read are kept away from Sphinx too: one that
-# links outside the content folder must not be published, and one that is
-# not UTF-8 would stop Sphinx with a traceback.
-UNREADABLE = {"KB001", "KB002", "KB011", "KB012", "KB013"}
+# Files and folders the engine refused to read are kept away from Sphinx too:
+# one that links outside the content folder must not be published, a linked
+# folder may loop without end, a page named like a generated page would be
+# replaced, and a file that is not UTF-8 would stop Sphinx with a traceback.
+UNREADABLE = {"KB001", "KB002", "KB011", "KB012", "KB013", "KB016", "KB017"}
 
 
 def load_corpus(app, config) -> None:

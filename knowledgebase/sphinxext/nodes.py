@@ -17,3 +17,15 @@ class kb_generated(nodes.General, nodes.Element):
 
 def visit_skip(self, node):  # pragma: no cover - replaced before any writer sees it
     raise nodes.SkipNode
+
+
+class kb_html(nodes.General, nodes.Element):
+    """HTML the extension writes itself from escaped data (lists of cards, concept maps): ``html``.
+
+    Not a ``raw`` node: the site publishes no raw node, so a page's own raw HTML can never pass as this.
+    """
+
+
+def visit_html(self, node):
+    self.body.append(node["html"])
+    raise nodes.SkipNode

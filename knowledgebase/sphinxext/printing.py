@@ -22,6 +22,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
 
+from ..characters import strip_forbidden_data
 from .state import build_data, kept_from_last_build
 from .transforms import record_for
 
@@ -94,7 +95,8 @@ def fragment_path(outdir, article_id: str) -> Path:
 def fragment_script(article_id: str, title: str, url: str, html: str) -> str:
     """A script that registers one article's pack text in ``window.KB_PACK``. JSON is valid
     JavaScript (ASCII only, so the file reads the same whatever charset a browser assumes)."""
-    data = json.dumps({"title": title, "url": url, "html": html}, ensure_ascii=True, sort_keys=True)
+    data = json.dumps(strip_forbidden_data({"title": title, "url": url, "html": html}), ensure_ascii=True,
+                      sort_keys=True)
     return f"(window.KB_PACK = window.KB_PACK || {{}})[{json.dumps(article_id)}] = {data};\n"
 
 

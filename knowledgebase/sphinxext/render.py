@@ -1,9 +1,9 @@
 """Turn views (plain data) into docutils nodes for one page.
 
 Text always goes into docutils text nodes, which every writer escapes. The
-raw HTML is the SVG map, whose text :mod:`knowledgebase.maps` escapes, and
-lists of article cards, whose text and attributes :func:`_escaped` escapes as
-docutils' HTML writer does.
+HTML written here directly (``kb_html`` nodes) is the SVG map, whose text
+:mod:`knowledgebase.maps` escapes, QR placeholders, and lists of article cards,
+whose text and attributes :func:`_escaped` escapes as docutils' HTML writer does.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from urllib.parse import urlencode
 from docutils import nodes
 
 from .. import views as v
+from ..characters import strip_forbidden
 from ..maps import render_svg
 from ..paths import format_minutes
 from . import printing
+from .nodes import kb_html
 
 WHEN_TITLES = {"pre-reading": "Before the session", "in-session": "In the session", "follow-up": "After the session"}
 
@@ -40,7 +42,8 @@ _ATTRIBUTE_WHITESPACE = str.maketrans("\n\r\t\v\f", "     ")
 
 def _escaped(text: str, attribute: bool = False) -> str:
     """``text`` as the writer writes an attribute's value or, as a text node's, without docutils' escape marks."""
-    return (text.translate(_ATTRIBUTE_WHITESPACE) if attribute else nodes.unescape(text)).translate(_HTML_ESCAPES)
+    text = text.translate(_ATTRIBUTE_WHITESPACE) if attribute else nodes.unescape(text)
+    return strip_forbidden(text).translate(_HTML_ESCAPES)  # as the writer does (published.PublishedOutput.encode)
 
 
 def _in_sentence(label: str) -> str:
@@ -114,7 +117,7 @@ class Renderer:
 
     def card_list(self, cards) -> nodes.Element:
         if self.html:
-            return nodes.raw("", self.card_list_html(cards), format="html")
+            return kb_html(html=self.card_list_html(cards))
         return self.card_list_nodes(cards)
 
     def card_list_nodes(self, cards) -> nodes.container:
@@ -172,7 +175,7 @@ class Renderer:
             return [self.link_list([n.link for n in view.nodes if not n.centre])]
         svg = render_svg(view, self.uri, whole_vocabulary=whole, element_id=element_id)
         figure = nodes.container(classes=["kb-map-figure"])
-        figure += nodes.raw("", svg, format="html")
+        figure += kb_html(html=svg)
         return [figure]
 
     # Article pages ---------------------------------------------------------------------------
@@ -313,7 +316,7 @@ class Renderer:
         box += self.card(step.article)
         if self.html:
             article = v.docname(step.article.link.kind, step.article.link.id)
-            box += nodes.raw("", printing.qr_placeholder(self.app, self.docname, article), format="html")
+            box += kb_html(html=printing.qr_placeholder(self.app, self.docname, article))
         if step.prompt:
             prompt = nodes.container(classes=["kb-prompt"])
             prompt += _para(nodes.strong("Discuss: ", "Discuss: "), step.prompt)

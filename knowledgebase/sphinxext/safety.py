@@ -38,6 +38,7 @@ from ..bodypolicy import (
     digest,
     scheme_problem,
 )
+from ..characters import strip_forbidden
 from ..diagnostics import CODES
 from .state import build_data
 
@@ -77,7 +78,8 @@ def drop_refused_blocks(app, docname: str, source: list[str]) -> None:
         for number in check.dropped_lines:
             if number < len(lines):
                 lines[number] = ""
-        source[0] = "\n".join(lines)
+        # Characters the site never publishes are removed, not the lines that hold them.
+        source[0] = strip_forbidden("\n".join(lines))
 
 
 class RemoveUnsafeNodes(SphinxTransform):
@@ -89,12 +91,10 @@ class RemoveUnsafeNodes(SphinxTransform):
         docname = self.env.docname
         srcdir = Path(self.env.srcdir)
         page_dir = Path(self.env.doc2path(docname)).parent
-        check = build_data(self.env).result.pages.get(f"{docname}.md")
-        already_reported = bool(check and check.findings)
 
+        # What the source check refused is gone already, so whatever is found here is something it missed.
         def remove(node: nodes.Node, code: str, message: str, hint: str, keep_text: bool = False) -> None:
-            if not already_reported:
-                _warn(code, message, hint, node)
+            _warn(code, message, hint, node)
             replacement = [nodes.inline(text=node.astext())] if keep_text and node.astext() else []
             node.replace_self(replacement)
 
@@ -102,6 +102,14 @@ class RemoveUnsafeNodes(SphinxTransform):
             remove(node, "KB201", "raw HTML was removed", SYNTAX["raw HTML"].instead)
         for node in list(self.document.findall(nodes.meta)):
             remove(node, "KB202", "a `<meta>` tag was removed", "leave it out")
+        for node in list(self.document.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))):
+            # Maths would have the page load MathJax from another site.
+            remove(node, "KB213", "maths was removed", "write it in words, or as an image in content/_assets/")
+        for node in self.document.findall(addnodes.toctree):
+            refused = [(title, ref) for title, ref in node["entries"] if scheme_problem(ref)]
+            for title, ref in refused:
+                _warn(*scheme_problem(ref), node)
+            node["entries"] = [entry for entry in node["entries"] if entry not in refused]
         for node in list(self.document.findall(nodes.image)):
             problem = asset_problem(node.get("uri", ""), page_dir, srcdir, IMAGE_TYPES)
             if problem:
