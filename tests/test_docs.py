@@ -165,6 +165,31 @@ def test_a_separate_job_deploys_main_to_github_pages():
     assert job["environment"]["name"] == "github-pages"
 
 
+def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment():
+    lines = [line for line in WORKFLOW.read_text(encoding="utf-8").splitlines() if re.match(r"\s*(- )?uses:", line)]
+    assert len(lines) == 7
+    for line in lines:
+        assert re.fullmatch(r"\s*(- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line), line
+
+
+def test_ci_keeps_no_credentials_and_asks_each_job_for_the_least_permissions():
+    workflow = _workflow()
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    checkout = next(s for s in jobs["check"]["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
+    assert jobs["check"]["permissions"] == {"contents": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_ci_audits_the_workflow_with_a_pinned_zizmor_before_the_tests():
+    run = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r'pip install -q "zizmor==\d+\.\d+\.\d+"', run)
+    audit = run.index("zizmor --offline")
+    assert "--no-exit-codes" not in run and audit < run.index("python -m pytest")
+    assert run[audit:].split("\n")[0].rstrip().endswith(".github/workflows")
+
+
 def test_the_pre_commit_hook_runs_kb_check_on_changed_content():
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = next(h for h in hooks if h["id"] == "kb-check")
