@@ -5,7 +5,8 @@ author = "Leading Learning contributors"
 copyright = "Leading Learning contributors"
 language = "en_GB"
 
-extensions = ["myst_parser", "sphinx_design", "knowledgebase.sphinxext.reference"]
+# The site's Content-Security-Policy, from the same module (and without the knowledge base itself).
+extensions = ["myst_parser", "sphinx_design", "knowledgebase.sphinxext.reference", "knowledgebase.sphinxext.csp"]
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build"]
 myst_enable_extensions = ["colon_fence", "deflist"]

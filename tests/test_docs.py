@@ -1,9 +1,12 @@
-"""The project documentation builds cleanly, its generated reference is complete, and the
-contributor workflow files (CI, pre-commit) run the commands the documentation promises."""
+"""The project documentation builds cleanly, carries the site's Content-Security-Policy, its
+generated reference is complete, and the contributor workflow files (CI, pre-commit) run the
+commands the documentation promises."""
 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -12,6 +15,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from sphinx.cmd.build import build_main
+from sphinx_support import build, copy_root
 
 from knowledgebase.cli import build_parser
 from knowledgebase.diagnostics import CODES
@@ -21,8 +25,10 @@ REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 WORKFLOW = REPO / ".github" / "workflows" / "ci.yml"
 
-# MyST's {include} still calls an API Sphinx has announced it will remove; not ours to fix.
-pytestmark = pytest.mark.filterwarnings("ignore:'sphinx.environment.BuildEnvironment.app' is deprecated")
+# MyST's {include} and its reference resolver (in the site's build) still call APIs Sphinx has
+# announced it will remove; not ours to fix.
+pytestmark = [pytest.mark.filterwarnings("ignore:'sphinx.environment.BuildEnvironment.app' is deprecated"),
+              pytest.mark.filterwarnings("ignore:'myst_parser.sphinx_ext.myst_refs.MystReferenceResolver.app'")]
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +114,65 @@ def test_the_changelog_page_includes_the_root_changelog(site):
     assert "0.1.0" in text and "kb path plan" in text
 
 
+# The Content-Security-Policy: the site's, from the same code ----------------------------------
+
+CSP = {"http-equiv": "Content-Security-Policy"}
+
+
+def is_theme_meta(tag) -> bool:
+    """Furo's own meta tags, which it writes before the page's: charset, viewport, colour scheme."""
+    return tag.name == "meta" and ("charset" in tag.attrs or tag.get("name") in ("viewport", "color-scheme"))
+
+
+@pytest.fixture(scope="module")
+def site_policy(tmp_path_factory) -> str:
+    """The policy of the knowledge base's site: a small root built with the project's conf.py."""
+    built = build(copy_root("site-basic", tmp_path_factory.mktemp("kb-site")))
+    return built.soup("index").find("meta", attrs=CSP)["content"]
+
+
+def docs_pages(site: Path) -> list[tuple[Path, BeautifulSoup]]:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 10
+    return [(p, BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")) for p in pages]
+
+
+def test_every_docs_page_carries_the_policy_before_anything_it_governs(site):
+    for path, soup in docs_pages(site):
+        meta = soup.head.find("meta", attrs=CSP)
+        assert meta is not None, path
+        # A policy in a meta tag governs only what follows it: nothing but the theme's first tags before it.
+        before = [tag for tag in meta.find_all_previous(True) if tag.name not in ("html", "head")]
+        assert before and all(map(is_theme_meta, before)), (path, [str(tag) for tag in before])
+
+
+def test_the_docs_have_the_sites_policy_and_headers(site, site_policy):
+    for path, soup in docs_pages(site):
+        assert soup.find("meta", attrs=CSP)["content"] == site_policy, path
+    headers = (site / "_headers").read_text(encoding="utf-8")
+    assert f"Content-Security-Policy: {site_policy}; frame-ancestors 'none'" in headers
+
+
+def test_every_script_of_the_docs_runs_under_the_policy(site):
+    """Inline scripts match a hash of the policy; the rest are the docs' own files; no message
+    catalogue (it needs `eval`, which the policy refuses)."""
+    for path, soup in docs_pages(site):
+        policy = soup.find("meta", attrs=CSP)["content"]
+        script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+        assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+        hashes = set(re.findall(r"'sha256-([^']+)'", script_src))
+        for script in soup.find_all("script"):
+            if script.get("src"):
+                source = (path.parent / script["src"].split("?")[0]).resolve()
+                assert source.is_file() and source.is_relative_to(site.resolve()), (path, script)
+                assert source.name != "translations.js", path
+            else:
+                assert base64.b64encode(hashlib.sha256(script.string.encode()).digest()).decode() in hashes, (
+                    path, script)
+        for element in soup.find_all(True):
+            assert not [name for name in element.attrs if name.lower().startswith("on")], (path, element.name)
+
+
 # The contributor workflow -----------------------------------------------------------------
 
 
@@ -163,6 +228,31 @@ def test_a_separate_job_deploys_main_to_github_pages():
     assert {"actions/configure-pages", "actions/upload-pages-artifact"} <= set(_uses(job))
     assert job["permissions"]["pages"] == "write" and job["permissions"]["id-token"] == "write"
     assert job["environment"]["name"] == "github-pages"
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment():
+    lines = [line for line in WORKFLOW.read_text(encoding="utf-8").splitlines() if re.match(r"\s*(- )?uses:", line)]
+    assert len(lines) == 7
+    for line in lines:
+        assert re.fullmatch(r"\s*(- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line), line
+
+
+def test_ci_keeps_no_credentials_and_asks_each_job_for_the_least_permissions():
+    workflow = _workflow()
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    checkout = next(s for s in jobs["check"]["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
+    assert jobs["check"]["permissions"] == {"contents": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_ci_audits_the_workflow_with_a_pinned_zizmor_before_the_tests():
+    run = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r'pip install -q "zizmor==\d+\.\d+\.\d+"', run)
+    audit = run.index("zizmor --offline")
+    assert "--no-exit-codes" not in run and audit < run.index("python -m pytest")
+    assert run[audit:].split("\n")[0].rstrip().endswith(".github/workflows")
 
 
 def test_the_pre_commit_hook_runs_kb_check_on_changed_content():

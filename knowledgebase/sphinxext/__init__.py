@@ -9,6 +9,7 @@
 * :mod:`.incremental` - which pages an incremental build must rewrite;
 * :mod:`.safety` - the body policy: refused content never reaches the site;
 * :mod:`.published` - the same rules held on the output as it is written;
+* :mod:`.csp` - the Content-Security-Policy, shared with the project documentation;
 * :mod:`.navigation` - a sidebar bounded whatever toctrees authors write;
 * :mod:`.memory` - each written page's doctree freed at once.
 """
@@ -61,6 +62,7 @@ def setup(app: Sphinx) -> dict:
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
     app.add_transform(KnowledgeBasePage)
+    app.setup_extension("knowledgebase.sphinxext.csp")  # the policy on every page and in _headers
     app.add_transform(safety.RemoveUnsafeNodes)
     app.connect("config-inited", safety.use_policy_syntax)
     app.connect("config-inited", incremental.load_corpus)
@@ -79,13 +81,11 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", navigation.bounded_sidebar, priority=400)  # before the theme reads it
     app.connect("html-page-context", navigation.furo_sidebar, priority=600)     # after Furo's own handler
     app.connect("html-page-context", pagemeta.add_page_metadata)
-    app.connect("html-page-context", safety.add_policy)
     app.connect("html-page-context", published.same_origin_assets, priority=900)  # after every other handler
     app.connect("html-page-context", search.add_search_script)
     app.connect("html-page-context", memory.release_doctree, priority=memory.PRIORITY)
     app.connect("build-finished", pagemeta.write_feed)
     app.connect("build-finished", printing.remove_stale_fragments)
-    app.connect("build-finished", safety.write_headers)
     app.connect("build-finished", published.remove_foreign_files)
     app.connect("env-before-read-docs", safety.disable_raw_and_file_insertion)
     app.connect("source-read", safety.drop_refused_blocks)

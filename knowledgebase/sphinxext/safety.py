@@ -16,10 +16,6 @@ Three layers, each enough on its own for the gravest cases:
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-from html import escape
 from pathlib import Path
 
 from docutils import nodes
@@ -122,60 +118,3 @@ class RemoveUnsafeNodes(SphinxTransform):
             problem = scheme_problem(node["refuri"])
             if problem:
                 remove(node, *problem, keep_text=True)
-
-
-# The site loads its script, styles and images from itself only. Inline script
-# is refused, except the theme's own snippets, allowed by their hashes; styles
-# may be inline (the SVG maps and the theme use style attributes), which cannot
-# run script. `frame-ancestors` works only as a real header, so it is only in
-# `_headers`, which hosts such as Netlify and Cloudflare Pages read.
-_POLICY = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
-           "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-           "form-action 'self'")
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-HEADERS_FILE = "_headers"
-SPHINX_CATALOGUE = "_static/translations.js"
-
-
-def theme_script_hashes(template_dirs) -> list[str]:
-    """CSP hashes of the inline scripts written literally (no template code) in the theme's templates."""
-    hashes = set()
-    for folder in template_dirs:
-        for template in sorted(Path(folder).rglob("*.html")):
-            for match in _INLINE_SCRIPT.finditer(template.read_text(encoding="utf-8")):
-                script = match.group(1)
-                if "{{" not in script and "{%" not in script:
-                    hashes.add("'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'")
-    return sorted(hashes)
-
-
-def content_security_policy(app) -> str:
-    theme = getattr(app.builder, "theme", None)
-    return _POLICY.format(hashes=" ".join(theme_script_hashes(theme.get_theme_dirs() if theme else ())))
-
-
-def add_policy(app, pagename, templatename, context, doctree) -> None:
-    """The policy as the first of the page's meta tags, before any script (``html-page-context``)."""
-    policy = build_data(app).security_policy
-    if policy is None:
-        policy = build_data(app).security_policy = content_security_policy(app)
-    context["metatags"] = (f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">\n'
-                           + context.get("metatags", ""))
-    # Sphinx's JavaScript message catalogue compiles its plural rule with `new Function`, which the
-    # policy refuses (no 'unsafe-eval'). Nothing on the site needs it: the theme's and the site's
-    # scripts fall back to their English text, which is the site's language.
-    context["script_files"] = [script for script in context.get("script_files", ())
-                               if getattr(script, "filename", script) != SPHINX_CATALOGUE]
-
-
-def write_headers(app, exception) -> None:
-    """The same policy as HTTP headers, for hosts that read a ``_headers`` file (``build-finished``)."""
-    if exception is not None or app.builder.format != "html":
-        return
-    text = ("/*\n"
-            f"  Content-Security-Policy: {content_security_policy(app)}; frame-ancestors 'none'\n"
-            "  X-Content-Type-Options: nosniff\n"
-            "  Referrer-Policy: strict-origin-when-cross-origin\n")
-    target = Path(app.outdir) / HEADERS_FILE
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")

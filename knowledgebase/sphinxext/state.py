@@ -49,7 +49,6 @@ class BuildData:
     # no record's published data, no navigation, no document added or removed.
     only_read_pages_changed: bool = False
     unreadable_patterns: list[str] = field(default_factory=list)  # added to exclude_patterns for this build
-    security_policy: str | None = None               # the Content-Security-Policy, made at the first page
     navigation: Navigation | None = None             # the bounded sidebar, made once the documents are read
 
     @property
