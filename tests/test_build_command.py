@@ -73,9 +73,14 @@ def test_build_without_a_content_folder_is_a_usage_error(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("jobs", ["0", "two"])
-def test_build_rejects_a_bad_job_count(tmp_path, jobs, capsys):
+def test_build_rejects_a_bad_job_count_before_writing_anything(tmp_path, jobs, capsys):
     content = copy_root("site-basic", tmp_path)
-    assert build(content, tmp_path / "html", "-j", jobs) == 2
+    with pytest.raises(SystemExit) as stop:
+        build(content, tmp_path / "html", "-j", jobs)
+    assert stop.value.code == 2
+    assert capsys.readouterr().err == (f"kb: error: argument -j/--jobs: `{jobs}` is not a whole number of 1 or more, "
+                                       "or `auto` (see `kb build --help`)\n")
+    assert not (tmp_path / "html").exists()
 
 
 def free_port() -> int:

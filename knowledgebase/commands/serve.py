@@ -21,7 +21,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_OK, UsageError, verb
+from ..cli import EXIT_OK, UsageError, verb, whole_number
 from .site import build_folders, find_conf, site_options
 
 RELOAD_SCRIPT_PATH = "/_kb-serve/reload.js"
@@ -43,7 +43,8 @@ IGNORED = [r"/\.[^/]*$", r"~$", r"\.sw[px]$", r"\.tmp$", r"/#[^/]*#$", r"/4913$"
 """)
 def configure_serve(parser):
     site_options(parser)
-    parser.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    parser.add_argument("--port", type=whole_number(1, 65535), default=8000,
+                        help="port to serve on, 1 to 65535 (default 8000)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.set_defaults(run=run_serve)
 

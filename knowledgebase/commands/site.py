@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, content_option, verb
+from ..cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, content_option, verb, whole_number
 
 INCOMPLETE_MARKER = "BUILD-INCOMPLETE.txt"
 INCOMPLETE_TEXT = ("This site is incomplete: a `kb build` into this folder failed or was interrupted.\n"
@@ -44,11 +44,11 @@ def build_folders(args) -> tuple[Path, Path, Path]:
     return args.content, args.out, args.out.parent / f".doctrees-{args.out.name}"
 
 
-def sphinx_arguments(args, conf: Path, jobs: str | None, strict: bool) -> list[str]:
+def sphinx_arguments(args, conf: Path, jobs: int | str | None, strict: bool) -> list[str]:
     content, out, doctrees = build_folders(args)
     arguments = ["-b", "html", "-c", str(conf), "-d", str(doctrees), str(content), str(out)]
     if jobs:
-        arguments += ["-j", jobs]
+        arguments += ["-j", str(jobs)]
     if strict:
         arguments += ["-W", "--keep-going"]
     return arguments
@@ -57,7 +57,7 @@ def sphinx_arguments(args, conf: Path, jobs: str | None, strict: bool) -> list[s
 @verb("build", "Build the website and say where it is.", BUILD_EXAMPLES)
 def configure_build(parser):
     site_options(parser)
-    parser.add_argument("-j", "--jobs", metavar="N", default=None,
+    parser.add_argument("-j", "--jobs", metavar="N", type=whole_number(1, also="auto"), default=None,
                         help="build in N processes (a number or `auto`)")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and the result")
@@ -67,8 +67,6 @@ def configure_build(parser):
 def run_build(args) -> int:
     from sphinx.cmd.build import build_main
 
-    if args.jobs is not None and args.jobs != "auto" and not (args.jobs.isdigit() and int(args.jobs) > 0):
-        raise UsageError("-j takes a positive number or `auto`")
     arguments = sphinx_arguments(args, find_conf(args), args.jobs, args.strict)
     if args.quiet:
         arguments.append("-q")
