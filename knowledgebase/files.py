@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 
@@ -14,17 +14,23 @@ class FileExists(Exception):
 
 
 def _temporary_copy(path: Path, text: str) -> Path:
+    """A new file beside ``path`` holding ``text``, with the permissions the user's umask gives any new file.
+
+    (``tempfile.mkstemp`` would make it readable by its owner only, whatever the umask.) The name is
+    random, and ``O_EXCL`` means it is always a new file, never one that was there, nor a link.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)  # never leave a partial file behind
+        temporary.unlink(missing_ok=True)  # never leave a partial file behind
         raise
-    return Path(temporary)
+    return temporary
 
 
 def write_new(path: Path, text: str) -> None:
@@ -44,7 +50,7 @@ def write_new(path: Path, text: str) -> None:
         raise FileExists(path) from None
     except OSError:  # a file system without hard links: exclusive create, then replace our own empty file
         try:
-            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
         except FileExistsError:
             raise FileExists(path) from None
         os.close(descriptor)
