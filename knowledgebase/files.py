@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import stat
 from pathlib import Path
 
 
@@ -62,13 +64,15 @@ def write_new(path: Path, text: str) -> None:
 
 
 def write_replacing(path: Path, text: str, force: bool) -> None:
-    """Write ``path`` atomically; replace an existing file only when ``force`` is set."""
+    """Write ``path`` atomically; replace an existing file only when ``force`` is set (it keeps its permissions)."""
     path = Path(path)
     if not force:
         write_new(path, text)
         return
     temporary = _temporary_copy(path, text)
     try:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -253,6 +253,18 @@ def test_forced_replacement_does_replace_the_file(here, writer):
     assert leftovers(target.parent) == []
 
 
+@pytest.mark.parametrize("writer", rows(FORCEABLE))
+def test_forced_replacement_keeps_the_permissions_of_the_file_it_replaces(here, writer, umask):
+    target = here / writer.target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(PRECIOUS)
+    target.chmod(0o640)
+    run = kb(*writer.argv, *writer.forced)
+    assert run.status == 0, run.err
+    assert target.read_bytes() != PRECIOUS
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
 def _permissions_enforced(folder: Path) -> bool:
     probe = folder / "probe"
     probe.mkdir()
