@@ -223,7 +223,8 @@ NUMBERS_OUT_OF_RANGE = [
 ]
 
 
-@pytest.mark.parametrize("argv, message", NUMBERS_OUT_OF_RANGE, ids=[" ".join(argv) for argv, _ in NUMBERS_OUT_OF_RANGE])
+@pytest.mark.parametrize("argv, message", NUMBERS_OUT_OF_RANGE,
+                         ids=[" ".join(argv) for argv, _ in NUMBERS_OUT_OF_RANGE])
 def test_a_number_out_of_range_is_one_line_naming_the_option(corpus, kb, argv, message):
     corpus()
     code, out, err = kb(*argv)
