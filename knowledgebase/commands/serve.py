@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from ..cli import EXIT_OK, UsageError, verb, whole_number
-from .site import build_folders, find_conf, site_options
+from .site import find_conf, prepare_folders, site_options
 
 RELOAD_SCRIPT_PATH = "/_kb-serve/reload.js"
 RELOAD_SCRIPT = """\
@@ -54,7 +54,7 @@ def run_serve(args) -> int:
         raise UsageError(f"sphinx-autobuild is not installed for {sys.executable}; "
                          "run `python -m pip install -e .` again with that Python")
     conf = find_conf(args).resolve()
-    srcdir, outdir, doctrees = (folder.resolve() for folder in build_folders(args))
+    srcdir, outdir, doctrees = (folder.resolve() for folder in prepare_folders(args))
 
     from ..sphinxext.rebuild import WarmBuilder
 
