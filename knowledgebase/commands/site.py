@@ -32,7 +32,8 @@ def site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--conf", metavar="DIR", type=Path, default=None,
                         help="folder holding conf.py (default: the current folder, else the content folder's parent)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("build/html"),
-                        help="where to write the site (default: build/html)")
+                        help="where to write the site: a new or empty folder, or one kb wrote before "
+                             "(default: build/html)")
 
 
 def find_conf(args) -> Path:
