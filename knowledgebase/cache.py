@@ -330,6 +330,8 @@ def write_stored(path: Path, file_format: str, fingerprint: str, root: str | Non
                          "body": hashlib.blake2b(body, digest_size=16).hexdigest()}).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Readable by the user alone (mkstemp's 0600, whatever the umask), unlike the files `kb` writes for
+        # people: a cache is private to its user, and read_stored trusts only a file the user owns.
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:

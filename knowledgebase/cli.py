@@ -61,6 +61,27 @@ def content_option(parser: argparse.ArgumentParser) -> None:
                         help="the content folder (default: ./content)")
 
 
+def whole_number(least: int, most: int | None = None, also: str | None = None) -> Callable[[str], int | str]:
+    """An argparse ``type=`` for a numeric option: a whole number from ``least`` (up to ``most``, if
+    given), or the word ``also``; anything else is a one-line usage error naming the option."""
+    wanted = f"a whole number from {least} to {most}" if most is not None else f"a whole number of {least} or more"
+    if also:
+        wanted += f", or `{also}`"
+
+    def parse(text: str) -> int | str:
+        if also and text == also:
+            return text
+        try:
+            number = int(text)
+        except ValueError:
+            number = None
+        if number is None or number < least or (most is not None and number > most):
+            raise argparse.ArgumentTypeError(f"`{text}` is not {wanted}")
+        return number
+
+    return parse
+
+
 def require_content(content: Path) -> None:
     """Say why ``content`` cannot be loaded, if it is not a folder."""
     if not content.is_dir():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 
 
@@ -14,17 +16,23 @@ class FileExists(Exception):
 
 
 def _temporary_copy(path: Path, text: str) -> Path:
+    """A new file beside ``path`` holding ``text``, with the permissions the user's umask gives any new file.
+
+    (``tempfile.mkstemp`` would make it readable by its owner only, whatever the umask.) The name is
+    random, and ``O_EXCL`` means it is always a new file, never one that was there, nor a link.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)  # never leave a partial file behind
+        temporary.unlink(missing_ok=True)  # never leave a partial file behind
         raise
-    return Path(temporary)
+    return temporary
 
 
 def write_new(path: Path, text: str) -> None:
@@ -44,7 +52,7 @@ def write_new(path: Path, text: str) -> None:
         raise FileExists(path) from None
     except OSError:  # a file system without hard links: exclusive create, then replace our own empty file
         try:
-            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
         except FileExistsError:
             raise FileExists(path) from None
         os.close(descriptor)
@@ -56,13 +64,15 @@ def write_new(path: Path, text: str) -> None:
 
 
 def write_replacing(path: Path, text: str, force: bool) -> None:
-    """Write ``path`` atomically; replace an existing file only when ``force`` is set."""
+    """Write ``path`` atomically; replace an existing file only when ``force`` is set (it keeps its permissions)."""
     path = Path(path)
     if not force:
         write_new(path, text)
         return
     temporary = _temporary_copy(path, text)
     try:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

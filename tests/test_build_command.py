@@ -1,5 +1,5 @@
 """`kb build` and `kb serve`: where the site goes, strictness, never a half-written site that looks finished,
-and a preview server from any install."""
+never a user's file replaced, and a preview server from any install."""
 
 from __future__ import annotations
 
@@ -67,15 +67,161 @@ def test_the_build_after_an_interrupted_one_rewrites_every_page_and_clears_the_m
     assert not (out / site_command.INCOMPLETE_MARKER).exists()
 
 
+# The output folder is the build's own -------------------------------------------------------------
+
+PRECIOUS = b"A user's own notes \xe2\x80\x94 not a page of the site.\n"
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site_verb(monkeypatch):
+    """Run `kb build` or `kb serve` on a folder; a server that would start fails the test instead."""
+    from knowledgebase.commands import serve as serve_command
+
+    def no_server(*args):
+        raise AssertionError("kb serve went on to serve")
+
+    monkeypatch.setattr(serve_command, "serve", no_server)
+
+    def run(verb: str, content: Path, out: Path) -> int:
+        return kb([verb, "--content", str(content), "--conf", str(REPO), "--out", str(out)])
+
+    return run
+
+
+@pytest.mark.parametrize("verb", ["build", "serve"])
+@pytest.mark.parametrize("mine", [
+    pytest.param({"notes.txt": PRECIOUS, "index.html": b"<p>My own home page</p>"}, id="a-user's-files"),
+    pytest.param({".buildinfo": b"# Sphinx build info version 1\n", "index.html": b"<p>Another project</p>"},
+                 id="another-sphinx-project's-site"),
+])
+def test_an_out_folder_holding_files_kb_did_not_write_is_refused_and_left_as_it_was(tmp_path, capsys, site_verb,
+                                                                                    verb, mine):
+    content = copy_root("site-basic", tmp_path)
+    out = tmp_path / "Documents"
+    out.mkdir()
+    for name, data in mine.items():
+        (out / name).write_bytes(data)
+    assert site_verb(verb, content, out) == 2
+    assert capsys.readouterr().err == (
+        f"kb {verb}: --out `{out}` already holds files that kb did not write (such as `{min(mine)}`); "
+        "choose a new or empty folder, or remove those files (nothing was written)\n")
+    assert files_in(out) == mine
+    assert not (tmp_path / ".doctrees-Documents").exists()
+
+
+def test_an_out_folder_that_is_a_file_is_refused(tmp_path, capsys):
+    content = copy_root("site-basic", tmp_path)
+    out = tmp_path / "notes.txt"
+    out.write_bytes(PRECIOUS)
+    assert build(content, out) == 2
+    assert capsys.readouterr().err == (f"kb build: --out `{out}` is a file, not a folder; choose a new or empty folder "
+                                       "(nothing was written)\n")
+    assert out.read_bytes() == PRECIOUS
+
+
+def test_a_doctree_folder_holding_a_users_files_is_refused_and_left_as_it_was(tmp_path, capsys):
+    content = copy_root("site-basic", tmp_path)
+    cache = tmp_path / ".doctrees-html"
+    cache.mkdir()
+    (cache / "notes.txt").write_bytes(PRECIOUS)
+    assert build(content, tmp_path / "html") == 2
+    assert capsys.readouterr().err == (
+        f"kb build: Sphinx's cache for --out `{tmp_path / 'html'}`, `{cache}`, already holds files that kb did not "
+        "write (such as `notes.txt`); choose another --out, or remove those files (nothing was written)\n")
+    assert files_in(cache) == {"notes.txt": PRECIOUS}
+    assert not (tmp_path / "html").exists()
+
+
+def test_the_build_marks_both_folders_it_writes_as_its_own(tmp_path):
+    content = copy_root("site-basic", tmp_path)
+    assert build(content, tmp_path / "html") == 0
+    for folder in (tmp_path / "html", tmp_path / ".doctrees-html"):
+        assert "written by `kb build`" in (folder / site_command.OWN_MARKER).read_text(encoding="utf-8")
+
+
+def test_the_marker_lets_a_later_build_rewrite_the_site(tmp_path):
+    content = copy_root("site-basic", tmp_path)
+    out = tmp_path / "html"
+    assert build(content, out) == 0
+    article = content / "articles" / "trust-first.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence about kingfishers.\n", encoding="utf-8")
+    assert build(content, out) == 0
+    assert "kingfishers" in (out / "articles" / "trust-first.html").read_text(encoding="utf-8")
+
+
+def test_a_folder_an_earlier_kb_build_wrote_without_the_marker_is_rebuilt_and_marked(tmp_path):
+    """Before the marker, a site was recognisable by Sphinx's .buildinfo and the site's _static/kb.css, and its
+    doctree cache by Sphinx's environment.pickle: upgrading kb does not refuse the folders it built."""
+    content = copy_root("site-basic", tmp_path)
+    out, cache = tmp_path / "html", tmp_path / ".doctrees-html"
+    assert build(content, out) == 0
+    for folder in (out, cache):
+        (folder / site_command.OWN_MARKER).unlink()
+    assert build(content, out) == 0
+    assert (out / site_command.OWN_MARKER).is_file() and (cache / site_command.OWN_MARKER).is_file()
+
+
+@pytest.mark.parametrize("out, message", [
+    ("src", "is the content folder"),
+    ("src/site", "is inside the content folder `{content}`"),
+    ("link-to-src/site", "is inside the content folder `{content}`"),
+    (".", "holds the content folder `{content}`"),
+])
+def test_an_out_folder_inside_the_content_folder_or_holding_it_is_refused(tmp_path, capsys, monkeypatch,
+                                                                         out, message):
+    content = copy_root("site-basic", tmp_path / "project")  # project/src
+    (tmp_path / "project" / "link-to-src").symlink_to(content, target_is_directory=True)
+    monkeypatch.chdir(tmp_path / "project")
+    before = files_in(tmp_path)
+    assert build(content, out) == 2
+    assert capsys.readouterr().err == (f"kb build: --out `{out}` {message.format(content=content)}; "
+                                       "choose a folder outside it (nothing was written)\n")
+    assert files_in(tmp_path) == before
+
+
+def test_a_doctree_folder_that_would_be_inside_the_content_folder_is_refused(tmp_path, capsys, monkeypatch):
+    """`--out site`, run from the content folder, with site a link to a folder elsewhere: the site would be
+    outside the content, but Sphinx's cache beside `site` would be inside it."""
+    content = copy_root("site-basic", tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (content / "site").symlink_to(elsewhere, target_is_directory=True)
+    monkeypatch.chdir(content)
+    assert build(content, Path("site")) == 2
+    assert capsys.readouterr().err == (
+        f"kb build: Sphinx's cache for --out `site`, `{content / '.doctrees-site'}`, is inside the content folder "
+        f"`{content}`; choose another --out (nothing was written)\n")
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_out_dot_puts_sphinxs_cache_beside_the_folder_not_in_it(tmp_path, monkeypatch):
+    content = copy_root("site-basic", tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.chdir(site)
+    assert build(content, Path(".")) == 0
+    assert (tmp_path / ".doctrees-site" / "environment.pickle").is_file()
+    assert not [p.name for p in site.iterdir() if p.name.startswith(".doctrees")]
+
+
 def test_build_without_a_content_folder_is_a_usage_error(tmp_path, capsys):
     assert build(tmp_path / "missing", tmp_path / "html") == 2
     assert "no content folder" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("jobs", ["0", "two"])
-def test_build_rejects_a_bad_job_count(tmp_path, jobs, capsys):
+def test_build_rejects_a_bad_job_count_before_writing_anything(tmp_path, jobs, capsys):
     content = copy_root("site-basic", tmp_path)
-    assert build(content, tmp_path / "html", "-j", jobs) == 2
+    with pytest.raises(SystemExit) as stop:
+        build(content, tmp_path / "html", "-j", jobs)
+    assert stop.value.code == 2
+    assert capsys.readouterr().err == (f"kb: error: argument -j/--jobs: `{jobs}` is not a whole number of 1 or more, "
+                                       "or `auto` (see `kb build --help`)\n")
+    assert not (tmp_path / "html").exists()
 
 
 def free_port() -> int:

@@ -203,9 +203,47 @@ def test_an_unknown_article_for_related_suggests_the_nearest(corpus, kb):
     assert err == "kb related: no article `trust-before-test`; did you mean `trust-before-tests`?\n"
 
 
-def test_related_needs_k_of_at_least_one(corpus, kb):
+NUMBERS_OUT_OF_RANGE = [
+    (("serve", "--port", "99999"), "kb: error: argument --port: `99999` is not a whole number from 1 to 65535 "
+                                   "(see `kb serve --help`)"),
+    (("serve", "--port", "0"), "kb: error: argument --port: `0` is not a whole number from 1 to 65535 "
+                               "(see `kb serve --help`)"),
+    (("serve", "--port", "abc"), "kb: error: argument --port: `abc` is not a whole number from 1 to 65535 "
+                                 "(see `kb serve --help`)"),
+    (("related", "trust-before-tests", "-k", "-3"), "kb: error: argument -k: `-3` is not a whole number of 1 or more "
+                                                    "(see `kb related --help`)"),
+    (("related", "trust-before-tests", "-k", "0"), "kb: error: argument -k: `0` is not a whole number of 1 or more "
+                                                   "(see `kb related --help`)"),
+    (("path", "plan", "--concepts", "trust", "--minutes", "-60"),
+     "kb: error: argument --minutes: `-60` is not a whole number of 1 or more (see `kb path plan --help`)"),
+    (("path", "plan", "--concepts", "trust", "--minutes", "60", "--pre-reading", "-5"),
+     "kb: error: argument --pre-reading: `-5` is not a whole number of 0 or more (see `kb path plan --help`)"),
+    (("build", "-j", "-2"), "kb: error: argument -j/--jobs: `-2` is not a whole number of 1 or more, or `auto` "
+                            "(see `kb build --help`)"),
+]
+
+
+@pytest.mark.parametrize("argv, message", NUMBERS_OUT_OF_RANGE,
+                         ids=[" ".join(argv) for argv, _ in NUMBERS_OUT_OF_RANGE])
+def test_a_number_out_of_range_is_one_line_naming_the_option(corpus, kb, argv, message):
     corpus()
-    assert_one_line_usage_error(*kb("related", "trust-before-tests", "-k", "0"))
+    code, out, err = kb(*argv)
+    assert_one_line_usage_error(code, out, err)
+    assert err == message + "\n"
+
+
+@pytest.mark.parametrize("argv, option, value", [
+    (("serve", "--port", "1"), "port", 1),
+    (("serve", "--port", "65535"), "port", 65535),
+    (("related", "some-article", "-k", "1"), "k", 1),
+    (("path", "plan", "--concepts", "trust", "--minutes", "1", "--pre-reading", "0"), "pre_reading", 0),
+    (("build", "-j", "auto"), "jobs", "auto"),
+])
+def test_the_limits_of_a_numeric_option_are_accepted(argv, option, value):
+    from knowledgebase import commands  # noqa: F401  (registers the verbs)
+    from knowledgebase.cli import build_parser
+
+    assert getattr(build_parser().parse_args(argv), option) == value
 
 
 def test_no_verb_prints_help_and_exits_2(kb):

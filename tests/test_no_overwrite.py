@@ -7,7 +7,8 @@ Each row of ``WRITERS`` is a command line and the file it writes. For each:
   a dangling symbolic link - it exits with 2 and leaves it byte-identical;
 * when writing fails half-way (a full disk) or the folder is not writable, it
   exits with 2, leaves no partial file and no temporary file behind, and an
-  existing file it was told to replace (``--force``) is left as it was.
+  existing file it was told to replace (``--force``) is left as it was;
+* the file it writes has the permissions the user's umask gives any new file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import stat
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +110,27 @@ def test_writer_creates_its_file_when_the_name_is_free(here, writer):
     target = here / writer.target
     assert target.is_file() and target.stat().st_size > 0
     assert leftovers(target.parent) == []
+
+
+@pytest.fixture
+def umask():
+    """Set the process's umask for the test; the one before is restored afterwards."""
+    before = os.umask(0o022)
+    try:
+        yield os.umask
+    finally:
+        os.umask(before)
+
+
+@pytest.mark.parametrize("mask, mode", [pytest.param(mask, mode, id=f"umask-{mask:03o}")
+                                        for mask, mode in [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)]])
+@pytest.mark.parametrize("writer", rows())
+def test_writer_gives_its_file_the_permissions_the_umask_allows(here, writer, umask, mask, mode):
+    """A web server, a CI user or the group can read what `kb` writes, as far as the user's umask lets them."""
+    umask(mask)
+    run = kb(*writer.argv)
+    assert run.status == 0, run.err
+    assert stat.S_IMODE((here / writer.target).stat().st_mode) == mode
 
 
 # Never over an existing file --------------------------------------------------------------------
@@ -228,6 +251,18 @@ def test_forced_replacement_does_replace_the_file(here, writer):
     assert run.status == 0, run.err
     assert target.read_bytes() != PRECIOUS
     assert leftovers(target.parent) == []
+
+
+@pytest.mark.parametrize("writer", rows(FORCEABLE))
+def test_forced_replacement_keeps_the_permissions_of_the_file_it_replaces(here, writer, umask):
+    target = here / writer.target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(PRECIOUS)
+    target.chmod(0o640)
+    run = kb(*writer.argv, *writer.forced)
+    assert run.status == 0, run.err
+    assert target.read_bytes() != PRECIOUS
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
 def _permissions_enforced(folder: Path) -> bool:

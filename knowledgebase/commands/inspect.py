@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cli import EXIT_OK, UsageError, content_option, load_or_fail, print_json, verb
+from ..cli import EXIT_OK, UsageError, content_option, load_or_fail, print_json, verb, whole_number
 from ..files import FileExists, write_replacing
 from ..suggest import did_you_mean
 
@@ -115,14 +115,12 @@ def run_concepts(args) -> int:
 def configure_related(parser):
     content_option(parser)
     parser.add_argument("article", help="an article id (its file name without .md)")
-    parser.add_argument("-k", type=int, default=5, metavar="N", help="how many to show (default 5)")
+    parser.add_argument("-k", type=whole_number(1), default=5, metavar="N", help="how many to show (default 5)")
     _format_option(parser)
     parser.set_defaults(run=run_related)
 
 
 def run_related(args) -> int:
-    if args.k < 1:
-        raise UsageError("-k must be at least 1")
     graph = _graph(args)
     kb = graph.kb
     if args.article not in kb.articles:

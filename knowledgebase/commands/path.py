@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..cli import EXIT_OK, UsageError, content_option, load_or_fail, verb
+from ..cli import EXIT_OK, UsageError, content_option, load_or_fail, verb, whole_number
 from ..files import FileExists, write_new
 from ..paths import PlanError, format_minutes, path_file_text, plan_path
 
@@ -28,8 +28,8 @@ def configure(parser: argparse.ArgumentParser):
     plan.add_argument("--concepts", nargs="+", required=True, metavar="CONCEPT",
                       help="concept ids or aliases to cover (quote aliases with spaces)")
     plan.add_argument("--audience", metavar="ID", help="the audience the session is for, e.g. middle-leader")
-    plan.add_argument("--minutes", type=int, required=True, help="length of the session in minutes")
-    plan.add_argument("--pre-reading", type=int, default=0, metavar="MINUTES",
+    plan.add_argument("--minutes", type=whole_number(1), required=True, help="length of the session in minutes")
+    plan.add_argument("--pre-reading", type=whole_number(0), default=0, metavar="MINUTES",
                       help="minutes participants can read before the session (default 0)")
     plan.add_argument("--write", type=Path, metavar="FILE", help="write the draft as a path file (never overwrites)")
     plan.add_argument("--title", help="the session's title in the written file")
@@ -38,8 +38,6 @@ def configure(parser: argparse.ArgumentParser):
 
 
 def run_plan(args) -> int:
-    if args.minutes < 1 or args.pre_reading < 0:
-        raise UsageError("--minutes must be positive and --pre-reading not negative")
     if args.write is not None and args.write.exists():
         raise UsageError(f"{args.write} already exists; choose another file name (nothing was written)")
     kb = load_or_fail(args.content).kb

@@ -21,8 +21,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_OK, UsageError, verb
-from .site import build_folders, find_conf, site_options
+from ..cli import EXIT_OK, UsageError, verb, whole_number
+from .site import find_conf, prepare_folders, site_options
 
 RELOAD_SCRIPT_PATH = "/_kb-serve/reload.js"
 RELOAD_SCRIPT = """\
@@ -43,7 +43,8 @@ IGNORED = [r"/\.[^/]*$", r"~$", r"\.sw[px]$", r"\.tmp$", r"/#[^/]*#$", r"/4913$"
 """)
 def configure_serve(parser):
     site_options(parser)
-    parser.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    parser.add_argument("--port", type=whole_number(1, 65535), default=8000,
+                        help="port to serve on, 1 to 65535 (default 8000)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.set_defaults(run=run_serve)
 
@@ -53,7 +54,7 @@ def run_serve(args) -> int:
         raise UsageError(f"sphinx-autobuild is not installed for {sys.executable}; "
                          "run `python -m pip install -e .` again with that Python")
     conf = find_conf(args).resolve()
-    srcdir, outdir, doctrees = (folder.resolve() for folder in build_folders(args))
+    srcdir, outdir, doctrees = (folder.resolve() for folder in prepare_folders(args))
 
     from ..sphinxext.rebuild import WarmBuilder
 

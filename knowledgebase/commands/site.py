@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, content_option, verb
+from ..cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, content_option, require_content, verb, whole_number
+
+# `kb build` and `kb serve` write only into folders that are theirs: the output folder and Sphinx's doctree
+# cache beside it must be new or empty, or carry this file, which they write into each before anything else.
+OWN_MARKER = ".kb-build"
+OWN_MARKER_TEXT = ("This folder was written by `kb build` or `kb serve` (Leading Learning), which may replace "
+                   "anything in it.\nThey write only into a folder that is new, empty or holds this file.\n")
 
 INCOMPLETE_MARKER = "BUILD-INCOMPLETE.txt"
 INCOMPLETE_TEXT = ("This site is incomplete: a `kb build` into this folder failed or was interrupted.\n"
@@ -25,7 +32,8 @@ def site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--conf", metavar="DIR", type=Path, default=None,
                         help="folder holding conf.py (default: the current folder, else the content folder's parent)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("build/html"),
-                        help="where to write the site (default: build/html)")
+                        help="where to write the site: a new or empty folder, or one kb wrote before "
+                             "(default: build/html)")
 
 
 def find_conf(args) -> Path:
@@ -37,18 +45,73 @@ def find_conf(args) -> Path:
     raise UsageError(f"no conf.py in {where}; run kb from the repository root or pass --conf DIR")
 
 
-def build_folders(args) -> tuple[Path, Path, Path]:
-    """The content folder (which must exist), the output folder and Sphinx's doctree folder beside it."""
-    if not args.content.is_dir():
-        raise UsageError(f"no content folder at `{args.content}`; pass one with --content DIR")
-    return args.content, args.out, args.out.parent / f".doctrees-{args.out.name}"
+def prepare_folders(args) -> tuple[Path, Path, Path]:
+    """The content folder, the output folder and Sphinx's doctree folder beside it, once the two to be written
+    are known to be the build's own (see :func:`refuse_unless_own`) and apart from the content (see
+    :func:`refuse_near_content`); they are made if need be and marked as the build's own."""
+    require_content(args.content)
+    where = Path(os.path.abspath(args.out))  # so that `--out .` has a name and a parent for the doctree folder
+    out, doctrees = args.out, where.parent / f".doctrees-{where.name}"
+    cache = f"Sphinx's cache for --out `{out}`, `{doctrees}`,"
+    refuse_near_content(out, f"--out `{out}`", args.content, "choose a folder outside it")
+    refuse_near_content(doctrees, cache, args.content, "choose another --out")
+    refuse_unless_own(out, f"--out `{out}`", built_site, "choose a new or empty folder")
+    refuse_unless_own(doctrees, cache, built_doctrees, "choose another --out")
+    for folder in (out, doctrees):
+        folder.mkdir(parents=True, exist_ok=True)
+        marker = folder / OWN_MARKER
+        if not marker.is_file():
+            with marker.open("x", encoding="utf-8") as new:  # "x": never through a link someone left there
+                new.write(OWN_MARKER_TEXT)
+    return args.content, out, doctrees
 
 
-def sphinx_arguments(args, conf: Path, jobs: str | None, strict: bool) -> list[str]:
-    content, out, doctrees = build_folders(args)
+def refuse_near_content(folder: Path, named: str, content: Path, remedy: str) -> None:
+    """Refuse a folder to write into that is the content folder, is inside it or holds it (through symbolic
+    links too): what the build writes there would be read as content, or the other way round."""
+    real, real_content = folder.resolve(), content.resolve()
+    if real == real_content:
+        where = "is the content folder"
+    elif real.is_relative_to(real_content):
+        where = f"is inside the content folder `{content}`"
+    elif real_content.is_relative_to(real):
+        where = f"holds the content folder `{content}`"
+    else:
+        return
+    raise UsageError(f"{named} {where}; {remedy} (nothing was written)")
+
+
+def refuse_unless_own(folder: Path, named: str, built_before, remedy: str) -> None:
+    """Refuse a folder to write into unless it is new, empty, carries :data:`OWN_MARKER` or is
+    recognised by ``built_before`` as written by a `kb build` from before the marker."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise UsageError(f"{named} is a file, not a folder; {remedy} (nothing was written)")
+    names = sorted(os.listdir(folder))
+    if not names or (folder / OWN_MARKER).is_file() or built_before(folder):
+        return
+    raise UsageError(f"{named} already holds files that kb did not write (such as `{names[0]}`); "
+                     f"{remedy}, or remove those files (nothing was written)")
+
+
+def built_site(folder: Path) -> bool:
+    """Whether ``folder`` is a site written by a `kb build` from before :data:`OWN_MARKER`: it holds
+    Sphinx's record of the build (``.buildinfo``) and the site's own stylesheet, which every version wrote."""
+    return (folder / ".buildinfo").is_file() and (folder / "_static" / "kb.css").is_file()
+
+
+def built_doctrees(folder: Path) -> bool:
+    """Whether ``folder`` is Sphinx's doctree cache from before :data:`OWN_MARKER` (it holds Sphinx's saved
+    environment)."""
+    return (folder / "environment.pickle").is_file()
+
+
+def sphinx_arguments(conf: Path, content: Path, out: Path, doctrees: Path, jobs: int | str | None,
+                     strict: bool) -> list[str]:
     arguments = ["-b", "html", "-c", str(conf), "-d", str(doctrees), str(content), str(out)]
     if jobs:
-        arguments += ["-j", jobs]
+        arguments += ["-j", str(jobs)]
     if strict:
         arguments += ["-W", "--keep-going"]
     return arguments
@@ -57,7 +120,7 @@ def sphinx_arguments(args, conf: Path, jobs: str | None, strict: bool) -> list[s
 @verb("build", "Build the website and say where it is.", BUILD_EXAMPLES)
 def configure_build(parser):
     site_options(parser)
-    parser.add_argument("-j", "--jobs", metavar="N", default=None,
+    parser.add_argument("-j", "--jobs", metavar="N", type=whole_number(1, also="auto"), default=None,
                         help="build in N processes (a number or `auto`)")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and the result")
@@ -67,9 +130,8 @@ def configure_build(parser):
 def run_build(args) -> int:
     from sphinx.cmd.build import build_main
 
-    if args.jobs is not None and args.jobs != "auto" and not (args.jobs.isdigit() and int(args.jobs) > 0):
-        raise UsageError("-j takes a positive number or `auto`")
-    arguments = sphinx_arguments(args, find_conf(args), args.jobs, args.strict)
+    conf = find_conf(args)  # before the folders are made: a missing conf.py leaves nothing behind
+    arguments = sphinx_arguments(conf, *prepare_folders(args), args.jobs, args.strict)
     if args.quiet:
         arguments.append("-q")
     # Sphinx writes pages one by one into the output folder. While it does, and
@@ -79,7 +141,6 @@ def run_build(args) -> int:
     if marker.exists():
         print(f"kb build: the last build into {args.out} did not finish; rebuilding every page", file=sys.stderr)
         arguments[:0] = ["-E", "-a"]
-    args.out.mkdir(parents=True, exist_ok=True)
     marker.write_text(INCOMPLETE_TEXT, encoding="utf-8")
     status = build_main(arguments)
     index = args.out / "index.html"
