@@ -32,17 +32,18 @@ SHOTS = [  # (file, page, viewport width, height, element or None for the first 
     ("concept-desktop.png", "concepts/trust.html", 1280, 900, None),
     ("map-phone.png", "index.html", 390, 844, "#kb-concept-map"),
     ("concept-map-phone.png", "concepts/trust.html", 390, 844, "#kb-map svg"),
-    # {session} is DEMO_SESSION as the builder encodes it into a link.
+    # {session} is DEMO_SESSION as the builder encodes it into a link; {participants} is its participants'
+    # copy (no facilitator notes), which the builder's handout and reading pack links carry.
     ("session-builder-desktop.png", "session.html#s={session}", 1280, 900, "#kb-builder-steps"),
     ("session-builder-keep-desktop.png", "session.html#s={session}", 1280, 900, "#kb-builder-keep"),
     ("session-builder-phone.png", "session.html#s={session}", 390, 844, "#kb-builder-keep"),
-    ("print-handout-desktop.png", "session-print.html#kind=handout&s={session}", 1280, 900, None),
-    ("print-handout-phone.png", "session-print.html#kind=handout&s={session}", 390, 844, None),
+    ("print-handout-desktop.png", "session-print.html#kind=handout&s={participants}", 1280, 900, None),
+    ("print-handout-phone.png", "session-print.html#kind=handout&s={participants}", 390, 844, None),
     ("print-facilitator-desktop.png", "session-print.html#kind=facilitator&s={session}", 1280, 900,
      "#kb-session-print .kb-section"),
     ("print-facilitator-note-desktop.png", "session-print.html#kind=facilitator&s={session}", 1280, 900,
      "#kb-session-print .kb-step:has(.kb-facilitator-note)"),
-    ("print-pack-desktop.png", "session-print.html#kind=pack&s={session}", 1280, 900, None),
+    ("print-pack-desktop.png", "session-print.html#kind=pack&s={participants}", 1280, 900, None),
 ]
 
 # Furo's page chrome that stays on screen while Playwright scrolls a tall element into its picture (the
@@ -89,14 +90,14 @@ def main(argv=None) -> int:
             subprocess.run(kb_build_command(REPO / "content", site), check=True)
         with StaticServer(site) as server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=args.chrome, args=CHROMIUM_ARGS)
-            session = demo_session_link(browser, server.url)
+            session, participants = demo_session_links(browser, server.url)
             for name, page_path, width, height, selector in SHOTS:
                 if args.only and not name.startswith(tuple(args.only)):
                     continue
                 context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
                                               is_mobile=width < 800, has_touch=width < 800)
                 page = context.new_page()
-                page.goto(server.url + page_path.replace("{session}", session))
+                page.goto(server.url + page_path.replace("{session}", session).replace("{participants}", participants))
                 page.wait_for_load_state("networkidle")
                 if selector:
                     page.locator(selector).first.screenshot(path=str(OUT / name), style=PAGE_CHROME_HIDDEN)
@@ -108,14 +109,15 @@ def main(argv=None) -> int:
     return 0
 
 
-def demo_session_link(browser, site_url: str) -> str:
-    """DEMO_SESSION encoded by the site's own kb-session.js, as the builder puts it in a link."""
+def demo_session_links(browser, site_url: str) -> tuple[str, str]:
+    """DEMO_SESSION encoded by the site's own kb-session.js as the builder puts it in a link: whole, and as
+    its participants' copy."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(site_url + "session-print.html")
-    encoded = page.evaluate("(s) => KBSession.encode(s)", DEMO_SESSION)
+    encoded = page.evaluate("(s) => [KBSession.encode(s), KBSession.encode(KBSession.participantCopy(s))]", DEMO_SESSION)
     context.close()
-    return encoded
+    return encoded[0], encoded[1]
 
 
 if __name__ == "__main__":

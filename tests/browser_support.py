@@ -6,12 +6,15 @@ contributor's machine without them the browser tests are skipped with a note.
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -28,6 +31,12 @@ def require(condition: bool, what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def session_in(href: str) -> dict:
+    """The session in a link's `s=`, decoded as kb-session.js decodes it: base64url, unpadded, of UTF-8 JSON."""
+    value = parse_qs(urlsplit(href).fragment)["s"][0]
+    return json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode("utf-8"))
 
 
 def chromium_path() -> str:

@@ -1,13 +1,18 @@
 """Print-outs in real Chromium: a trainer's session as handout, facilitator sheet and reading pack
-(session-print.html), the curated paths' outputs, hostile links, file://, and accessibility."""
+(session-print.html), no facilitator note on a participant's print-out, the curated paths' outputs,
+hostile links, file://, and accessibility."""
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
 
 import pytest
-from browser_support import AXE, require
+from browser_support import AXE, REPO, require, session_in
 from test_qr import segno_matrix
+
+from knowledgebase.loader import load
 
 pytestmark = pytest.mark.browser
 
@@ -81,6 +86,48 @@ def test_the_facilitator_sheet_prints_the_timetable_and_every_note(page, site_ur
     for note in NOTES:
         assert note in text
     assert "Timetable" in text
+
+
+@pytest.mark.parametrize("kind", ["handout", "pack"])
+def test_a_handout_or_pack_address_holding_notes_puts_none_in_the_page_or_its_links(page, site_url, link, kind):
+    open_print(page, f"{site_url}session-print.html#kind={kind}&s={link}")
+    assert page.locator(".kb-step, .kb-pack-article").count() == 4
+    assert "FACILITATOR-ONLY" not in page.content()
+    hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+    assert not [h for h in hrefs if "kind=facilitator" in h]  # no way from here to the facilitator sheet
+    carried = [session_in(h) for h in hrefs if re.search(r"#(.*&)?s=", h)]
+    assert not [s for s in carried if "FACILITATOR-ONLY" in json.dumps(s)]
+
+
+@pytest.mark.parametrize("notes", ["empty", "absent"])
+def test_a_facilitator_address_without_notes_prints_the_sheet_without_them(page, site_url, notes):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    steps = [dict(s, facilitator="") if notes == "empty" else {k: v for k, v in s.items() if k != "facilitator"}
+             for s in SESSION["steps"]]
+    value = encoded(page, site_url, dict(SESSION, steps=steps))
+    open_print(page, f"{site_url}session-print.html#kind=facilitator&s={value}")
+    assert page.locator(".kb-print-refused").count() == 0
+    assert page.locator(".kb-step").count() == 4 and page.locator(".kb-timetable tbody tr").count() == 3
+    assert page.locator(".kb-facilitator-note").count() == 0
+    assert "This sheet has no facilitator notes" in page.locator("#kb-session-print").inner_text()
+    assert errors == []
+
+
+def test_a_curated_paths_handout_and_reading_pack_hold_none_of_its_facilitator_notes(site_dir):
+    def text(page):
+        return " ".join(unescape((site_dir / page).read_text(encoding="utf-8")).split())
+
+    paths = load(REPO / "content").kb.paths
+    with_notes = 0
+    for path_id, path in paths.items():
+        notes = [" ".join(s.facilitator.split()) for s in path.steps if s.facilitator]
+        with_notes += bool(notes)
+        assert all(n in text(f"paths/facilitator/{path_id}.html") for n in notes)  # so they would be found
+        for page in (f"paths/{path_id}.html", f"paths/pack/{path_id}.html"):
+            assert not [n for n in notes if n in text(page)], page
+            assert "facilitator/" not in (site_dir / page).read_text(encoding="utf-8"), page
+    assert with_notes == len(paths)
 
 
 def svg_matrix(svg_path: str, size: int) -> list[str]:

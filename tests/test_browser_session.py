@@ -1,8 +1,9 @@
 """The session builder (session.html) in a real headless Chromium, on the real site.
 
 Drafting, adding from articles, reordering, keeping and sharing, hostile links,
-exporting a path file that passes `kb check`, the page without JavaScript, from
-a local folder, and accessibility: axe-core, keyboard alone, a phone's width.
+facilitator notes kept out of every link for participants, exporting a path file
+that passes `kb check`, the page without JavaScript, from a local folder, and
+accessibility: axe-core, keyboard alone, a phone's width.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import shutil
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_support import AXE, REPO, require
+from browser_support import AXE, REPO, require, session_in
 from playwright.sync_api import expect
 
 from knowledgebase.cli import main as kb
@@ -317,6 +318,124 @@ def test_script_in_a_shared_session_is_shown_as_text_and_never_runs(page, site_u
     page.reload()
     page.wait_for_selector("#kb-builder[data-ready]")
     assert page.evaluate("window.pwned") is None
+
+
+# Facilitator notes stay with the trainer ----------------------------------------------------------
+
+
+def notes_for(count):
+    return [f"TRAINER-ONLY note {n}: pair the quiet ones with a colleague they trust" for n in range(1, count + 1)]
+
+
+def assert_no_notes_in(session, notes):
+    assert not [n for n in notes if n in json.dumps(session, ensure_ascii=False)]
+    assert not [s for s in session["steps"] if s.get("facilitator")]
+
+
+def described_by(locator):
+    """The visible text of the elements a control names in aria-describedby."""
+    return locator.evaluate("""e => (e.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean)
+      .map(id => document.getElementById(id)).filter(d => d && d.checkVisibility())
+      .map(d => d.textContent).join(' ')""")
+
+
+def everything_shown(page):
+    """The page's HTML and the values of its fields (a textarea's value is not in its HTML)."""
+    return page.evaluate("() => document.documentElement.outerHTML + '\\n' + "
+                         "[...document.querySelectorAll('input, textarea')].map(e => e.value).join('\\n')")
+
+
+def visit(page, url):
+    """Open `url` as a new load and wait until its script has drawn it."""
+    page.goto("about:blank")
+    page.goto(url)
+    path = urlsplit(url).path
+    if path.endswith("/session.html"):
+        page.wait_for_selector("#kb-builder[data-ready]")
+    elif path.endswith("/session-print.html"):
+        page.wait_for_selector("#kb-session-print > *, .kb-print-refused")
+        page.wait_for_function("!document.querySelector('#kb-session-print[aria-busy]')")
+
+
+def page_of(link):
+    """A link as the page it opens: a fragment counts only where it holds a session or a print-out."""
+    parts = urlsplit(link)
+    keep = parts.path.endswith(("/session.html", "/session-print.html")) and re.search(r"(^|&)(s|kind|path)=",
+                                                                                        parts.fragment)
+    return parts._replace(fragment=parts.fragment if keep else "").geturl()
+
+
+@pytest.mark.parametrize("kind", ["handout", "pack"])
+def test_handout_and_pack_links_carry_no_facilitator_notes_and_lead_to_none(page, browser, site_url, kind):
+    open_builder(page, site_url)
+    draft(page, ["trust", "ownership of risk"], 60, "middle-leader", 15)
+    boxes = page.locator(".kb-step-facilitator")
+    expect(boxes).not_to_have_count(0)
+    notes = notes_for(boxes.count())
+    assert len(notes) >= 3
+    for i, note in enumerate(notes):
+        boxes.nth(i).fill(note)
+    assert [s["facilitator"] for s in stored(page)["steps"]] == notes
+    href = page.eval_on_selector(f"#kb-print-{kind}", "a => a.href")
+    assert parse_qs(urlsplit(href).fragment)["kind"] == [kind]
+    sent = session_in(href)
+    assert_no_notes_in(sent, notes)
+    draft_steps = stored(page)["steps"]
+    assert [(s["article"], s["prompt"]) for s in sent["steps"]] == [(s["article"], s["prompt"]) for s in draft_steps]
+
+    participant = browser.new_context()  # the participant's own browser, without the trainer's draft
+    other = participant.new_page()
+    visit(other, href)
+    assert other.locator(".kb-step, .kb-pack-article").count() == len(notes)
+    assert not [n for n in notes if n in everything_shown(other)]
+    links = sorted({page_of(a) for a in other.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+                    if a.startswith(site_url)})
+    assert any("/articles/" in a for a in links) and any(urlsplit(a).path.endswith("/session.html") for a in links)
+    assert not [a for a in links if "kind=facilitator" in a]
+    for link in links:
+        if "s=" in urlsplit(link).fragment:
+            assert_no_notes_in(session_in(link), notes)
+    for link in links:
+        visit(other, link)
+        assert not [n for n in notes if n in everything_shown(other)], link
+    participant.close()
+
+
+def test_the_print_links_offered_beside_a_kept_draft_carry_no_facilitator_notes(page, site_url, corpus):
+    mine = a_session(corpus, title="My own draft")
+    theirs = a_session(corpus, title="A colleague's session", articles=sorted(corpus.articles)[5:8])
+    notes = notes_for(3)
+    for step, note in zip(theirs["steps"], notes):
+        step["facilitator"] = note
+    keep_draft(page, site_url, mine)
+    open_builder(page, site_url, "#s=" + encode(theirs))
+    page.click("#kb-dialog-no")
+    notice = page.locator("#kb-builder-notice")
+    for text in ("Print handout", "Reading pack"):
+        link = notice.locator("a", has_text=text)
+        assert_no_notes_in(session_in(link.get_attribute("href")), notes)
+        assert "safe to send to participants" in described_by(link)
+    sheet = notice.locator("a", has_text="Print facilitator sheet")
+    assert [s["facilitator"] for s in session_in(sheet.get_attribute("href"))["steps"]] == notes
+    assert "facilitator notes: send it only to a co-trainer." in described_by(sheet)
+
+
+def test_the_share_link_and_the_facilitator_sheet_link_say_they_carry_the_notes(page, site_url, corpus):
+    session = a_session(corpus)
+    notes = notes_for(3)
+    for step, note in zip(session["steps"], notes):
+        step["facilitator"] = note
+    keep_draft(page, site_url, session)
+    open_builder(page, site_url)
+    share = page.locator("#kb-share-link")
+    assert [s["facilitator"] for s in session_in(share.input_value())["steps"]] == notes  # for a co-trainer
+    assert "This link includes your facilitator notes: send it only to a co-trainer." in described_by(share)
+    sheet = page.locator("#kb-print-facilitator")
+    assert [s["facilitator"] for s in session_in(sheet.get_attribute("href"))["steps"]] == notes
+    assert "facilitator notes: send it only to a co-trainer." in described_by(sheet)
+    for kind in ("handout", "pack"):
+        told = described_by(page.locator(f"#kb-print-{kind}"))
+        assert "safe to send to participants" in told and "co-trainer" not in told
 
 
 # Curated paths ------------------------------------------------------------------------------------

@@ -7,6 +7,9 @@
  *   handout      for participants: never a facilitator note, not even hidden;
  *   facilitator  the same, with the timetable and the notes;
  *   pack         every article of the session in full, each on a new page.
+ * The handout and the pack draw the participants' copy of the session (its notes
+ * left out, whatever the address holds), and link only to each other, with that
+ * copy: nothing on them leads to the notes.
  * Everything from the session or the site's data goes in as text
  * (textContent, createElement). The only markup inserted is an article's own
  * text from its pack fragment (_kb/pack/<id>.js), which the build wrote from
@@ -248,11 +251,12 @@
     if (!pending) fill();
   }
 
-  function otherOutputs(actions, kind, encoded) {
-    Object.keys(KINDS).forEach(function (other) {
+  // Links to the participants' print-outs this page is not; `shared` is the participants' copy to carry, or null.
+  function otherOutputs(actions, kind, shared) {
+    ["handout", "pack"].forEach(function (other) {
       if (other === kind) return;
       var link = el("a", "kb-print-other", KINDS[other]);
-      link.href = "#kind=" + other + (encoded ? "&s=" + encoded : "");
+      link.href = "#kind=" + other + (shared ? "&s=" + window.KBSession.encode(shared) : "");
       actions.insertBefore(link, actions.querySelector(".kb-print-button"));
     });
   }
@@ -294,7 +298,9 @@
       }
       session = decoded.session;
       if (decoded.errors && decoded.errors.length) status.textContent = decoded.errors.join(" ");
-      back.href = back.getAttribute("href") + "#s=" + encoded;
+      // Only the trainer's sheet leads back to the session in the builder: from a participant's
+      // print-out, the builder opens the reader's own draft.
+      if (kind === "facilitator") back.href = back.getAttribute("href") + "#s=" + encoded;
     } else {
       session = window.KBSession.load(data);
       if (!session) {
@@ -302,13 +308,14 @@
         return;
       }
     }
+    if (kind !== "facilitator") session = window.KBSession.participantCopy(session);
     var articles = articleTable(data);
     session.steps = session.steps.filter(function (s) { return articles[s.article]; });
     if (!session.steps.length) {
       refuse(status, "This session has no readings yet, so there is nothing to print. Add some in the session builder.");
       return;
     }
-    otherOutputs(actions, kind, encoded);
+    otherOutputs(actions, kind, encoded === undefined ? null : window.KBSession.participantCopy(session));
     container.className = "kb-print-session kb-print-" + kind;
     header(container, session, kind, data);
     if (kind === "pack") {
@@ -321,6 +328,10 @@
     }
     if (kind === "facilitator") {
       container.appendChild(el("p", "kb-facilitator-only", "For the facilitator only. Participants get the handout, which has no facilitator notes."));
+      if (!session.steps.some(function (s) { return s.facilitator; })) {
+        container.appendChild(el("p", null, "This sheet has no facilitator notes. Either none were written, " +
+          "or this link was made for participants: their links leave the notes out."));
+      }
       timetable(container, session, articles);
     }
     steps(container, session, articles, kind === "facilitator");

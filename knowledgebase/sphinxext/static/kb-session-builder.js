@@ -533,17 +533,12 @@
     // Keep, share, print and propose -------------------------------------------------------------
 
     var saveState = el("p", { id: "kb-save-state", className: "kb-save-state" });
-    var shareInput = el("input", { type: "text", id: "kb-share-link", readonly: "readonly" });
+    var shareInput = el("input", { type: "text", id: "kb-share-link", readonly: "readonly", "aria-describedby": "kb-share-hint" });
     var shareNote = el("span", { className: "kb-share-note", role: "status" });
     var tooLong = el("p", { id: "kb-share-too-long", className: "kb-export-problems", hidden: true },
       "This session is now too long to share or print from a link: shorten some prompts or notes, " +
       "or download it as a path file.");
-    var printLinks = el("p", { className: "kb-print-links" });
     var PRINTS = [["handout", "Print handout"], ["facilitator", "Print facilitator sheet"], ["pack", "Reading pack"]];
-    PRINTS.forEach(function (p) {
-      printLinks.appendChild(el("a", { className: "kb-button kb-print-" + p[0], id: "kb-print-" + p[0], href: printPage }, p[1]));
-      printLinks.appendChild(document.createTextNode(" "));
-    });
     var exportProblems = el("div", { id: "kb-export-problems", className: "kb-export-problems", role: "alert" });
     var proposeLink = el("a", { id: "kb-propose", className: "kb-button", hidden: true, target: "_blank", rel: "noopener" }, "Propose on GitHub");
     var proposeNote = el("p", { className: "kb-field-hint", id: "kb-propose-note", hidden: true },
@@ -553,9 +548,26 @@
       return location.href.split("#")[0] + "#s=" + KBSession.encode(s);
     }
 
+    // Only the facilitator sheet's link carries the notes; the others carry the participants' copy.
     function printHref(kind, s) {
-      return printPage + "#kind=" + kind + "&s=" + KBSession.encode(s);
+      return printPage + "#kind=" + kind + "&s=" + KBSession.encode(kind === "facilitator" ? s : KBSession.participantCopy(s));
     }
+
+    // The three print links for a session, each described by whom it may go to; `prefix` makes their ids.
+    function printChoices(s, prefix) {
+      var links = el("p", { className: "kb-print-links" });
+      PRINTS.forEach(function (p) {
+        links.appendChild(el("a", { className: "kb-button kb-print-" + p[0], id: prefix + p[0], href: printHref(p[0], s),
+          "aria-describedby": prefix + (p[0] === "facilitator" ? "notes" : "safe") }, p[1]));
+        links.appendChild(document.createTextNode(" "));
+      });
+      return el("div", { className: "kb-print-choices" }, links, el("p", { className: "kb-field-hint" },
+        el("span", { id: prefix + "safe" }, "The handout and reading pack leave out the facilitator notes: " +
+          "their links are safe to send to participants."), " ",
+        el("strong", { id: prefix + "notes" }, "The facilitator sheet\u2019s link includes the facilitator notes: " +
+          "send it only to a co-trainer.")));
+    }
+    var printLinks = printChoices(session, "kb-print-");
 
     function updateLinks() {
       shareInput.value = shareUrl(session);
@@ -576,7 +588,7 @@
 
     var shareButton = button("Copy link", function () {
       shareInput.select();
-      var done = function () { shareNote.textContent = " Copied. Anyone with the link can open this session."; };
+      var done = function () { shareNote.textContent = " Copied. Anyone with the link can open this session, notes included."; };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(shareInput.value).then(done, function () {
           shareNote.textContent = " Select the link and copy it.";
@@ -711,19 +723,14 @@
           noticeBox.hidden = false;
           noticeBox.appendChild(el("p", null, "You kept your draft. You can still print the session you opened, \u201c" +
             (incoming.title || "Untitled session") + "\u201d:"));
-          var links = el("p", { className: "kb-print-links" });
-          PRINTS.forEach(function (p) {
-            links.appendChild(el("a", { className: "kb-button", href: printHref(p[0], incoming) }, p[1]));
-            links.appendChild(document.createTextNode(" "));
-          });
-          links.appendChild(button("Replace my draft with it after all", function () {
+          noticeBox.appendChild(printChoices(incoming, "kb-notice-print-"));
+          noticeBox.appendChild(el("p", null, button("Replace my draft with it after all", function () {
             noticeBox.hidden = true;
             session = incoming;
             reasons = {};
             renderAll();
             changed("Opened " + what + ".");
-          }, { id: "kb-notice-replace" }));
-          noticeBox.appendChild(links);
+          }, { id: "kb-notice-replace" })));
           say("Kept your draft.");
         });
     }
@@ -809,7 +816,9 @@
     mount.appendChild(section("kb-builder-keep", "Keep, share and print",
       saveState,
       el("p", { className: "kb-field" }, el("label", { htmlFor: "kb-share-link" }, "Link to this session"),
-        el("span", { className: "kb-field-hint" }, "Opens the same session in any browser. It does not change your own copy."),
+        el("span", { className: "kb-field-hint", id: "kb-share-hint" },
+          "Opens the same session in any browser. It does not change your own copy. ",
+          el("strong", null, "This link includes your facilitator notes: send it only to a co-trainer.")),
         el("span", { className: "kb-inline" }, shareInput, " ", shareButton), shareNote),
       tooLong,
       printLinks,

@@ -5,6 +5,7 @@
  *   {v: 1, title, summary, audience: [ids], duration: minutes, outcomes: [text],
  *    steps: [{article: id, minutes, when: "pre-reading"|"in-session"|"follow-up",
  *             prompt, facilitator}]}
+ * `facilitator` notes are for the trainer alone: participantCopy() leaves them out.
  * Everything in it may come from a stranger (a shared link) or from an old
  * draft, so every way in goes through validate(), which never throws: it
  * refuses what is malformed and drops (and reports) articles the site does not
@@ -191,6 +192,15 @@
     };
   }
 
+  /* What participants may see of a session: a copy with every facilitator note emptied, the
+   * one part of a session that is for the trainer alone. Handout and reading pack links carry
+   * this copy, and their pages draw nothing else. */
+  function participantCopy(session) {
+    var copy = canonical(session);
+    copy.steps.forEach(function (s) { s.facilitator = ""; });
+    return copy;
+  }
+
   function isEmpty(session) {
     return !session || (!session.steps.length && !session.title && !session.summary && !session.outcomes.length);
   }
@@ -320,7 +330,7 @@
   var KBSession = {
     VERSION: VERSION, STORAGE_KEY: STORAGE_KEY, MAX_FRAGMENT: MAX_FRAGMENT, WHEN: WHEN, LIMITS: LIMITS,
     empty: empty, articles: articles, article: article, validate: validate, encode: encode, decode: decode, fragmentParams: fragmentParams,
-    load: load, save: save, isEmpty: isEmpty, same: same, canonical: canonical
+    load: load, save: save, isEmpty: isEmpty, same: same, canonical: canonical, participantCopy: participantCopy
   };
   if (typeof module === "object" && module.exports) module.exports = KBSession;
   else root.KBSession = KBSession;
