@@ -59,6 +59,16 @@ def test_the_docs_build_without_warnings(site):
         assert (site / f"{name}.html").is_file(), f"docs/{name}.md was not built"
 
 
+def test_every_docs_page_is_published_under_its_own_name(site):
+    """No page is replaced by one Sphinx or the theme writes (`search.md` was, by the search page)."""
+    for source in sorted(DOCS.glob("*.md")):
+        heading = next((line[2:].strip() for line in source.read_text(encoding="utf-8").splitlines()
+                        if line.startswith("# ")), None)
+        if heading:
+            h1 = page(site, source.stem).find("h1")
+            assert h1 is not None and heading.replace("`", "") in h1.get_text(), source.name
+
+
 def test_every_docs_page_is_in_the_toctree():
     index = (DOCS / "index.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^([a-z][a-z0-9-]*)$", index, flags=re.MULTILINE))
