@@ -89,8 +89,8 @@ def require_content(content: Path) -> None:
 
 
 def load_or_fail(content: Path, cache=None):
-    """Load ``content`` (with a :class:`~knowledgebase.cache.LoadCache`, if given), or say why it cannot be."""
-    from .loader import load
+    """Load ``content`` (with a :class:`~knowledgebase.reuse.filecache.LoadCache`, if given), or say why it cannot be."""
+    from .load import load
 
     require_content(content)
     return load(content, cache)

@@ -6,7 +6,7 @@ import heapq
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, make
-from .frontmatter import FrontMatter
+from .reading.frontmatter import FrontMatter
 from .model import KnowledgeBase, ReadingPath
 from .suggest import UnknownTerm, check_audience, resolve_concept_terms
 

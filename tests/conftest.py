@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from knowledgebase.diagnostics import Diagnostic
-from knowledgebase.loader import LoadResult, load
+from knowledgebase.load import LoadResult, load
 
 CONTENT = "content"
 
@@ -388,3 +388,19 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def reads_spied(monkeypatch) -> list[str]:
+    """The names of the files a load reads from disk, in order, from now on."""
+    from knowledgebase.reading import decode, facts, sources
+
+    read: list[str] = []
+    original = decode.read_bytes
+
+    def spy(file, *rest):
+        read.append(file.name)
+        return original(file, *rest)
+
+    for module in (decode, facts, sources):
+        monkeypatch.setattr(module, "read_bytes", spy)
+    return read

@@ -26,16 +26,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sphinx_support import REPO, ROOTS
 
-from knowledgebase.bodypolicy import (
-    DIRECTIVES,
-    ROLES,
-    check_page,
-    link_scheme,
-    needs_parse,
-)
+from knowledgebase.reading.bodypolicy.addresses import link_scheme
+from knowledgebase.reading.bodypolicy.check import check_page, needs_parse
+from knowledgebase.reading.bodypolicy.rules import DIRECTIVES, ROLES
 from knowledgebase.characters import FORBIDDEN
 from knowledgebase.cli import main as kb
-from knowledgebase.loader import load
+from knowledgebase.load import load
 from knowledgebase.sphinxext import published, safety
 from knowledgebase.sphinxext.published import MAX_PAGE_BYTES
 
@@ -328,7 +324,7 @@ def link_targets(tmp_path_factory) -> Path:
 @settings(max_examples=300, deadline=None)
 @given(text=_MARKDOWN, at_root=st.booleans())
 def test_a_page_the_fast_path_skips_has_nothing_the_full_parse_would_refuse(link_targets, text, at_root):
-    from knowledgebase.bodypolicy import _Checker
+    from knowledgebase.reading.bodypolicy.check import _Checker
 
     if not needs_parse(text, at_root):
         findings: list = []

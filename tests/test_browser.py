@@ -69,7 +69,7 @@ def test_search_shows_fifty_results_at_a_time_and_more_on_request(page, site_url
 
 
 def test_search_filter_excludes_articles_outside_the_concept(page, site_url):
-    from knowledgebase.loader import load
+    from knowledgebase.load import load
 
     kb = load(REPO / "content").kb
 

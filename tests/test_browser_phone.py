@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from browser_support import REPO
 
-from knowledgebase.loader import load
+from knowledgebase.load import load
 
 pytestmark = pytest.mark.browser
 WIDTHS = (320, 390, 1280)

@@ -12,7 +12,7 @@ import pytest
 from browser_support import AXE, REPO, require, session_in
 from test_qr import segno_matrix
 
-from knowledgebase.loader import load
+from knowledgebase.load import load
 
 pytestmark = pytest.mark.browser
 

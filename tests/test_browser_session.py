@@ -19,7 +19,7 @@ from browser_support import AXE, REPO, require, session_in
 from playwright.sync_api import expect
 
 from knowledgebase.cli import main as kb
-from knowledgebase.loader import load
+from knowledgebase.load import load
 from knowledgebase.paths import plan_path
 
 pytestmark = pytest.mark.browser

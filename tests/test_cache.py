@@ -14,16 +14,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BASE_FILES, article, make_corpus
+from conftest import BASE_FILES, article, make_corpus, reads_spied
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledgebase import cache as cache_module
-from knowledgebase import frontmatter, loader
-from knowledgebase.cache import LoadCache, cache_file, read_cache_file, write_cache_file
+from knowledgebase import load as load_module
+from knowledgebase.reading import frontmatter, stamps
+from knowledgebase.reuse import store
+from knowledgebase.reuse.cachefile import read_cache_file, write_cache_file
+from knowledgebase.reuse.filecache import LoadCache
+from knowledgebase.reuse.store import cache_file
 from knowledgebase.cli import main
-from knowledgebase.loader import load
-from knowledgebase.references import _WORD, count_words
+from knowledgebase.load import load
+from knowledgebase.reading.references import _WORD, count_words
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = REPO / "tests" / "roots" / "hostile"
@@ -76,7 +79,7 @@ def test_a_cached_load_after_any_edits_equals_a_cold_load(rounds, through_file):
 
 
 # Lines an article's body is rewritten with, which a long-lived cache links from the last load
-# (loader._relink): words, links and roles to records that exist or not, and problems for the body policy.
+# (reuse.relink): words, links and roles to records that exist or not, and problems for the body policy.
 BODY_LINES = st.sampled_from([
     "A plain sentence about leading learning.",
     "See {article}`research-on-trust` and {concept}`agency`.",
@@ -191,8 +194,8 @@ def test_an_articles_edit_is_linked_from_the_last_load_not_afresh(corpus, monkey
     file = content / "articles/trust-before-tests.md"
     file.write_text(edit(file.read_text(encoding="utf-8")), encoding="utf-8")
     linked_afresh = []
-    real = loader._link_all
-    monkeypatch.setattr(loader, "_link_all", lambda *args: linked_afresh.append(args) or real(*args))
+    real = load_module.link_all
+    monkeypatch.setattr(load_module, "link_all", lambda *args: linked_afresh.append(args) or real(*args))
     result = load(content, cache)
     assert not linked_afresh
     assert linked(result.kb.articles["trust-before-tests"])
@@ -202,7 +205,7 @@ def test_an_articles_edit_is_linked_from_the_last_load_not_afresh(corpus, monkey
 def settle_quickly(monkeypatch):
     """Files count as settled a moment after they are written (instead of two seconds), so that a test can
     see a file trusted by its stamp alone."""
-    monkeypatch.setattr(cache_module, "SETTLE_NS", 1_000_000)
+    monkeypatch.setattr(stamps, "SETTLE_NS", 1_000_000)
     return lambda: time.sleep(0.05)
 
 
@@ -213,9 +216,7 @@ def test_an_unchanged_file_is_not_read_again(corpus, monkeypatch, settle_quickly
     result = load(content, cache)
     # Read every time: pages whose policy check looks at other files, and sources.yaml (not cached).
     always = sorted([Path(rel).name for rel, page in result.pages.items() if page.reads_files] + ["sources.yaml"])
-    read: list[str] = []
-    original = loader._read_bytes
-    monkeypatch.setattr(loader, "_read_bytes", lambda file, *rest: read.append(file.name) or original(file, *rest))
+    read = reads_spied(monkeypatch)
     load(content, cache)
     assert sorted(read) == always
     read.clear()
@@ -392,7 +393,7 @@ def test_a_damaged_cache_file_counts_as_empty(stored, damage, monkeypatch):
     }[damage]
     path.write_bytes(replacement)
     if damage == "too big":
-        monkeypatch.setattr(cache_module, "MAX_CACHE_BYTES", len(data) - 1)
+        monkeypatch.setattr(store, "MAX_CACHE_BYTES", len(data) - 1)
     root = content.resolve().parent if damage == "other folder" else content.resolve()
     assert len(read_cache_file(path, root)) == 0
 
@@ -401,11 +402,11 @@ def test_a_damaged_cache_file_counts_as_empty(stored, damage, monkeypatch):
 def fingerprint_afresh():
     """The engine's fingerprint is computed once per process; a test that changes what it covers
     computes it again, before and after."""
-    cache_module.engine_fingerprint.cache_clear()
-    cache_module.code_fingerprint.cache_clear()
+    store.engine_fingerprint.cache_clear()
+    store.code_fingerprint.cache_clear()
     yield
-    cache_module.engine_fingerprint.cache_clear()
-    cache_module.code_fingerprint.cache_clear()
+    store.engine_fingerprint.cache_clear()
+    store.code_fingerprint.cache_clear()
 
 
 @pytest.mark.parametrize("change", ["engine version", "MyST version", "YAML parser"])
@@ -413,7 +414,7 @@ def test_other_engine_code_or_parsers_empty_the_cache(stored, monkeypatch, finge
     content, path = stored
     assert len(read_cache_file(path, content.resolve())) > 0
     if change == "engine version":
-        monkeypatch.setattr(cache_module, "__version__", "99.0")
+        monkeypatch.setattr(store, "__version__", "99.0")
     elif change == "MyST version":
         from importlib import metadata
 
@@ -423,8 +424,8 @@ def test_other_engine_code_or_parsers_empty_the_cache(stored, monkeypatch, finge
         pytest.skip("PyYAML is built without libyaml: there is no other parser to switch to")
     else:
         monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
-    cache_module.engine_fingerprint.cache_clear()
-    cache_module.code_fingerprint.cache_clear()
+    store.engine_fingerprint.cache_clear()
+    store.code_fingerprint.cache_clear()
     assert len(read_cache_file(path, content.resolve())) == 0
 
 
@@ -495,7 +496,7 @@ def test_check_with_a_garbage_cache_file_reports_as_without_one(corpus, workdir,
     content = corpus({"articles/research-on-trust.md": TYPO})
     env = {"KB_CACHE_DIR": str(cache_home)}
     expected = kb("check", "--content", "content", "--no-cache", cwd=workdir, env=env)
-    file = cache_home / cache_module.cache_folder(content).name / "load-cache.json"
+    file = cache_home / store.cache_folder(content).name / "load-cache.json"
     file.parent.mkdir(parents=True)
     file.write_bytes(b'{"format": "leading-learning/load-cache"}\n{"articles/x.md": [1, 2]}')
     damaged = kb("check", "--content", "content", cwd=workdir, env=env)

@@ -16,16 +16,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BASE_FILES, article, make_corpus
+from conftest import BASE_FILES, article, make_corpus, reads_spied
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledgebase import cache as cache_module
-from knowledgebase import frontmatter, loader
-from knowledgebase.cache import LoadCache, cache_file, code_fingerprint, read_stored, write_stored
+from knowledgebase.linking import counts
+from knowledgebase.load import load
+from knowledgebase.reading import frontmatter, stamps
+from knowledgebase.reuse import store
+from knowledgebase.reuse.filecache import LoadCache
+from knowledgebase.reuse.selected import load_and_index, load_selected
+from knowledgebase.reuse.store import cache_file, code_fingerprint, read_stored, write_stored
 from knowledgebase.commands.check import _selected
-from knowledgebase.linkindex import INDEX_FILE, INDEX_FORMAT, read_index_file, write_index_file
-from knowledgebase.loader import counts, load, load_and_index, load_selected
+from knowledgebase.reuse.linkindex import INDEX_FILE, INDEX_FORMAT, read_index_file, write_index_file
 
 # Edits that change what other files' diagnostics depend on: ids, aliases, audiences, sources,
 # prerequisite and broader cycles, the articles a path or a concept's orphan check needs.
@@ -183,7 +186,7 @@ def test_a_concept_checked_alone_is_an_orphan_only_if_no_article_at_all_is_tagge
 @pytest.fixture
 def settle_quickly(monkeypatch):
     """Files count as settled a moment after they are written, so that their stamps alone vouch for them."""
-    monkeypatch.setattr(cache_module, "SETTLE_NS", 1_000_000)
+    monkeypatch.setattr(stamps, "SETTLE_NS", 1_000_000)
     return lambda: time.sleep(0.05)
 
 
@@ -195,9 +198,7 @@ def test_only_the_checked_files_and_those_that_changed_are_read(corpus, monkeypa
     settle_quickly()
     selection = {(content / "articles" / "research-on-trust.md").resolve()}
     expected = full_check_of(content, selection)
-    read: list[str] = []
-    original = loader._read_bytes
-    monkeypatch.setattr(loader, "_read_bytes", lambda file, *rest: read.append(file.name) or original(file, *rest))
+    read = reads_spied(monkeypatch)
     assert selected_check_of(content, index, selection) == expected
     assert read == ["extra-3.md", "research-on-trust.md"]
     read.clear()
@@ -366,7 +367,7 @@ def forge(path: Path, root: Path, change) -> None:
                                     *sorted(FORGERIES)])
 def test_a_damaged_or_forged_index_makes_check_changed_load_everything(repository, workdir, damage):
     content, env = repository
-    index = Path(env["KB_CACHE_DIR"]) / cache_module.cache_folder(content).name / INDEX_FILE
+    index = Path(env["KB_CACHE_DIR"]) / store.cache_folder(content).name / INDEX_FILE
     data = index.read_bytes()
     header, _, body = data.partition(b"\n")
     time.sleep(0.01)
@@ -394,17 +395,17 @@ def test_an_index_from_other_engine_code_or_yaml_parser_is_not_used(corpus, tmp_
     assert write_index_file(load_and_index(content, LoadCache())[1](), stored)
     assert read_index_file(stored, content.resolve()) is not None
     if change == "engine version":
-        monkeypatch.setattr(cache_module, "__version__", "99.0")
+        monkeypatch.setattr(store, "__version__", "99.0")
     elif not yaml.__with_libyaml__:
         pytest.skip("PyYAML is built without libyaml: there is no other parser to switch to")
     else:
         monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
-    cache_module.code_fingerprint.cache_clear()
+    store.code_fingerprint.cache_clear()
     try:
         assert read_index_file(stored, content.resolve()) is None
     finally:
         monkeypatch.undo()
-        cache_module.code_fingerprint.cache_clear()
+        store.code_fingerprint.cache_clear()
 
 
 def test_the_index_is_never_inside_the_content_folder(repository, workdir, monkeypatch):

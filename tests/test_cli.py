@@ -15,7 +15,7 @@ from conftest import BASE_FILES
 from knowledgebase import __version__
 from knowledgebase.cli import main
 from knowledgebase.graph import ConceptGraph
-from knowledgebase.loader import load
+from knowledgebase.load import load
 from knowledgebase.schema import ARTICLE, SCHEMAS, json_schema
 
 TYPO = BASE_FILES["articles/research-on-trust.md"].replace("concepts: [trust]", "concepts: [trsut]")

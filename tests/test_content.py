@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from knowledgebase.cli import main as kb
-from knowledgebase.loader import load
+from knowledgebase.load import load
 from sphinx_support import REPO
 
 CONTENT = REPO / "content"

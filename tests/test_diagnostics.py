@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE_FILES, article, codes, make_corpus, only, shown
-from knowledgebase import loader
 from knowledgebase.diagnostics import CODES, Severity
-from knowledgebase.frontmatter import MAX_DEPTH
-from knowledgebase.loader import load
+from knowledgebase.reading.decode import MAX_FILE_BYTES
+from knowledgebase.reading.frontmatter import MAX_DEPTH
+from knowledgebase.load import load
 
 
 def doc(text: str) -> str:
@@ -122,18 +122,18 @@ def test_kb001_the_line_of_a_bad_byte_is_right_in_a_file_with_a_byte_order_mark(
 
 def test_kb002_a_file_over_the_size_limit_is_not_read(load_corpus):
     head = staff_meeting(body="")
-    padding = "Trust grows slowly. " * (loader.MAX_FILE_BYTES // 20 + 1)
+    padding = "Trust grows slowly. " * (MAX_FILE_BYTES // 20 + 1)
     result = load_corpus({NEW: head + padding})
-    assert (Path("content") / NEW).stat().st_size > loader.MAX_FILE_BYTES
-    expect(result, "KB002", NEW, 1, f"{loader.MAX_FILE_BYTES // 1024} KB")
+    assert (Path("content") / NEW).stat().st_size > MAX_FILE_BYTES
+    expect(result, "KB002", NEW, 1, f"{MAX_FILE_BYTES // 1024} KB")
     assert "staff-meeting" not in result.kb.articles
 
 
 def test_kb002_a_file_exactly_at_the_size_limit_is_read(load_corpus):
     head = staff_meeting(body="")
-    text = head + "x" * (loader.MAX_FILE_BYTES - len(head.encode("utf-8")))
+    text = head + "x" * (MAX_FILE_BYTES - len(head.encode("utf-8")))
     result = load_corpus({NEW: text})
-    assert len(text.encode("utf-8")) == loader.MAX_FILE_BYTES
+    assert len(text.encode("utf-8")) == MAX_FILE_BYTES
     assert result.diagnostics == []
 
 

@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledgebase import frontmatter
-from knowledgebase.frontmatter import MAX_DEPTH, FrontMatter, parse_yaml, split
-from knowledgebase.loader import read_text
+from knowledgebase.reading import frontmatter
+from knowledgebase.reading.decode import read_text
+from knowledgebase.reading.frontmatter import MAX_DEPTH, FrontMatter, parse_yaml, split
 
 
 def doc(text: str) -> str:
@@ -358,7 +358,7 @@ def test_nesting_a_hundred_thousand_levels_deep_does_not_crash_the_process(tmp_p
     file = tmp_path / "deep.md"
     file.write_text("---\ntitle: " + "[" * depth + "]" * depth + "\n---\n", encoding="utf-8")
     program = ("import sys\n"
-               "from knowledgebase.frontmatter import split\n"
+               "from knowledgebase.reading.frontmatter import split\n"
                "_, diagnostics = split(open(sys.argv[1], encoding='utf-8').read(), 'deep.md')\n"
                "print(' '.join(d.code for d in diagnostics))\n")
     completed = subprocess.run([sys.executable, "-c", program, str(file)], capture_output=True, text=True,
@@ -387,7 +387,7 @@ def test_parse_yaml_of_an_empty_document_gives_nothing_and_no_diagnostic():
 
 
 
-# Plain front matter, read without the YAML parser ------------------------------------------------
+# One YAML reader, with libyaml or without it ------------------------------------------------------
 
 KEYS = st.sampled_from(["title", "concepts", "kind", "n", "a-b", "x_y", "e", "updated", "aliases", "steps"] * 3
                        + ["title", "yes", "on", "null", "Title", "1"])
@@ -430,57 +430,20 @@ def front_matter_texts(draw) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("loader", ["libyaml", "python"])
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=front_matter_texts(), first_line=st.integers(1, 3))
-def test_plain_front_matter_reads_as_the_yaml_parser_reads_it(monkeypatch, loader, text, first_line):
-    if loader == "python":
-        monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
-    elif not yaml.__with_libyaml__:
+def test_libyaml_and_the_python_parser_read_front_matter_alike(monkeypatch, text, first_line):
+    """The same values, lines and diagnostics (codes and lines; only a syntax error's wording is a parser's own)."""
+    if not yaml.__with_libyaml__:
         pytest.skip("PyYAML is built without libyaml")
     fast, fast_problems = parse_yaml(text, "x.md", first_line)
-    slow, slow_problems = frontmatter.parse_with_yaml(text, "x.md", first_line)
-    assert fast_problems == slow_problems
+    monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
+    slow, slow_problems = parse_yaml(text, "x.md", first_line)
+    assert [(d.code, d.line) for d in fast_problems] == [(d.code, d.line) for d in slow_problems]
     if slow is None:
         assert fast is None
     else:  # repr: a NaN is not equal to itself
         assert (repr(fast.data), fast.lines, fast.start_line) == (repr(slow.data), slow.lines, slow.start_line)
-
-
-def test_the_common_shapes_of_front_matter_are_read_without_the_yaml_parser():
-    text = doc("""
-        title: "Role around the formal timetable"
-        summary: Plain text, with a comma and C# in it.
-        concepts: [mutual-ownership, "relational trust", regional-curiosity]
-        audience: []
-        kind: research-summary
-        questions:
-          - "When does the regional classroom reveal the resource?"
-          - What would change?
-        prerequisites:
-        updated: 2024-08-01
-        """).rstrip("\n")
-    assert frontmatter._plain_front_matter(text, 2) == frontmatter.parse_with_yaml(text, "x.md", 2)[0]
-
-
-@pytest.mark.parametrize("text", ["a: [\xa0]", "a: \xa0x\xa0", "a: b #c", "a: b#c", "a: b:", "a: b: c", 'a: "x\\"',
-                                  "a: 'it''s'", "a: [b, ]", "a: [b,, c]", "a: [b: c]", "a: [b #c]", "a: [b}c]",
-                                  "a: [b{c]", "a: [b]c]", "a: [0?]", "a: [b , c]", "a: [b c, d-1]", "a: [b:c, 'd', \"e\"]", "a:\n- b\n- c",
-                                  "a:\n  - b\n   - c", "a:\n  - b\n  c", "a: b\n  c", "a: yes", "yes: a", "a: 2026-13-45",
-                                  "a:\n\nb: c", "a: b\na: c", "a: |\n  b", "a: !tag b", "a: &x b", "a: *x"])
-def test_plain_front_matter_at_its_edges_reads_as_the_yaml_parser_reads_it(text):
-    fast, fast_problems = parse_yaml(text, "x.md", 2)
-    assert (fast, fast_problems) == frontmatter.parse_with_yaml(text, "x.md", 2)
-
-
-@pytest.mark.parametrize("corpus", ["tests/roots/hostile", "content"])
-def test_a_whole_corpus_loads_the_same_whether_plain_front_matter_skips_the_parser_or_not(monkeypatch, corpus):
-    from knowledgebase.loader import load
-
-    root = Path(__file__).resolve().parent.parent / corpus
-    skipping = load(root)
-    monkeypatch.setattr(frontmatter, "_plain_front_matter", lambda text, first_line: None)
-    assert load(root) == skipping
 
 
 def split_line_by_line(text: str):

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import BASE_FILES, article, make_corpus
 from knowledgebase.graph import CHAMPIONS_PER_CONCEPT, LINK_WEIGHT, PREREQUISITE_WEIGHT, PRIMARY_BONUS, ConceptGraph
-from knowledgebase.loader import load
+from knowledgebase.load import load
 from knowledgebase.model import reading_minutes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

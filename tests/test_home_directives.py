@@ -6,7 +6,7 @@ import pytest
 from sphinx_support import REPO
 
 from knowledgebase.graph import ConceptGraph
-from knowledgebase.loader import load
+from knowledgebase.load import load
 from knowledgebase.sphinxext.resolve import directive_view
 from knowledgebase.views import Views, fingerprint
 

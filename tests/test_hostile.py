@@ -30,7 +30,8 @@ from sphinx_support import ROOTS, build, copy_root
 
 from knowledgebase.cli import main
 from knowledgebase.diagnostics import CODES
-from knowledgebase.loader import MAX_FILE_BYTES, LoadResult, load
+from knowledgebase.load import LoadResult, load
+from knowledgebase.reading.decode import MAX_FILE_BYTES
 
 HOSTILE = ROOTS / "hostile"
 # Files a YAML tag in the corpus would create if any loader ever honoured it.

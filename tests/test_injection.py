@@ -23,7 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx_support import ROOTS, Site, build, copy_root
 
-from knowledgebase.loader import load
+from knowledgebase.load import load
 
 PAYLOADS = (
     "<script>alert(1)</script>",

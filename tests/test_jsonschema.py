@@ -16,8 +16,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from conftest import BASE_FILES, make_corpus
 from knowledgebase.commands.inspect import vocabulary
-from knowledgebase.frontmatter import parse_yaml, split
-from knowledgebase.loader import load
+from knowledgebase.reading.frontmatter import parse_yaml, split
+from knowledgebase.load import load
 from knowledgebase.schema import SCHEMAS, json_schema
 
 KIND_OF_FOLDER = {"articles": "article", "concepts": "concept", "audiences": "audience", "paths": "path"}

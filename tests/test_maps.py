@@ -9,7 +9,7 @@ from sphinx_support import REPO
 
 from knowledgebase import maps
 from knowledgebase.graph import ConceptGraph
-from knowledgebase.loader import load
+from knowledgebase.load import load
 from knowledgebase.views import Link, MapNode, MapView, Views
 
 

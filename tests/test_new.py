@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from knowledgebase.cli import main as kb
-from knowledgebase.loader import load
+from knowledgebase.load import load
 from sphinx_support import ROOTS
 
 

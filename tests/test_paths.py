@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledgebase.cli import main as kb
-from knowledgebase.loader import load
+from knowledgebase.load import load
 from knowledgebase.paths import DISCUSSION_MINUTES, PlanError, path_file_text, plan_path
 from sphinx_support import ROOTS, build, copy_root
 

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from knowledgebase.cli import main
 from knowledgebase.diagnostics import CODES, Diagnostic
-from knowledgebase.loader import LoadResult, load
+from knowledgebase.load import LoadResult, load
 from knowledgebase.schema import SCHEMAS
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import REPO, require
-from knowledgebase.loader import load
+from knowledgebase.load import load
 from knowledgebase.model import ReadingPath, Step
 from knowledgebase.paths import PlanError, check_paths, plan_path
 from knowledgebase.sessiondata import session_data

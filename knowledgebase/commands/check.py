@@ -9,10 +9,10 @@ import os
 import subprocess
 from pathlib import Path
 
-from ..cache import cycle_collection_paused
+from ..collector import cycle_collection_paused
 from ..cli import EXIT_CONTENT, EXIT_OK, UsageError, content_option, load_or_fail, require_content, verb
 from ..diagnostics import Diagnostic
-from ..loader import counts as corpus_counts
+from ..linking import counts as corpus_counts
 
 EXAMPLES = """\
   kb check                                 check everything in ./content
@@ -92,9 +92,11 @@ def _load_cached(content: Path, selection: set[Path] | None) -> tuple[list[Diagn
     otherwise (or if the index is missing or unusable, or that would not pay) the whole folder is loaded
     through the load cache, and the index is written for next time.
     """
-    from ..cache import LoadCache, cache_file, code_fingerprint, read_cache_file, stored_for, write_cache_file
-    from ..linkindex import INDEX_FILE, INDEX_FORMAT, InvalidIndex, read_index_file, write_index_file
-    from ..loader import load_and_index, load_selected
+    from ..reuse.cachefile import read_cache_file, write_cache_file
+    from ..reuse.filecache import LoadCache
+    from ..reuse.linkindex import INDEX_FILE, INDEX_FORMAT, read_index_file, write_index_file
+    from ..reuse.selected import load_and_index, load_selected
+    from ..reuse.store import Invalid, cache_file, code_fingerprint, stored_for
 
     real_root = content.resolve()
     index_path = cache_file(content, INDEX_FILE)
@@ -108,7 +110,7 @@ def _load_cached(content: Path, selection: set[Path] | None) -> tuple[list[Diagn
         try:
             selected = load_selected(content, index, selection) if index is not None else None
             index_usable = index is not None
-        except InvalidIndex:
+        except Invalid:
             index_usable = False
         if selected is not None:
             # Rewriting the index costs about as much as reading a hundredth of the files again.

@@ -19,7 +19,7 @@ from sphinx.util import logging
 
 from .. import __version__
 from ..graph import ConceptGraph
-from ..loader import load
+from ..load import load
 from ..views import Views, same_published_data
 from .navigation import build_navigation
 from .resolve import directive_view

@@ -28,7 +28,7 @@ from html import escape
 
 from sphinx import addnodes
 
-from ..bodypolicy import link_scheme
+from ..reading.bodypolicy.addresses import link_scheme
 from .state import build_data
 from .transforms import PAGE_BLOCKS
 

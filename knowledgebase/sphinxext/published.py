@@ -30,7 +30,8 @@ from sphinx import addnodes
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util import logging
 
-from ..bodypolicy import ASSETS, DOWNLOAD_TYPES, asset_problem, link_scheme, scheme_problem
+from ..reading.bodypolicy.addresses import asset_problem, link_scheme, scheme_problem
+from ..reading.bodypolicy.rules import ASSETS, DOWNLOAD_TYPES
 from ..characters import strip_forbidden
 from ..diagnostics import CODES
 from .home import kb_search_box

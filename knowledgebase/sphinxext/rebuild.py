@@ -8,7 +8,7 @@ the extension's data (:class:`.state.WarmState`) alive between builds, so a
 rebuild pays for what changed:
 
 * the corpus is loaded again, reading only the files that changed
-  (:class:`knowledgebase.cache.LoadCache`), and when no record's published data changed
+  (:class:`knowledgebase.reuse.filecache.LoadCache`), and when no record's published data changed
   (a body edit), the concept graph and the views of the last build are kept;
   otherwise related lists and views whose inputs are unchanged are taken from them;
 * only the pages read again are fingerprinted (:func:`.incremental.pages_with_changed_data`);
@@ -38,7 +38,7 @@ from sphinx.builders.html import _assets as html_assets
 from sphinx.util.docutils import additional_nodes, docutils_namespace, patch_docutils, register_node
 
 from .incremental import reload_corpus
-from ..cache import LoadCache
+from ..reuse.filecache import LoadCache
 from .state import WarmState, expect_warm
 
 

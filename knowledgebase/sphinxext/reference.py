@@ -16,7 +16,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
-from ..bodypolicy import DIRECTIVES, ROLES, SYNTAX
+from ..reading.bodypolicy.rules import DIRECTIVES, ROLES, SYNTAX
 from ..diagnostics import _ALL as ALL_CODES
 from ..schema import CHOICE, INTEGER, REF_LIST, SCHEMAS, SLUG_TEXT, STEPS, TEXT, TEXT_LIST, URL, DATE, Field
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from ..references import split_role_text
+from ..reading.references import split_role_text
 from .nodes import kb_reference
 from .state import env_state
 

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..cache import LoadCache
+from ..reuse.filecache import LoadCache
 from ..graph import ConceptGraph
-from ..loader import LoadResult
+from ..load import LoadResult
 from ..search import SearchEntry, SearchIndex
 from ..views import Views
 

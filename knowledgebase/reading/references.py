@@ -10,7 +10,7 @@ import posixpath
 import re
 from bisect import bisect_right
 
-from .model import Reference
+from ..model import Reference
 
 # {article}`slug` or {article}`Shown text <slug>`
 _ROLE = re.compile(r"\{(article|concept|source|path)\}`([^`]*)`")

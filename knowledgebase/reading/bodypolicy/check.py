@@ -1,165 +1,45 @@
-"""The body policy: what a page under ``content/`` may contain besides its front matter.
+"""``kb check``'s reading of a page under the body policy (:mod:`.rules`), as MyST reads it.
 
-Every byte of an article, concept, path or audience page comes from a pull
-request by someone the project does not know, so a body is untrusted input.
-This module is the one place that says, construct by construct, what a body
-may use, why, and what to write instead of what it may not:
-
-* :func:`check_page` applies the policy to one file's text for ``kb check``
-  (no Sphinx involved) and says which lines the build must drop;
-* the build (``sphinxext/safety.py``) drops those lines before MyST parses the
-  page, and checks the parsed document once more for anything that could
-  still carry script or a file from elsewhere;
-* the contributor reference in the docs is generated from the tables below.
-
-The page is parsed with MyST's own Markdown parser, configured as the site
-configures it, so ``kb check`` sees exactly the syntax the build sees.
+:func:`check_page` parses a page with MyST's own Markdown parser, configured
+as the site configures it, divides each directive with MyST's own directive
+parser and reads its title, options and body as MyST does, and returns every
+refusal with its line and the block of lines the build drops (``sphinxext/
+safety.py`` blanks them before MyST reads the page).
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-from .characters import describe, first_forbidden
-from .schema import RECORD_FOLDERS
-from .suggest import closest
-
-ASSETS = "_assets"                                   # the content folder's own asset folder
-MYST_EXTENSIONS = ("colon_fence", "deflist", "attrs_inline")  # the MyST syntax the site enables
-LINK_SCHEMES = ("http", "https", "mailto")
-MYST_FILE_SCHEMES = ("path", "project")               # MyST's own: a file to download, a page of the project
-IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
-DOWNLOAD_TYPES = IMAGE_TYPES + (".pdf", ".csv", ".txt", ".docx", ".pptx", ".xlsx", ".odt", ".odp", ".ods")
-IMAGE_OPTIONS = ("img-top", "img-bottom", "img-background")   # sphinx-design card images
-URL_OPTIONS = ("target", "link")
-# Options whose value is attribute text, escaped as it is; every other option value is read as inline Markdown,
-# as the directives that take titles, captions, headers and footers do.
-PLAIN_OPTIONS = ("alt", "img-alt", "link-alt", "tooltip", "class", "name", "width", "height", "align", "scale")
-GENERATED_BLOCKS = ("kb-articles", "kb-concept-map", "kb-glossary", "kb-paths", "kb-audiences", "kb-sources",
-                    "kb-search-box")
-RECORD_ROLES = ("article", "concept", "path", "source")
-# Bounds on what one page may ask of the build: nesting deep enough for any layout but far from Python's
-# recursion limit, and enough generated blocks and record links for a home page, not a thousand copies.
-MAX_NESTING = 20
-MAX_GENERATED_BLOCKS = 8
-MAX_RECORD_ROLES = 300
-# Front matter keys that MyST reads as configuration for the page (myst_parser's topmatter merge).
-PAGE_CONFIGURATION_KEYS = ("myst", "mystnb", "substitutions", "html_meta")
-ATTRIBUTES = ("id", "class", "title", "alt", "href", "src", "width", "height", "align", "w", "h", "a")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One construct of the body policy, as the contributor reference shows it."""
-
-    name: str
-    allowed: bool
-    reason: str
-    instead: str = ""          # what to write instead, when it is refused
-    body: str = "markdown"     # directives: their content is "markdown", "literal" text or "none"
-    # directives: what the text after the name is. "title": inline Markdown (a title, a caption, a label or
-    # a plain word such as a code block's language, which parses as itself); "image": a file to show; "url":
-    # a link; "none": the directive takes no argument, so MyST reads that text as the body's first line.
-    argument: str = "title"
-
-
-def _table(*rules: Rule) -> dict[str, Rule]:
-    return {rule.name: rule for rule in rules}
-
-
-_ADMONITION = "A boxed note that readers recognise; its content is Markdown, checked like the rest of the page."
-_DESIGN = "A sphinx-design layout component; its content is Markdown, checked like the rest of the page."
-_GENERATED = "One of the site's own directives: it lists data from the corpus, escaped by the extension."
-
-DIRECTIVES: dict[str, Rule] = _table(
-    *(Rule(name, True, _GENERATED, body="none", argument="none") for name in GENERATED_BLOCKS[:-1]),
-    Rule("kb-search-box", True, "A search form leading to the search page; it shows no data.", body="none",
-         argument="none"),
-    Rule("toctree", True, "Lists pages of the site for navigation; it names documents, never files. A visible "
-                          "toctree with a glob pattern lists every page it matches, so `kb check` warns that the "
-                          "page grows with the corpus (KB209).", body="literal", argument="none"),
-    *(Rule(name, True, _ADMONITION, argument="none")
-      for name in ("note", "tip", "hint", "important", "attention", "caution", "warning", "danger", "error")),
-    Rule("seealso", True, _ADMONITION),
-    Rule("admonition", True, _ADMONITION),
-    Rule("figure", True, "An image with a caption; the image must be a file in `content/_assets/`.",
-         argument="image"),
-    Rule("image", True, "An image; it must be a file in `content/_assets/`.", body="none", argument="image"),
-    Rule("code-block", True, "Shows text as code; nothing in it is interpreted.", body="literal"),
-    Rule("code", True, "Shows text as code; nothing in it is interpreted.", body="literal"),
-    Rule("list-table", True, "A table written as a Markdown list, for cells that hold more than a line."),
-    Rule("table", True, "Gives a Markdown table a caption."),
-    Rule("epigraph", True, "A quotation set apart at the start of a section.", argument="none"),
-    Rule("pull-quote", True, "A short quotation set apart from the text.", argument="none"),
-    Rule("rubric", True, "A heading that does not appear in the page's contents.", body="none"),
-    Rule("topic", True, "A titled block set apart from the text."),
-    *(Rule(name, True, _DESIGN) for name in ("grid", "grid-item-card", "card", "tab-item", "dropdown")),
-    *(Rule(name, True, _DESIGN, argument="none") for name in ("grid-item", "tab-set")),
-    Rule("button-ref", True, "A button linking to a page of the site; its text is Markdown."),
-    Rule("button-link", True, "A button linking to an http, https or mailto address; its text is Markdown.",
-         argument="url"),
-    Rule("raw", False, "It publishes its content as HTML, unescaped: a way to put script on every reader's screen.",
-         "write the content in Markdown; for a box use a `{note}` admonition, for a layout a `{grid}` or `{card}`"),
-    Rule("eval-rst", False, "It reads reStructuredText, which has its own raw, include and file options that "
-                            "Markdown pages have no use for.",
-         "write the content in MyST Markdown: every construct the site allows has a Markdown form"),
-    Rule("include", False, "It copies another file into the page: any file the build machine can read.",
-         "copy the text into this page, or link to the other page with {article}`its-id`"),
-    Rule("literalinclude", False, "It copies another file into the page as code: any file the build machine can read.",
-         "paste the lines into a fenced code block"),
-    Rule("csv-table", False, "It can read its rows from a file or a URL.",
-         "write a Markdown table, or a `{list-table}`"),
-    Rule("meta", False, "It writes HTML `<meta>` tags, which can redirect the page.",
-         "leave it out: the site writes each page's metadata from its front matter"),
-)
-
-ROLES: dict[str, Rule] = _table(
-    *(Rule(name, True, "A link to a record of the knowledge base, checked by `kb check` and titled from its "
-                       "front matter.") for name in ("article", "concept", "path", "source")),
-    Rule("doc", True, "A link to another page of the site, by its path without `.md`."),
-    Rule("ref", True, "A link to a labelled section of the site."),
-    Rule("term", True, "A link to a glossary term."),
-    Rule("abbr", True, "An abbreviation with its expansion."),
-    Rule("sub", True, "Subscript text."),
-    Rule("sup", True, "Superscript text."),
-    Rule("kbd", True, "A key to press."),
-    Rule("download", False, "It copies a file into the site; the file may come from anywhere the build can read.",
-         "link to a file in `content/_assets/` with an ordinary link: `[the handout](../_assets/handout.pdf)`"),
-    Rule("raw", False, "It publishes its content as HTML, unescaped.", "write the text in Markdown"),
-)
-
-SYNTAX: dict[str, Rule] = _table(
-    Rule("raw HTML", False, "HTML blocks, inline tags and HTML comments are published as they are, so they could "
-                            "carry script or event handlers.",
-         "write it in Markdown: `**bold**`, or a `{note}` admonition for a box; start a comment to other "
-         "contributors with `%`"),
-    Rule("links", True, "Links to pages of the site, and to http, https and mailto addresses."),
-    Rule("other link schemes", False, "`javascript:`, `data:`, `vbscript:`, `file:` and any other scheme (in any "
-                                      "letter case or encoding) can run script or reach the reader's files.",
-         "link to an `https://` address, or to a page of the site"),
-    Rule("images", True, "Images in `content/_assets/` (PNG, JPEG, GIF or WebP), so the site works offline and "
-                         "tells no third party who reads it."),
-    Rule("SVG and other image types", False, "An SVG file can carry script, which runs when a reader opens the "
-                                             "image on its own.",
-         "export the picture as PNG or WebP and put it in `content/_assets/`"),
-    Rule("files outside content/_assets/", False, "An image or download path that leaves the asset folder (with "
-                                                  "`..`, an absolute path, a wildcard or a symbolic link) could "
-                                                  "publish any file the build machine can read.",
-         "put the file in `content/_assets/` and link to it there"),
-    Rule("downloads", True, "Links to files in `content/_assets/` of these types: "
-                            + ", ".join(t.lstrip(".").upper() for t in DOWNLOAD_TYPES) + "."),
-    Rule("inline attributes", True, "`{#id .class}` after a span, link, image or code; images may also set "
-                                    "`width`, `height` and `align`."),
-    Rule("other attributes", False, "Attributes such as `onclick` or `style` are event handlers or styles "
-                                    "that do not belong in content.",
-         "use only `#id` and `.class`, and `width`, `height` or `align` on an image"),
+from ...characters import describe, first_forbidden
+from ...schema import RECORD_FOLDERS
+from ...suggest import closest
+from .addresses import asset_problem, link_scheme, scheme_problem, shorten
+from .rules import (
+    ATTRIBUTES,
+    DIRECTIVES,
+    DOWNLOAD_TYPES,
+    GENERATED_BLOCKS,
+    IMAGE_OPTIONS,
+    IMAGE_TYPES,
+    LINK_SCHEMES,
+    MAX_GENERATED_BLOCKS,
+    MAX_NESTING,
+    MAX_RECORD_ROLES,
+    MYST_EXTENSIONS,
+    MYST_FILE_SCHEMES,
+    PAGE_CONFIGURATION_KEYS,
+    PLAIN_OPTIONS,
+    RECORD_ROLES,
+    ROLES,
+    SYNTAX,
+    URL_OPTIONS,
+    Rule,
 )
 
 
@@ -201,8 +81,6 @@ _ALLOWED_ROLE = re.compile(r"\{(?:" + "|".join(sorted(map(re.escape, (n for n, r
 # ...nor is one whose only links are plain links to pages of the site, `[text](other-article.md)`
 # or `[text](../concepts/trust.md#a-section)`, the commonest link there is.
 _PAGE_LINK = re.compile(r"\]\((\.\./)?(?:[a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*\.md(?:#[a-z0-9-]*)?\)")
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _DEFINITION = re.compile(r"^[ >]*\[([^\]]+)\]:\s*<?([^\s>]+)")
 _TOCTREE_ENTRY = re.compile(r"^(.*\S)\s*<(.+)>$")   # `Title <target>`, as Sphinx reads a toctree entry
 
@@ -310,54 +188,6 @@ def _page_configuration(text: str) -> list[Finding]:
     return findings
 
 
-def link_scheme(url: str) -> str | None:
-    """The scheme a browser would see in ``url`` (decoded, without hidden characters, lower case), or None."""
-    decoded = url
-    for _ in range(3):  # double encoding is a classic way past a filter
-        decoded = html.unescape(unquote(decoded))
-    decoded = unicodedata.normalize("NFKC", _INVISIBLE.sub("", decoded)).lower()
-    match = _SCHEME.match(decoded)
-    return match.group(1) if match else None
-
-
-def scheme_problem(url: str) -> tuple[str, str, str] | None:
-    """Why a link to ``url`` may not be published (a scheme other than http, https or mailto), or None."""
-    scheme = link_scheme(url)
-    if scheme is not None and scheme not in LINK_SCHEMES:
-        return "KB205", f"the link `{_short(url)}` uses the `{scheme}:` scheme", SYNTAX["other link schemes"].instead
-    return None
-
-
-def asset_problem(target: str, page_dir: Path, root: Path, types: tuple[str, ...]) -> tuple[str, str, str] | None:
-    """Why the file ``target`` (as written on a page in ``page_dir``) may not be published, or None.
-
-    Returns (code, message, hint). The file must be inside ``root/_assets`` once
-    every symbolic link is followed, exist, and have one of ``types``; an address
-    with a scheme is never such a file. ``kb check`` and the build both ask this.
-    """
-    assets_rule = SYNTAX["files outside content/_assets/"]
-    refused = scheme_problem(target)
-    if refused is not None:
-        return refused
-    if link_scheme(target) is not None:
-        return "KB206", f"`{_short(target)}` is not a file in content/{ASSETS}/", assets_rule.instead
-    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
-    if "*" in path or "?" in target.split("#", 1)[0]:
-        return "KB206", f"`{target}` is not a plain file name", assets_rule.instead
-    candidate = (root / path.lstrip("/")) if path.startswith("/") else (page_dir / path)
-    assets = (root / ASSETS).resolve()
-    resolved = candidate.resolve()
-    if not assets.is_relative_to(root.resolve()) or not resolved.is_relative_to(assets):
-        return "KB206", f"`{target}` is not a file in content/{ASSETS}/", assets_rule.instead
-    if not resolved.is_file():
-        return "KB206", f"there is no file `{target}` in content/{ASSETS}/", assets_rule.instead
-    if resolved.suffix.lower() not in types:
-        kinds = ", ".join(t.lstrip(".") for t in types)
-        return "KB207", f"`{resolved.name}` is a file type the site does not publish here (allowed: {kinds})", \
-            SYNTAX["SVG and other image types"].instead
-    return None
-
-
 class _Checker:
     def __init__(self, page_dir: Path, root: Path, findings: list[Finding]):
         self.page_dir = page_dir
@@ -392,7 +222,7 @@ class _Checker:
                 continue
             drop = (offset + token.map[0], offset + token.map[1])
             if token.type == "html_block":
-                self.refuse("KB201", drop[0], f"the HTML block `{_short(token.content)}` is not allowed",
+                self.refuse("KB201", drop[0], f"the HTML block `{shorten(token.content)}` is not allowed",
                             SYNTAX["raw HTML"].instead, drop)
             elif token.type in ("fence", "colon_fence"):
                 self.fence(token, offset, drop, depth)
@@ -480,7 +310,7 @@ class _Checker:
                 line += 1
             elif child.type == "html_inline" and line not in html_lines:
                 html_lines.add(line)
-                self.refuse("KB201", line, f"the HTML `{_short(child.content)}` is not allowed",
+                self.refuse("KB201", line, f"the HTML `{shorten(child.content)}` is not allowed",
                             SYNTAX["raw HTML"].instead, drop)
             elif child.type == "myst_role":
                 self.role(child.meta.get("name", ""), line, drop)
@@ -598,8 +428,3 @@ def _read_directive(token, rule: Rule, argument: str) -> _Directive:
     return _Directive(parsed.arguments[0] if parsed.arguments else "",
                       {str(k): "" if v is None else str(v) for k, v in parsed.options.items()},
                       option_lines, body)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,14 +9,12 @@ them rules out object construction and expansion bombs in one place.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, make
+from ..diagnostics import Diagnostic, make
 
 try:  # libyaml is much faster; PyYAML's pure-Python parser behaves the same.
     _Loader = yaml.CSafeLoader
@@ -115,14 +113,6 @@ def _closing_marker(text: str, after: int) -> int:
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter | None, list[Diagnostic]]:
     """Parse a YAML document into a :class:`FrontMatter`; ``first_line`` is its line in the file."""
-    plain = _plain_front_matter(text, first_line)
-    if plain is not None:
-        return plain, []
-    return parse_with_yaml(text, path, first_line)
-
-
-def parse_with_yaml(text: str, path: str, first_line: int = 1) -> tuple[FrontMatter | None, list[Diagnostic]]:
-    """:func:`parse_yaml` by the YAML parser alone, whatever the shape of ``text``."""
     offset = first_line - 1
     for number, text_line in enumerate(text.split("\n") if "\t" in text else ()):
         if "\t" in text_line[: len(text_line) - len(text_line.lstrip(" \t"))]:
@@ -264,108 +254,3 @@ def _constructed(tag: str, text: str) -> Any:
     except (yaml.YAMLError, ValueError, OverflowError):
         # e.g. `updated: 2026-13-45` resolves as a timestamp but is no date; keep the text.
         return text
-
-
-# Nearly every front matter has one shape: `key: value` lines at the left margin, where a value is a scalar on
-# its line (plain, or quoted without escapes), a one-line [list] of such scalars, or nothing, followed by a list
-# of `- scalar` lines. Such text is read here, without the YAML parser, which costs far more per file; anything
-# else (or anything the parser might read otherwise: tabs, comments, blank lines, characters YAML treats
-# specially, a repeated key) is left to the parser. A property test holds the two to the same result.
-_KEY_LINE = re.compile(r"([a-z][a-z0-9_-]*):(?: +(.*))?")
-_ITEM_LINE = re.compile(r"( *)- +(.*)")
-# Anything but printable characters YAML reads as they are (no tab, CR, NEL, line or paragraph separator or BOM).
-_NOT_PLAIN_TEXT = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")   # a plain scalar cannot start with any of these
-_IN_FLOW = frozenset(",?[]{}#:'\"")                # ... nor, in a [list], hold any of these (to be safe)
-_NOT_PLAIN = object()
-_STR = "tag:yaml.org,2002:str"
-_IMPLICIT = (True, False)
-_IDS = re.compile(r"[a-z0-9][a-z0-9-]*(?:, [a-z0-9][a-z0-9-]*)*")   # the commonest [list]: ids
-
-
-def _plain_front_matter(text: str, first_line: int) -> FrontMatter | None:
-    """``text`` read as front matter of the plain shape above, or None if it is not of that shape."""
-    if _NOT_PLAIN_TEXT.search(text):
-        return None
-    rows = text.split("\n")
-    data: dict[str, Any] = {}
-    lines: dict[Key, int] = {}
-    index = 0
-    while index < len(rows):
-        match = _KEY_LINE.fullmatch(rows[index])
-        if match is None:
-            return None
-        key, rest = match.group(1), (match.group(2) or "").rstrip(" ")
-        if key in data or not _is_text(key):
-            return None
-        line = index + first_line
-        lines[(key,)] = line
-        index += 1
-        if rest:
-            value = _flow_list(rest) if rest[0] == "[" else _scalar(rest, _INDICATORS)
-            if value is _NOT_PLAIN:
-                return None
-            if type(value) is list:
-                for position in range(len(value)):
-                    lines[(key, position)] = line
-        else:
-            items: list[Any] = []
-            indent = None
-            while index < len(rows) and (item := _ITEM_LINE.fullmatch(rows[index])) is not None:
-                if indent is None:
-                    indent = item.group(1)
-                value = _scalar(item.group(2).rstrip(" "), _INDICATORS)
-                if item.group(1) != indent or value is _NOT_PLAIN:
-                    return None
-                lines[(key, len(items))] = index + first_line
-                items.append(value)
-                index += 1
-            value = items if items else None
-        data[key] = value
-    return FrontMatter(data, lines, first_line) if data else None
-
-
-def _scalar(text: str, refused: frozenset) -> Any:
-    """The value of the scalar ``text`` (without spaces around it), or _NOT_PLAIN; a plain one may not start
-    with a character of ``refused``."""
-    first = text[:1]
-    if first == '"':
-        inner = text[1:-1]
-        return inner if len(text) > 1 and text[-1] == '"' and '"' not in inner and "\\" not in inner else _NOT_PLAIN
-    if first == "'":
-        inner = text[1:-1]
-        return inner if len(text) > 1 and text[-1] == "'" and "'" not in inner else _NOT_PLAIN
-    if not first or first in refused or text[-1] == ":" or ": " in text or " #" in text:
-        return _NOT_PLAIN
-    return _plain_scalar(text)
-
-
-def _flow_list(text: str) -> list | object:
-    """The items of a one-line ``[a, "b", c]``; quoted items may not hold a comma."""
-    if text[-1] != "]":
-        return _NOT_PLAIN
-    inner = text[1:-1]
-    if _IDS.fullmatch(inner):
-        return [_plain_scalar(item) for item in inner.split(", ")]
-    if not inner.strip(" "):
-        return []
-    items = []
-    for part in inner.split(","):
-        part = part.strip(" ")
-        value = _scalar(part, _INDICATORS) if part[:1] in "\"'" or _IN_FLOW.isdisjoint(part) else _NOT_PLAIN
-        if value is _NOT_PLAIN:
-            return _NOT_PLAIN
-        items.append(value)
-    return items
-
-
-@lru_cache(maxsize=8192)   # the same ids and choices are written in thousands of files
-def _plain_scalar(text: str) -> Any:
-    """The value of a plain scalar (every value YAML makes of one is immutable, so it may be shared)."""
-    return _constructed(_resolver.resolve(yaml.ScalarNode, text, _IMPLICIT), text)
-
-
-@lru_cache(maxsize=256)
-def _is_text(key: str) -> bool:
-    """Whether YAML reads the plain scalar ``key`` as text (not, say, `yes` as true)."""
-    return _resolver.resolve(yaml.ScalarNode, key, _IMPLICIT) == _STR

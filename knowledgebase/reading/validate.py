@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import schema as s
-from .bodypolicy import PAGE_CONFIGURATION_KEYS
-from .characters import describe, first_forbidden, strip_forbidden
-from .diagnostics import Diagnostic, make
+from .. import schema as s
+from ..characters import describe, first_forbidden, strip_forbidden
+from ..diagnostics import Diagnostic, make
+from ..suggest import did_you_mean
+from .bodypolicy.rules import PAGE_CONFIGURATION_KEYS
 from .frontmatter import FrontMatter
-from .suggest import did_you_mean
 
 PLACEHOLDER = "TODO("  # the marker templates and the planner leave for a person to fill in
 
@@ -78,7 +78,7 @@ class FieldChecker:
             else:
                 self.report("KB115", key, f"`{f.name}` is empty",
                             f"fill it in, e.g. `{f.name}: {_example(f.example)}`" if f.required
-                            else f"fill it in or remove the line")
+                            else "fill it in or remove the line")
             return None
         return getattr(self, _HANDLERS[f.type])(f, value, key, parent)
 

@@ -6,9 +6,9 @@ on other files, and what it reads of another record is that record's checked
 front matter values: never its body, never where its values stand in the file.
 A :class:`LinkIndex` keeps those values for every record file of a content
 folder (and each source's, for sources.yaml), with the file's stamp and digest
-(as :mod:`knowledgebase.cache` keeps per-file facts), whether the record made
+(as :mod:`.filecache` keeps per-file facts), whether the record made
 it into the knowledge base, and what that depended on besides its own values
-(the ``context``). ``loader.load_selected`` reads the reported files afresh and
+(the ``context``). ``reuse.selected.load_selected`` reads the reported files afresh and
 links them, with the loader's own code, to the records of the index they can
 reach.
 
@@ -35,13 +35,21 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import schema as s
-from .cache import (Stamp, code_fingerprint, content_hash, cycle_collection_paused, read_stored, settled, stamp_of,
-                    write_stored)
+from .. import schema as s
+from ..collector import cycle_collection_paused
+from ..reading.stamps import ReadState, Stamp, content_hash, settled, stamp_of
+from .store import (
+    Invalid,
+    code_fingerprint,
+    expect_str,
+    expect_strs,
+    parsed,
+    read_stored,
+    write_stored,
+)
 
 INDEX_FORMAT = "leading-learning/link-index"
 INDEX_FILE = "link-index.json"
-ReadState = tuple[Stamp | None, str, bool] | None   # a file's stamp, digest and settledness when it was read
 
 
 class IndexEntry(NamedTuple):
@@ -50,10 +58,6 @@ class IndexEntry(NamedTuple):
     settled: bool          # the stamp alone may vouch for the bytes
     counted: bool          # the record is in the knowledge base the last link made
     row: bytes | None      # the values as stored (see below); None: the file holds no usable front matter
-
-
-class InvalidIndex(Exception):
-    """Something in the index file is not what :func:`write_index_file` writes: the index is unusable."""
 
 
 class LinkIndex:
@@ -120,32 +124,27 @@ class LinkIndex:
 
 
 def values_of(schema: s.Schema, row: bytes) -> dict:
-    """The checked values a record's stored row holds; raises InvalidIndex if it holds anything else."""
-    return _decode_values(schema, _parsed(row))
+    """The checked values a record's stored row holds; raises Invalid if it holds anything else."""
+    return _decode_values(schema, parsed(row))
 
 
 def sources_of(row: bytes) -> dict[str, dict]:
-    """The checked values of each source a stored sources.yaml row holds, by id (raises InvalidIndex likewise)."""
-    sources = _parsed(row)
+    """The checked values of each source a stored sources.yaml row holds, by id (raises Invalid likewise)."""
+    sources = parsed(row)
     if not isinstance(sources, dict):
-        raise InvalidIndex
+        raise Invalid
     return {source_id: _decode_values(s.SOURCE, values) for source_id, values in sources.items()}
 
 
 def field_items(row: bytes, schema: s.Schema, name: str) -> list[str]:
-    """The ids a record's stored row lists in the reference field ``name`` (raises InvalidIndex if it cannot)."""
-    items = _parsed(row)
+    """The ids a record's stored row lists in the reference field ``name`` (raises Invalid if it cannot)."""
+    items = parsed(row)
     if not isinstance(items, list) or len(items) != len(schema.fields):
-        raise InvalidIndex
+        raise Invalid
     raw = items[schema.names.index(name)]
-    return [] if raw is None else _strings(raw)
+    return [] if raw is None else expect_strs(raw)
 
 
-def _parsed(row: bytes) -> Any:
-    try:
-        return json.loads(row)
-    except (ValueError, RecursionError):
-        raise InvalidIndex from None
 
 
 def index_of(root: str, context: str, files: dict[str, tuple[ReadState, bytes | None, bool]]) -> LinkIndex:
@@ -177,7 +176,7 @@ def read_index_file(path: Path, real_root: Path) -> LinkIndex | None:
     try:
         with cycle_collection_paused():
             return _decode_index(str(real_root), json.loads(columns), rows.split(b"\n") if rows else [])
-    except (ValueError, RecursionError, InvalidIndex):
+    except (ValueError, RecursionError, Invalid):
         return None
 
 
@@ -186,7 +185,7 @@ _COLUMNS = ("context", "files", "stamps", "digests", "settled", "counted")
 
 def _decode_index(root: str, stored: Any, rows: list[bytes]) -> LinkIndex:
     if not isinstance(stored, dict) or stored.keys() != set(_COLUMNS):
-        raise InvalidIndex
+        raise Invalid
     context, files, stamps, digests, settled_flags, counted = (stored[key] for key in _COLUMNS)
     if not isinstance(files, list) or not isinstance(digests, list) or len(digests) != len(files) \
             or len(rows) != len(files) or not isinstance(stamps, list) or len(stamps) != 4 * len(files) \
@@ -194,7 +193,7 @@ def _decode_index(root: str, stored: Any, rows: list[bytes]) -> LinkIndex:
                        for flags in (settled_flags, counted)) \
             or not isinstance(context, str) or not set(map(type, files)) <= {str} \
             or not set(map(type, stamps)) <= {int} or not set(map(type, digests)) <= {str}:
-        raise InvalidIndex
+        raise Invalid
     quads = zip(*[iter(stamps)] * 4)
     entries = {rel: IndexEntry(stamp, digest, is_settled == "1", is_counted == "1", None if row == b"null" else row)
                for rel, stamp, digest, is_settled, is_counted, row
@@ -253,7 +252,7 @@ def _encode_value(f: s.Field, value: Any, schema: s.Schema) -> Any:
 
 def _decode_values(schema: s.Schema, row: Any) -> dict:
     if not isinstance(row, list) or len(row) != len(schema.fields):
-        raise InvalidIndex
+        raise Invalid
     return {f.name: _decode_value(f, raw, schema) for f, raw in zip(schema.fields, row) if raw is not None}
 
 
@@ -265,32 +264,20 @@ def _decode_value(f: s.Field, raw: Any, schema: s.Schema) -> Any:
         return ()
     kind = f.type
     if kind == s.REF_LIST:
-        return tuple((item, _NO_KEY) for item in _strings(raw))
+        return tuple((item, _NO_KEY) for item in expect_strs(raw))
     if kind == s.TEXT_LIST:
-        return tuple(_strings(raw))
+        return tuple(expect_strs(raw))
     if kind == s.INTEGER:
         if type(raw) is not int:
-            raise InvalidIndex
+            raise Invalid
         return raw
     if kind == s.DATE:
         try:
-            return dt.date.fromisoformat(_string(raw))
+            return dt.date.fromisoformat(expect_str(raw))
         except ValueError:
-            raise InvalidIndex from None
+            raise Invalid from None
     if kind == s.STEPS:
         if not isinstance(raw, list):
-            raise InvalidIndex
+            raise Invalid
         return tuple((_decode_values(schema.item_schema, step), _NO_KEY) for step in raw)
-    return _string(raw)
-
-
-def _strings(raw: Any) -> list[str]:
-    if not isinstance(raw, list) or not set(map(type, raw)) <= {str}:
-        raise InvalidIndex
-    return raw
-
-
-def _string(raw: Any) -> str:
-    if not isinstance(raw, str):
-        raise InvalidIndex
-    return raw
+    return expect_str(raw)
