@@ -24,15 +24,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import DEFAULT_WORK, REPO, RESULTS, log, run_timed, save_result  # noqa: E402
 from generate_corpus import ensure_corpus  # noqa: E402
 
-PACKAGE = str(REPO / "knowledgebase")
+PACKAGE = REPO / "knowledgebase"
 
 
 def top_entries(stats: pstats.Stats, only_package: bool, count: int) -> list[dict]:
     rows = []
     for (filename, line, function), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
-        if only_package and not filename.startswith(PACKAGE):
+        # Compared as paths, not strings: a venv beside the clone (/tmp/kb-venv) is not inside it (/tmp/kb).
+        path = Path(filename)
+        if only_package and not path.is_relative_to(PACKAGE):
             continue
-        where = Path(filename).relative_to(REPO).as_posix() if filename.startswith(str(REPO)) else filename
+        where = path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else filename
         rows.append({"function": f"{where}:{line}({function})", "calls": calls, "own_s": round(own, 3),
                      "cumulative_s": round(cumulative, 3)})
     rows.sort(key=lambda r: -r["cumulative_s"])

@@ -8,8 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Literal
 
 from .characters import shown
+
+# Every diagnostic code, so that the type checker refuses one that does not exist; a test holds it to ALL_CODES.
+CodeId = Literal[
+    "KB001", "KB002", "KB003", "KB004", "KB005", "KB006", "KB007", "KB008", "KB009", "KB010", "KB011", "KB012",
+    "KB013", "KB014", "KB015", "KB016", "KB017", "KB018", "KB101", "KB102", "KB103", "KB104", "KB105", "KB106",
+    "KB107", "KB108", "KB109", "KB110", "KB111", "KB113", "KB114", "KB115", "KB116", "KB117", "KB118", "KB119",
+    "KB120", "KB121", "KB122", "KB123", "KB201", "KB202", "KB203", "KB204", "KB205", "KB206", "KB207", "KB208",
+    "KB209", "KB210", "KB211", "KB212", "KB213", "KB301", "KB302", "KB303", "KB304", "KB305", "KB401"
+]
 
 
 class Severity(str, Enum):
@@ -21,7 +31,7 @@ class Severity(str, Enum):
 class Code:
     """One kind of problem: its stable code, a short name, and how to explain it."""
 
-    code: str
+    code: CodeId
     name: str
     severity: Severity
     summary: str
@@ -31,7 +41,7 @@ class Code:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    code: str
+    code: CodeId
     severity: Severity
     path: str
     line: int
@@ -63,7 +73,7 @@ class Diagnostic:
 
 E, W = Severity.ERROR, Severity.WARNING
 
-_ALL = [
+ALL_CODES: list[Code] = [
     # Files and YAML
     Code("KB001", "bad-encoding", E, "The file is not valid UTF-8.",
          "A file saved as Windows-1252 with a curly quote in the title.",
@@ -266,11 +276,11 @@ _ALL = [
          "Tag an article with it, merge it into another concept, or remove it."),
 ]
 
-CODES: dict[str, Code] = {c.code: c for c in _ALL}
-CODES_BY_NAME: dict[str, Code] = {c.name: c for c in _ALL}
+CODES: dict[str, Code] = {c.code: c for c in ALL_CODES}
+CODES_BY_NAME: dict[str, Code] = {c.name: c for c in ALL_CODES}
 
 
-def make(code: str, path: str, line: int, message: str, hint: str = "") -> Diagnostic:
+def make(code: CodeId, path: str, line: int, message: str, hint: str = "") -> Diagnostic:
     """Build a diagnostic with the severity its code defines.
 
     A message quotes what the file holds, and a terminal must not act on an escape or a control

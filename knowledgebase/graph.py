@@ -32,6 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import combinations
+from typing import Protocol
 
 import networkx as nx
 
@@ -63,12 +64,20 @@ class Related:
     prerequisite: bool    # one is a prerequisite of the other
 
 
+class RelatedLists(Protocol):
+    """Related lists a graph may take instead of scoring them: ``reuse.related`` carries them over from an
+    earlier graph wherever what they were scored from is unchanged, and scores the rest with the graph."""
+
+    def bind(self, graph: ConceptGraph) -> None: ...
+    def related_articles(self, article_id: str, k: int) -> list[Related]: ...
+
+
 class ConceptGraph:
     """Queries over the knowledge base's graph. Build once per corpus; every query is deterministic."""
 
-    def __init__(self, kb: KnowledgeBase, earlier: ConceptGraph | None = None):
-        """``earlier``: the graph of a previous version of the corpus, whose related lists are
-        reused wherever everything they were computed from is unchanged."""
+    def __init__(self, kb: KnowledgeBase, related: RelatedLists | None = None):
+        """``related``: where related lists scored for an earlier version of the corpus may be found
+        (``reuse.related``); without it, every list is scored, once per graph."""
         self.kb = kb
         self._postings: dict[str, list[str]] = defaultdict(list)   # concept -> articles tagged with it
         self._backlinks: dict[str, list[str]] = defaultdict(list)
@@ -81,42 +90,10 @@ class ConceptGraph:
         total = len(kb.articles)
         self.idf = {cid: math.log((1 + total) / (1 + len(self._postings.get(cid, ())))) + 1 for cid in kb.concepts}
         self._champions = {cid: self._champion_list(cid, ids) for cid, ids in self._postings.items()}
-        self._related: dict[tuple[str, int], tuple[tuple, list[Related]]] = {}
-        self._earlier_related = earlier._related if earlier is not None else {}
-        self._champion_inputs: dict[str, tuple] = {}
-        self._earlier_champion_inputs = earlier._champion_inputs if earlier is not None else {}
-        self.changed_articles: set[str] = set()
-        self.same_related: set[str] = set()
-        if earlier is not None:
-            self.changed_articles, self.same_related = self._compare_with(earlier)
-            # Their lists are the earlier ones: carried over without looking at their inputs.
-            self._related = {key: found for key, found in self._earlier_related.items() if key[0] in self.same_related}
-
-    def _compare_with(self, earlier: ConceptGraph) -> tuple[set[str], set[str]]:
-        """(articles whose records changed, articles whose related lists cannot have changed).
-
-        A list is read from its article's record, its neighbours' records and, for each of its
-        concepts, what :meth:`_champion_input` and the rarity say. So when the same articles and
-        concepts exist as before, a list can change only if its article changed, is a neighbour
-        (either way, before or now) of one that changed, or is tagged with a concept whose rarity
-        or champion input changed. Anything else (an article added or removed, which changes every
-        concept's rarity; a concept added or removed) and every article is taken as changed.
-        """
-        old, new = earlier.kb.articles, self.kb.articles
-        if old.keys() != new.keys() or earlier.kb.concepts.keys() != self.kb.concepts.keys():
-            return set(new), set()
-        changed = {aid for aid, article in new.items() if old[aid] is not article and old[aid] != article}
-        could_change = set(changed)
-        for graph in (earlier, self):
-            for aid in changed:
-                article = graph.kb.articles[aid]
-                could_change.update(article.links, article.prerequisites, graph._backlinks.get(aid, ()),
-                                    graph._dependents.get(aid, ()))
-        for cid in self.kb.concepts:
-            if (self.idf[cid] != earlier.idf[cid]
-                    or self._champion_input(cid) is not earlier._champion_inputs.get(cid)):
-                could_change.update(self._postings.get(cid, ()))
-        return changed, set(new) - could_change
+        self._scored: dict[tuple[str, int], list[Related]] = {}
+        self.related_lists = related
+        if related is not None:
+            related.bind(self)
 
     def _champion_list(self, concept_id: str, article_ids: list[str]) -> tuple[str, ...]:
         if len(article_ids) <= CHAMPIONS_PER_CONCEPT:
@@ -247,54 +224,29 @@ class ConceptGraph:
         the cost depends on the article's concepts, not on the corpus size
         squared. Ties break by title, then id.
         """
-        if article_id in self.same_related and (article_id, k) in self._related:
-            return self._related[(article_id, k)][1]
-        linked, prerequisites = self._neighbours(article_id)
-        inputs = self._related_inputs(article_id, linked, prerequisites)
-        earlier = self._earlier_related.get((article_id, k))
-        if earlier is not None and earlier[0] == inputs:
-            found = earlier[1]
-        else:
-            found = self._score_related(article_id, k, linked, prerequisites)
-        self._related[(article_id, k)] = (inputs, found)
+        if self.related_lists is not None:
+            return self.related_lists.related_articles(article_id, k)
+        found = self._scored.get((article_id, k))
+        if found is None:
+            found = self._scored[(article_id, k)] = self.score_related(article_id, k, *self.neighbours(article_id))
         return found
 
-    def _neighbours(self, article_id: str) -> tuple[set[str], set[str]]:
+    def neighbours(self, article_id: str) -> tuple[set[str], set[str]]:
         """The articles linked with this one either way, and its prerequisites and dependents."""
         article, articles = self.kb.articles[article_id], self.kb.articles
         linked = (set(article.links) | set(self._backlinks.get(article_id, ()))) & articles.keys()
         prerequisites = (set(article.prerequisites) | set(self._dependents.get(article_id, ()))) & articles.keys()
         return linked, prerequisites
 
-    def _related_inputs(self, article_id: str, linked: set[str], prerequisites: set[str]) -> tuple:
-        """Everything :meth:`related_articles` reads for one article: equal inputs, equal answer."""
-        article = self.kb.articles[article_id]
-        articles = self.kb.articles
-        linked_ids, prerequisite_ids = tuple(sorted(linked)), tuple(sorted(prerequisites))
-        return (article.concepts, linked_ids, prerequisite_ids,
-                tuple(self.idf[c] for c in article.concepts),
-                tuple(self._champion_input(c) for c in article.concepts),
-                tuple((other, articles[other].concepts, articles[other].title)
-                      for other in linked_ids + prerequisite_ids))
+    def tagged(self, concept_id: str) -> tuple[str, ...]:
+        """The articles tagged with the concept, in the order they were indexed."""
+        return tuple(self._postings.get(concept_id, ()))
 
-    def _champion_input(self, concept_id: str) -> tuple:
-        """What scoring reads through one of an article's concepts: which articles are tagged with
-        it (so which candidates share it), and of its champions, the candidates it brings, what a
-        score and a tie-break read (title, primary concept). Not their other concepts: an article
-        that gains or loses a concept changes only the lists of articles tagged with that one."""
-        found = self._champion_inputs.get(concept_id)
-        if found is None:
-            articles = self.kb.articles
-            found = (tuple(self._postings.get(concept_id, ())),
-                     tuple((other, articles[other].title, articles[other].concepts[0])
-                           for other in self._champions.get(concept_id, ())))
-            earlier = self._earlier_champion_inputs.get(concept_id)
-            # Compared once per concept here; then each article's inputs hold the earlier tuple
-            # itself, and comparing them with the earlier inputs stops at "same object".
-            self._champion_inputs[concept_id] = found = earlier if earlier == found else found
-        return found
+    def champions(self, concept_id: str) -> tuple[str, ...]:
+        """The candidates the concept brings to a related list (see :data:`CHAMPIONS_PER_CONCEPT`)."""
+        return self._champions.get(concept_id, ())
 
-    def _score_related(self, article_id: str, k: int, linked: set[str], prerequisites: set[str]) -> list[Related]:
+    def score_related(self, article_id: str, k: int, linked: set[str], prerequisites: set[str]) -> list[Related]:
         article = self.kb.articles[article_id]
         articles = self.kb.articles
         candidates = set(linked) | prerequisites

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Protocol
 
 from .graph import ConceptGraph
 from .model import Article, KnowledgeBase
@@ -156,26 +157,6 @@ def fingerprint(view) -> str:
     return hashlib.sha256(repr(view).encode("utf-8")).hexdigest()[:16]
 
 
-def same_published_data(old: KnowledgeBase, new: KnowledgeBase) -> bool:
-    """Would every view of ``new`` equal the same view of ``old``?
-
-    Views show an article's reading time, not its word count, so an edit that changes
-    the count but not the minutes publishes nothing new. Anything else that differs
-    may show somewhere (a title in a card, a concept in a related list...).
-    """
-    if (old.root, old.concepts, old.audiences, old.sources, old.paths, old.aliases) != (
-            new.root, new.concepts, new.audiences, new.sources, new.paths, new.aliases):
-        return False
-    if old.articles.keys() != new.articles.keys():
-        return False
-    for aid, article in new.articles.items():
-        before = old.articles[aid]
-        if before != article and (before.reading_time != article.reading_time
-                                  or replace(before, word_count=article.word_count) != article):
-            return False
-    return True
-
-
 def _sentence(text: str) -> str:
     """``text`` ending as a sentence: a full stop, unless it already ends with one, or with ? or !."""
     text = text.rstrip()
@@ -200,54 +181,51 @@ def format_reference(source) -> str:
     return " ".join(parts)
 
 
+class ViewMemory(Protocol):
+    """What a long-lived process keeps of its views for the next build (``reuse.views.ViewMemory``)."""
+
+    def bind(self, views: Views) -> None: ...
+    def kept(self, key: Hashable, view: object) -> object: ...
+    def fingerprint(self, view: object) -> str: ...
+    def unchanged_article(self, aid: str) -> ArticleView | None: ...
+    def article(self, aid: str, inputs: tuple, make: Callable[[], ArticleView]) -> ArticleView: ...
+
+
 class Views:
     """Builds the views of one corpus. Create once per build; every method is deterministic."""
 
-    def __init__(self, kb: KnowledgeBase, graph: ConceptGraph | None = None, earlier: Views | None = None,
-                 reusable: bool = False):
-        """``earlier``: the views of a previous version of the corpus, made ``reusable``; an article's
-        view is taken from it, with its fingerprint, wherever everything the view shows is unchanged.
-        ``reusable``: keep what a later build needs for that (a long-lived process only)."""
+    def __init__(self, kb: KnowledgeBase, graph: ConceptGraph | None = None, memory: ViewMemory | None = None):
+        """``memory``: what a long-lived process keeps of its views for the next build (``reuse.views``),
+        which then takes views and fingerprints from the last build wherever their inputs are unchanged."""
         self.kb = kb
         self.graph = graph or ConceptGraph(kb)
         # A page's view is needed for its fingerprint and again to render it. A long-lived process
         # keeps every one, for the next build to reuse. A one-off build keeps only the last few: it
         # fingerprints every page before writing any, and holding all their views until then was
         # the largest part of the memory the extension adds (about 40 MB at 5,000 articles).
-        keep = cache if reusable else lru_cache(maxsize=16)
+        keep = cache if memory is not None else lru_cache(maxsize=16)
         self.article = keep(self.article)
         self.concept = keep(self.concept)
         self.path = keep(self.path)
         self.audience = keep(self.audience)
-        self.card = cache(self.card) if reusable else lru_cache(maxsize=1024)(self.card)
-        self._reusable = reusable
-        self._article_inputs: dict[str, tuple[tuple, ArticleView]] = {}
-        self._earlier_article_inputs = earlier._article_inputs if earlier is not None else {}
-        self._same_articles = self._unchanged_article_views(earlier) if earlier is not None else set()
-        self._fingerprints: dict[int, tuple[object, str]] = {}
-        self._earlier_fingerprints = earlier._fingerprints if earlier is not None else {}
+        self.card = cache(self.card) if memory is not None else lru_cache(maxsize=1024)(self.card)
         self._kept: dict[Hashable, object] = {}
-        self._earlier_kept = earlier._kept if earlier is not None else {}
+        self.memory = memory
+        if memory is not None:
+            memory.bind(self)
 
     def kept(self, key: Hashable, make: Callable[[], object]):
-        """The view ``make()`` gives, made once per build under ``key``. When it equals the view
-        the earlier views kept under that key, it is that object, whose fingerprint is known."""
+        """The view ``make()`` gives, made once per build under ``key`` (and, with a memory, the last
+        build's object while it is equal, so that its fingerprint is known)."""
         found = self._kept.get(key)
         if found is None:
             view = make()
-            earlier = self._earlier_kept.get(key)
-            found = self._kept[key] = earlier if earlier is not None and earlier == view else view
+            found = self._kept[key] = view if self.memory is None else self.memory.kept(key, view)
         return found
 
     def fingerprint(self, view) -> str:
-        """:func:`fingerprint`, in a long-lived process once per view object: views are immutable,
-        and one reused from an earlier build keeps the fingerprint it had there."""
-        found = self._fingerprints.get(id(view)) or self._earlier_fingerprints.get(id(view))
-        if found is None or found[0] is not view:
-            found = (view, fingerprint(view))
-        if self._reusable:  # a one-off build fingerprints each view once; remembering would keep them all
-            self._fingerprints[id(view)] = found
-        return found[1]
+        """:func:`fingerprint` (in a long-lived process once per view object: see ``reuse.views``)."""
+        return fingerprint(view) if self.memory is None else self.memory.fingerprint(view)
 
     # Links and cards ------------------------------------------------------------------------
 
@@ -293,46 +271,21 @@ class Views:
 
     # Pages -----------------------------------------------------------------------------------
 
-    def _unchanged_article_views(self, earlier: Views) -> set[str]:
-        """Articles whose views are the earlier ones, known without looking at their inputs.
-
-        A view shows its article's record and related list, and the records of what it names:
-        its concepts, audiences, sources and paths, and the articles in its related list, its
-        backlinks and its prerequisites. With the concepts, audiences, sources, paths and aliases
-        as they were, that leaves the related list (:attr:`ConceptGraph.same_related`, which also
-        covers every neighbour of a changed article) and the changed articles the earlier list
-        named. Otherwise every view is checked by its inputs."""
-        old, new = earlier.kb, self.kb
-        if (not self._reusable or not self.graph.same_related
-                or self.graph._earlier_related is not earlier.graph._related   # compared with another build
-                or (old.concepts, old.audiences, old.sources, old.paths, old.aliases)
-                != (new.concepts, new.audiences, new.sources, new.paths, new.aliases)):
-            return set()
-        changed = self.graph.changed_articles
-        named_changed = {aid for (aid, _), (_, found) in earlier.graph._related.items()
-                         if any(r.article in changed for r in found)}
-        return {aid for aid in self.graph.same_related - named_changed if aid in self._earlier_article_inputs}
-
     def article(self, aid: str) -> ArticleView:
-        if aid in self._same_articles:
-            self._article_inputs[aid] = found = self._earlier_article_inputs[aid]
-            return found[1]
+        if self.memory is not None and (view := self.memory.unchanged_article(aid)) is not None:
+            return view
         a: Article = self.kb.articles[aid]
         ranked = self.graph.related_articles(aid, max(RELATED_COUNT, LINKED_FROM_COUNT))
         related = ranked[:RELATED_COUNT]
         # Most related first, so the backlinks shown are the most useful ones.
         rank = {r.article: i for i, r in enumerate(ranked)}
         backlinks = sorted(self.graph.backlinks(aid), key=lambda b: (rank.get(b, len(rank)), b))
-        if not self._reusable and not self._earlier_article_inputs:
+        if self.memory is None:
             return self._article_view(a, related, backlinks)
-        inputs = self._article_view_inputs(a, related, backlinks)
-        earlier = self._earlier_article_inputs.get(aid)
-        view = earlier[1] if earlier is not None and earlier[0] == inputs else self._article_view(a, related, backlinks)
-        if self._reusable:
-            self._article_inputs[aid] = (inputs, view)
-        return view
+        return self.memory.article(aid, self.article_view_inputs(a, related, backlinks),
+                                   lambda: self._article_view(a, related, backlinks))
 
-    def _article_view_inputs(self, a: Article, related: list, backlinks: list[str]) -> tuple:
+    def article_view_inputs(self, a: Article, related: list, backlinks: list[str]) -> tuple:
         """Everything an article's view shows, as the records it is made from: equal inputs, equal view.
 
         The backlinks are in the order shown (by relatedness), and the records of the related

@@ -932,3 +932,11 @@ def test_a_missing_content_folder_is_a_diagnostic_not_an_exception(workdir):
     result = load(workdir / "no-such-folder")
     assert codes(result) == ["KB101"]
     assert result.kb.articles == {}
+
+
+def test_the_type_of_a_code_names_exactly_the_codes_there_are():
+    from typing import get_args
+
+    from knowledgebase.diagnostics import ALL_CODES, CodeId
+
+    assert list(get_args(CodeId)) == [code.code for code in ALL_CODES]

@@ -12,6 +12,8 @@ from sphinx.testing.util import SphinxTestApp
 
 from knowledgebase.graph import ConceptGraph
 from knowledgebase.model import Article, Concept, KnowledgeBase
+from knowledgebase.reuse.related import RelatedMemory
+from knowledgebase.reuse.views import ViewMemory
 from knowledgebase.views import Views
 from sphinx_support import copy_root
 
@@ -63,4 +65,6 @@ def test_a_one_off_build_does_not_hold_every_pages_view_after_fingerprinting_it(
 
 def test_a_long_lived_process_keeps_every_pages_view_for_the_next_build():
     kb = _corpus(200)
-    assert _views_alive_after_fingerprinting(Views(kb, ConceptGraph(kb), reusable=True)) == 200
+    related = RelatedMemory()
+    views = Views(kb, ConceptGraph(kb, related), ViewMemory(related))
+    assert _views_alive_after_fingerprinting(views) == 200

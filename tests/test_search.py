@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from browser_support import REPO, require
-from knowledgebase import search
+from knowledgebase.search import words as search
 from knowledgebase.cli import main as kb
 from sphinx_support import build, copy_root
 

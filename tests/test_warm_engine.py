@@ -18,8 +18,11 @@ from hypothesis import strategies as st
 
 from knowledgebase.graph import ConceptGraph
 from knowledgebase.model import Article, Concept, KnowledgeBase
-from knowledgebase.search import SearchEntry, SearchIndex
-from knowledgebase.views import Views, fingerprint, same_published_data
+from knowledgebase.search.index import SearchEntry, SearchIndex
+from knowledgebase.reuse.published import same_published_data
+from knowledgebase.reuse.related import RelatedMemory
+from knowledgebase.reuse.views import ViewMemory
+from knowledgebase.views import Views, fingerprint
 
 WORDS = ("trust", "inquiry", "leaders", "learning", "schools", "teachers", "organisation", "programme",
          "évaluation", "pupils", "partnership", "design", "risk", "Straße")
@@ -42,6 +45,16 @@ def fresh_files(pages: list[SearchEntry]) -> dict[str, str]:
     index = SearchIndex()
     index.update(pages, CONCEPTS, AUDIENCES)
     return index.files("source")[0]
+
+def reusing_graph(kb: KnowledgeBase, earlier: ConceptGraph | None = None) -> ConceptGraph:
+    """A graph as a long-lived process makes one: with the memory of its related lists, after ``earlier``."""
+    return ConceptGraph(kb, RelatedMemory(earlier.related_lists if earlier is not None else None))
+
+
+def reusing_views(kb: KnowledgeBase, graph: ConceptGraph, earlier: Views | None = None) -> Views:
+    """Views as a long-lived process makes them: with their memory, after ``earlier``."""
+    return Views(kb, graph, ViewMemory(graph.related_lists, earlier.memory if earlier is not None else None))
+
 
 
 @settings(max_examples=60, deadline=None)
@@ -132,10 +145,10 @@ def test_gaining_a_concept_scores_again_only_the_lists_of_articles_tagged_with_i
     fields = {"a0": ("trust", "inquiry"), "a1": ("trust",), "a2": ("inquiry",), "a3": ("risk",), "a4": ("risk",)}
     articles = {aid: make(aid, {"concepts": c, "title": aid.upper(), "links": [], "prerequisites": []}, set())
                 for aid, c in fields.items()}
-    graph = ConceptGraph(corpus(articles))
+    graph = reusing_graph(corpus(articles))
     before = {aid: graph.related_articles(aid) for aid in articles}
     edited = corpus(articles | {"a0": replace(articles["a0"], concepts=("trust", "inquiry", "risk"))})
-    again = ConceptGraph(edited, earlier=graph)
+    again = reusing_graph(edited, graph)
     # a1 and a2 share a concept with a0, but not the one it gained: their lists are the earlier ones
     assert again.related_articles("a1") is before["a1"] and again.related_articles("a2") is before["a2"]
     # a3 and a4 are tagged with it: now a0 is related to them
@@ -150,17 +163,17 @@ def test_a_concept_one_article_gains_and_another_loses_in_one_build_scores_lists
     articles = {aid: make(aid, {"concepts": c, "title": aid.upper(), "links": [], "prerequisites": []}, set())
                 for aid, c in fields.items()}
     with patch("knowledgebase.graph.CHAMPIONS_PER_CONCEPT", 2):
-        graph = ConceptGraph(corpus(articles))
+        graph = reusing_graph(corpus(articles))
         graph.related_articles("b")
         edited = corpus(articles | {"o": replace(articles["o"], concepts=("trust", "risk")),
                                     "p": replace(articles["p"], concepts=("inquiry",))})
-        assert ConceptGraph(edited, earlier=graph).related_articles("b") == ConceptGraph(edited).related_articles("b")
+        assert reusing_graph(edited, graph).related_articles("b") == ConceptGraph(edited).related_articles("b")
 
 
 def check_reused_related_lists(first, data) -> None:
     ids = {f"a{n}" for n in range(len(first))}
     fields = {f"a{n}": f for n, f in enumerate(first)}
-    graph = ConceptGraph(corpus({aid: make(aid, f, ids) for aid, f in fields.items()}))
+    graph = reusing_graph(corpus({aid: make(aid, f, ids) for aid, f in fields.items()}))
     for aid in sorted(ids):
         graph.related_articles(aid)
     for _ in range(data.draw(st.integers(1, 4), label="edits")):
@@ -172,7 +185,7 @@ def check_reused_related_lists(first, data) -> None:
             ids.add(aid)  # a new article changes every concept's rarity
             fields[aid] = data.draw(article_fields, label="new fields")
         kb = corpus({a: make(a, f, ids) for a, f in fields.items()})
-        graph, fresh = ConceptGraph(kb, earlier=graph), ConceptGraph(kb)
+        graph, fresh = reusing_graph(kb, graph), ConceptGraph(kb)
         for other in sorted(ids):
             assert graph.related_articles(other) == fresh.related_articles(other), other
 
@@ -190,8 +203,8 @@ def test_article_views_reused_from_earlier_views_equal_fresh_ones(first, data):
     ids = {f"a{n}" for n in range(len(first))}
     fields, labels = {f"a{n}": f for n, f in enumerate(first)}, {}
     kb = corpus_with_labels({aid: make(aid, f, ids) for aid, f in fields.items()}, labels)
-    graph = ConceptGraph(kb)
-    views = Views(kb, graph, reusable=True)
+    graph = reusing_graph(kb)
+    views = reusing_views(kb, graph)
     for aid in sorted(ids):
         views.fingerprint(views.article(aid))
     for _ in range(data.draw(st.integers(1, 4), label="edits")):
@@ -205,8 +218,8 @@ def test_article_views_reused_from_earlier_views_equal_fresh_ones(first, data):
                 ids.add(aid)
                 fields[aid] = data.draw(article_fields, label="new fields")
         kb = corpus_with_labels({a: make(a, f, ids) for a, f in fields.items()}, labels)
-        graph = ConceptGraph(kb, earlier=graph)
-        views, fresh = Views(kb, graph, earlier=views, reusable=True), Views(kb, ConceptGraph(kb))
+        graph = reusing_graph(kb, graph)
+        views, fresh = reusing_views(kb, graph, views), Views(kb, ConceptGraph(kb))
         for aid in sorted(ids):
             assert views.article(aid) == fresh.article(aid), aid
             assert views.fingerprint(views.article(aid)) == fingerprint(fresh.article(aid)), aid
@@ -216,17 +229,17 @@ def test_an_unchanged_corpus_reuses_every_article_view_and_its_fingerprint():
     fields = {"concepts": ("trust", "risk"), "title": "Alpha", "links": [], "prerequisites": []}
     articles = {aid: make(aid, fields, {"a0", "a1", "a2"}) for aid in ("a0", "a1", "a2")}
     kb = corpus(articles)
-    graph = ConceptGraph(kb)
-    first = Views(kb, graph, reusable=True)
+    graph = reusing_graph(kb)
+    first = reusing_views(kb, graph)
     before = {aid: first.article(aid) for aid in articles}
     fingerprints = {aid: first.fingerprint(view) for aid, view in before.items()}
     again = corpus(dict(articles))
-    second = Views(again, ConceptGraph(again, earlier=graph), earlier=first, reusable=True)
+    second = reusing_views(again, reusing_graph(again, graph), first)
     for aid in articles:
         assert second.article(aid) is before[aid]
         assert second.fingerprint(second.article(aid)) == fingerprints[aid]
     edited = corpus(articles | {"a1": replace(articles["a1"], title="Beta")})
-    third = Views(edited, ConceptGraph(edited, earlier=graph), earlier=second, reusable=True)
+    third = reusing_views(edited, reusing_graph(edited, graph), second)
     assert third.article("a1") is not before["a1"] and third.article("a1").title == "Beta"
     assert third.article("a0") is not before["a0"]  # it lists a1, now titled Beta, as related
 
@@ -235,7 +248,7 @@ def test_a_kept_view_is_made_once_per_build_and_is_the_earlier_object_while_it_i
     fields = {"concepts": ("trust",), "title": "Alpha", "links": [], "prerequisites": []}
     articles = {aid: make(aid, fields, set()) for aid in ("a0", "a1")}
     kb = corpus(articles)
-    first = Views(kb, reusable=True)
+    first = reusing_views(kb, reusing_graph(kb))
     made = []
 
     def every_card(views):
@@ -244,10 +257,11 @@ def test_a_kept_view_is_made_once_per_build_and_is_the_earlier_object_while_it_i
 
     listing = first.kept("all", lambda: every_card(first))
     assert first.kept("all", lambda: every_card(first)) is listing and made == [first]
-    second = Views(corpus(dict(articles)), earlier=first, reusable=True)
+    again = corpus(dict(articles))
+    second = reusing_views(again, reusing_graph(again, first.graph), first)
     assert second.kept("all", lambda: every_card(second)) is listing
     retitled = corpus(articles | {"a1": replace(articles["a1"], title="Beta")})
-    third = Views(retitled, earlier=second, reusable=True)
+    third = reusing_views(retitled, reusing_graph(retitled, second.graph), second)
     assert third.kept("all", lambda: every_card(third)) != listing
 
 

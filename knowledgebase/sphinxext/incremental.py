@@ -20,10 +20,22 @@ from sphinx.util import logging
 from .. import __version__
 from ..graph import ConceptGraph
 from ..load import load
-from ..views import Views, same_published_data
+from ..reuse.published import same_published_data
+from ..reuse.related import RelatedMemory
+from ..reuse.views import ViewMemory
+from ..views import Views
 from .navigation import build_navigation
 from .resolve import directive_view
-from .state import BuildData, EnvState, ReadAs, build_data, claim_warm, env_state, set_build_data, warm_state
+from .state import (
+    BuildData,
+    EnvState,
+    ReadAs,
+    build_data,
+    claim_warm,
+    env_state,
+    set_build_data,
+    warm_state,
+)
 from .transforms import PAGE_BLOCKS, record_for
 
 logger = logging.getLogger(__name__)
@@ -44,11 +56,14 @@ def load_corpus(app, config) -> None:
     if previous is not None and same_published_data(previous.kb, result.kb):
         # Every view would come out the same: keep the graph and the views already computed.
         data = BuildData(result, previous.graph, previous.views, published_as_before=True)
-    else:
-        graph = ConceptGraph(result.kb, earlier=previous.graph if previous is not None else None)
-        views = Views(result.kb, graph, earlier=previous.views if previous is not None else None,
-                      reusable=warm is not None)
-        data = BuildData(result, graph, views)
+    elif warm is None:
+        graph = ConceptGraph(result.kb)
+        data = BuildData(result, graph, Views(result.kb, graph))
+    else:  # a long-lived process: what the last build made is reused wherever its inputs are unchanged
+        related = RelatedMemory(previous.graph.related_lists if previous is not None else None)
+        graph = ConceptGraph(result.kb, related)
+        memory = ViewMemory(related, previous.views.memory if previous is not None else None)
+        data = BuildData(result, graph, Views(result.kb, graph, memory))
     set_build_data(app, data)
     srcdir = Path(app.srcdir).resolve()
     for d in result.diagnostics:

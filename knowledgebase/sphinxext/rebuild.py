@@ -13,7 +13,7 @@ rebuild pays for what changed:
   otherwise related lists and views whose inputs are unchanged are taken from them;
 * only the pages read again are fingerprinted (:func:`.incremental.pages_with_changed_data`);
 * the search index takes out and puts back the postings of the pages whose entries
-  changed, and writes only the files that changed (:class:`knowledgebase.search.SearchIndex`).
+  changed, and writes only the files that changed (:class:`knowledgebase.search.index.SearchIndex`).
 
 Each rebuild is Sphinx's own incremental build (``Sphinx.build``), so what it
 writes is what a fresh ``sphinx-build`` would write; the tests hold both to the

@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
 from ..reading.bodypolicy.rules import DIRECTIVES, ROLES, SYNTAX
-from ..diagnostics import _ALL as ALL_CODES
+from ..diagnostics import ALL_CODES
 from ..schema import CHOICE, INTEGER, REF_LIST, SCHEMAS, SLUG_TEXT, STEPS, TEXT, TEXT_LIST, URL, DATE, Field
 
 TYPE_NAMES = {TEXT: "text", SLUG_TEXT: "id", TEXT_LIST: "list of texts", REF_LIST: "list of ids", INTEGER: "whole number",

@@ -15,7 +15,8 @@ from pathlib import Path
 from .. import __version__
 from docutils import nodes
 
-from ..search import INDEX_VERSION, REFERENCE_MARK, PageText, SearchEntry, SearchIndex, split_blocks
+from ..search.index import INDEX_VERSION, SearchEntry, SearchIndex
+from ..search.words import REFERENCE_MARK, PageText, split_blocks
 from .nodes import kb_generated, kb_reference
 from .state import build_data, env_state, kept_from_last_build, warm_state
 from .transforms import record_for

@@ -25,7 +25,7 @@ from sphinx.environment import BuildEnvironment
 from ..reuse.filecache import LoadCache
 from ..graph import ConceptGraph
 from ..load import LoadResult
-from ..search import SearchEntry, SearchIndex
+from ..search.index import SearchEntry, SearchIndex
 from ..views import Views
 
 if TYPE_CHECKING:

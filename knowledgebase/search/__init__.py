@@ -1,0 +1,1 @@
+"""Site search as plain data: how text is read into words (:mod:`.words`), and the sharded index (:mod:`.index`)."""
