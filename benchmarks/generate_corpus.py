@@ -41,12 +41,16 @@ import datetime as dt
 import itertools
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # run as a script from a checkout, with or without the package installed
+
+from knowledgebase.reading.references import RESEARCH_CLAIM  # noqa: E402
 HAND_MADE = REPO / "content"
 
 # ---------------------------------------------------------------------------------------------
@@ -427,7 +431,11 @@ class Corpus:
                 lines += [f"  - {quoted(q)}" for q in article["questions"]]
             if article["updated"]:
                 lines.append(f"updated: {article['updated'].isoformat()}")
-            lines += ["---", "", self.article_body(index)]
+            # Generated sources are of no research kind, so the text makes no claim that research shows
+            # something (KB124): the engine's own pattern finds any the random sentences happened to make.
+            body = RESEARCH_CLAIM.sub(lambda claim: re.sub(r"(?:\s+clearly)?\s+(?:has\s+|have\s+|is\s+)?\w+$",
+                                                           " informs", claim.group(0)), self.article_body(index))
+            lines += ["---", "", body]
             self.files[f"articles/{article['id']}.md"] = "\n".join(lines)
 
     # Paths -----------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ CodeId = Literal[
     "KB001", "KB002", "KB003", "KB004", "KB005", "KB006", "KB007", "KB008", "KB009", "KB010", "KB011", "KB012",
     "KB013", "KB014", "KB015", "KB016", "KB017", "KB018", "KB101", "KB102", "KB103", "KB104", "KB105", "KB106",
     "KB107", "KB108", "KB109", "KB110", "KB111", "KB113", "KB114", "KB115", "KB116", "KB117", "KB118", "KB119",
-    "KB120", "KB121", "KB122", "KB123", "KB201", "KB202", "KB203", "KB204", "KB205", "KB206", "KB207", "KB208",
-    "KB209", "KB210", "KB211", "KB212", "KB213", "KB301", "KB302", "KB303", "KB304", "KB305", "KB401"
+    "KB120", "KB121", "KB122", "KB123", "KB124", "KB201", "KB202", "KB203", "KB204", "KB205", "KB206", "KB207",
+    "KB208", "KB209", "KB210", "KB211", "KB212", "KB213", "KB301", "KB302", "KB303", "KB304", "KB305", "KB401"
 ]
 
 
@@ -202,6 +202,11 @@ ALL_CODES: list[Code] = [
     Code("KB123", "out-of-range", E, "A number is outside the range its field allows.",
          "`minutes: 0` in a reading path step.",
          "Use a number within the range given in the message."),
+    Code("KB124", "unsourced-research-claim", W, "The article says research or evidence shows something, but cites "
+                                                 "no source that reports research.",
+         "\"Research shows that trust comes first\" in an article whose only source is a practitioner post.",
+         "Cite the research in `sources:` (a research study, research report or evidence review), or say whose "
+         "view it is (\"in our view\", \"the post argues\")."),
     # Bodies: the body policy (knowledgebase/bodypolicy.py)
     Code("KB201", "raw-html", E, "The page holds raw HTML (a block, an inline tag or an HTML comment); the site "
                                  "never publishes it.",

@@ -35,8 +35,8 @@ concept_term = lru_cache(maxsize=4096)(s.normalise_term)
 class Linker:
     """Resolves references between records and builds the final, typed knowledge base."""
 
-    def __init__(self, pending: dict[str, dict[str, PendingRecord]], source_ids: set[str], diagnostics: list[Diagnostic],
-                 unread_articles: set[str]):
+    def __init__(self, pending: dict[str, dict[str, PendingRecord]], sources: dict[str, dict],
+                 diagnostics: list[Diagnostic], unread_articles: set[str]):
         self.pending = pending
         self.diagnostics = diagnostics
         self.aliases = self._alias_index()
@@ -45,8 +45,11 @@ class Linker:
             "audience": set(pending["audience"]),
             "article": set(pending["article"]) | unread_articles,
             "path": set(pending["path"]),
-            "source": source_ids,
+            "source": set(sources),
         }
+        # Sources that report research: an article saying research shows something should cite one (KB124).
+        self.research_sources = {sid for sid, values in sources.items()
+                                 if values.get("kind") in s.RESEARCH_SOURCE_KINDS}
 
     def _alias_index(self) -> dict[str, str]:
         index: dict[str, str] = {cid: cid for cid in self.pending["concept"]}
@@ -145,6 +148,13 @@ class Linker:
             if values.get("kind") == "research-summary" and not values.get("sources"):
                 self.error("KB117", record, ("kind",), "a research summary must cite at least one source",
                            "add `sources: [...]` with ids from content/sources.yaml")
+            if record.reported and record.research_claims \
+                    and self.research_sources.isdisjoint(values.get("sources", ())):
+                kinds = " or ".join(s.SOURCE_KIND_LABELS[kind][0] for kind in s.RESEARCH_SOURCE_KINDS)
+                self.diagnostics.append(make(
+                    "KB124", record.path, record.research_claims[0],
+                    "the article says research or evidence shows something, but cites no source that reports "
+                    "research", f"cite it in `sources:` (a {kinds}), or say whose view it is"))
             if not _has_required(record, s.ARTICLE) or not values.get("concepts") or not values.get("audience"):
                 return None, self.diagnostics
             aid = record.id
@@ -198,7 +208,7 @@ def link_records(root: Path, pending: dict[str, dict[str, PendingRecord]], raw_s
 def link_all(root: Path, pending: dict[str, dict[str, PendingRecord]], raw_sources: dict,
               unread: set[str] = frozenset()) -> Linking:
     other_problems: list[Diagnostic] = []
-    linker = Linker(pending, set(raw_sources), other_problems, unread)
+    linker = Linker(pending, {sid: values for sid, (values, _, _) in raw_sources.items()}, other_problems, unread)
 
     sources = {}
     for sid, (values, fm, shown) in sorted(raw_sources.items()):

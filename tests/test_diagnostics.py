@@ -313,6 +313,19 @@ def test_kb018_substitutions_in_a_hand_made_page(load_corpus):
     expect(load_corpus({"about.md": page}), "KB018", "about.md", 2, "`substitutions`")
 
 
+def test_kb124_research_shows_without_a_source_that_reports_research(load_corpus):
+    body = "Start with a story.\n\nResearch shows that trust comes before tests.\n"
+    result = load_corpus({NEW: staff_meeting(body=body, sources="[stake-essay]")})
+    expect(result, "KB124", NEW, 12, "research or evidence shows")
+
+
+def test_kb124_is_not_raised_when_the_article_cites_a_research_report(load_corpus):
+    sources = BASE_FILES["sources.yaml"] + "trust-study:\n  title: A study of trust\n  kind: research-report\n"
+    body = "Start with a story.\n\nResearch shows that trust comes before tests.\n"
+    result = load_corpus({NEW: staff_meeting(body=body, sources="[trust-study]"), "sources.yaml": sources})
+    assert "KB124" not in codes(result)
+
+
 # Bodies: KB201-KB211 (the body policy; every construct is in test_body_policy.py) ------------
 
 

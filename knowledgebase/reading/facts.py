@@ -36,6 +36,7 @@ class FileFacts(NamedTuple):   # a tuple: tens of thousands are made when a cach
     references: tuple[Reference, ...] = ()
     words: int = 0
     placeholders: tuple[int, ...] = ()   # lines still holding a template's TODO( marker
+    research_claims: tuple[int, ...] = ()   # lines saying research or evidence shows something
 
 
 class FactsCache(Protocol):
@@ -59,6 +60,7 @@ class PendingRecord:
     fm: FrontMatter
     references: list[Reference] = field(default_factory=list)
     word_count: int = 0
+    research_claims: tuple[int, ...] = ()   # lines of the body saying research or evidence shows something
     # False for a record read only for what it offers other records (see load_selected): its own
     # diagnostics are not asked for, and it has no locations to give them.
     reported: bool = True
@@ -114,8 +116,9 @@ def examine(kind: str | None, text: str, file: Path, rel: str, root: Path) -> Fi
     problem_rows = tuple((d.code, d.line, d.message, d.hint) for d in problems)
     if parts is None or parts.front_matter is None:
         return FileFacts(cached_page, problem_rows)
-    references, words, placeholders = scan_body(parts.body, parts.body_line, rel)
-    return FileFacts(cached_page, problem_rows, parts.front_matter, tuple(references), words, tuple(placeholders))
+    scan = scan_body(parts.body, parts.body_line, rel)
+    return FileFacts(cached_page, problem_rows, parts.front_matter, tuple(scan.references), scan.words,
+                     tuple(scan.placeholders), tuple(scan.research_claims))
 
 
 def read_record(kind: str, file: Path, root: Path, diagnostics: list[Diagnostic],
@@ -138,4 +141,5 @@ def read_record(kind: str, file: Path, root: Path, diagnostics: list[Diagnostic]
     for line in facts.placeholders:
         diagnostics.append(make("KB304", shown, line, "the text still holds a `TODO(...)` marker from the template",
                                 "replace the marked text with your own"))
-    return PendingRecord(kind, file.stem, shown, values, facts.front_matter, list(facts.references), facts.words)
+    return PendingRecord(kind, file.stem, shown, values, facts.front_matter, list(facts.references), facts.words,
+                         facts.research_claims)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from bisect import bisect_right
+from typing import NamedTuple
 
 from ..model import Reference
 
@@ -23,6 +24,19 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`(?<![`{}]`)`*)(?!\{)[^`\n]*?\1")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _FOLDER_KIND = {"articles": "article", "concepts": "concept", "paths": "path"}
+# Saying that research or evidence shows something: an article that does should cite research (KB124).
+RESEARCH_CLAIM = re.compile(r"\b(?:the\s+)?(?:research|studies|evidence)\s+(?:clearly\s+)?"
+                            r"(?:shows?|suggests?|proves?|demonstrates?|confirms?|finds|found|has\s+shown|"
+                            r"have\s+shown|is\s+clear)\b", re.IGNORECASE)
+
+
+class BodyScan(NamedTuple):
+    """What an article's body says that the engine reads, found in one pass over the prose."""
+
+    references: list[Reference]
+    words: int
+    placeholders: list[int]       # lines still holding a ``TODO(`` marker from a template
+    research_claims: list[int]    # lines that say research or evidence shows something
 
 
 def split_role_text(text: str) -> tuple[str, str]:
@@ -33,9 +47,9 @@ def split_role_text(text: str) -> tuple[str, str]:
     return "", text.strip()
 
 
-def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference], int, list[int]]:
-    """References in ``body`` (starting at file line ``first_line``), its word count, and the
-    lines still holding a ``TODO(`` marker from a template.
+def scan_body(body: str, first_line: int, document: str) -> BodyScan:
+    """References in ``body`` (starting at file line ``first_line``), its word count, the lines
+    still holding a ``TODO(`` marker from a template, and the lines that claim research shows something.
 
     ``document`` is the file's path relative to the content folder, used to
     resolve relative Markdown links. Code blocks are skipped. The prose is
@@ -78,7 +92,8 @@ def scan_body(body: str, first_line: int, document: str) -> tuple[list[Reference
         placeholders.append(line_of(position))
         position = prose.find("TODO(", position + 1)
     words = count_words(_INLINE_CODE.sub(" ", shown) if "`" in shown else shown)
-    return references, words, sorted(set(placeholders))
+    claims = [line_of(match.start()) for match in RESEARCH_CLAIM.finditer(prose)]
+    return BodyScan(references, words, sorted(set(placeholders)), sorted(set(claims)))
 
 
 # For counting words, each byte becomes "a" if it is part of a letter or digit (ASCII ones, and every byte of

@@ -1,7 +1,8 @@
 r"""The load cache on disk, between ``kb check`` runs (see :mod:`.store` for the format every stored file shares).
 
 The file is a JSON header line (format, engine, content folder, a hash of the rest) and a JSON body: for
-each file, [stamp, digest, settled, page, problems, front matter, references, words, placeholders]. Front
+each file, [stamp, digest, settled, page, problems, front matter, references, words, placeholders,
+research claims]. Front
 matter values are stored as JSON as they are, but for dates, {"\u0000date": "..."}, and the rare mapping
 with a key that starts with NUL (YAML can write one as "\0"), {"\u0000pairs": [[key, value], ...]}, so
 that no mapping of the front matter can pass for a tag. The table of lines is an encoded string, decoded
@@ -92,6 +93,7 @@ def _encode_entry(entry: Entry) -> list:
         None if facts.page is None else [facts.page.digest, [[f.code, f.line, f.message, f.hint, *f.drop]
                                                              for f in facts.page.findings]],
         [list(p) for p in facts.problems], stored_fm, references, facts.words, list(facts.placeholders),
+        list(facts.research_claims),
     ]
 
 
@@ -150,7 +152,7 @@ def _relative(rel: Any) -> str:
 
 
 def _decode_entry(raw: Any) -> Entry:
-    stamp, digest, settled, page, problems, fm, references, words, placeholders = expect_list(raw, 9)
+    stamp, digest, settled, page, problems, fm, references, words, placeholders, claims = expect_list(raw, 10)
     if stamp is not None:
         stamp = expect_ints(expect_list(stamp, 4))
     if page is not None:
@@ -162,7 +164,7 @@ def _decode_entry(raw: Any) -> Entry:
     if type(settled) is not bool:
         raise Invalid
     facts = FileFacts(page, tuple(map(_problem, expect_list(problems))), fm, _references(expect_list(references)), expect_int(words),
-                      expect_ints(expect_list(placeholders)))
+                      expect_ints(expect_list(placeholders)), expect_ints(expect_list(claims)))
     return Entry(stamp, expect_str(digest), settled, facts)
 
 
