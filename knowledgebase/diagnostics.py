@@ -266,6 +266,7 @@ _ALL = [
          "Tag an article with it, merge it into another concept, or remove it."),
 ]
 
+ALL_CODES: tuple[Code, ...] = tuple(_ALL)  # every code, in the order the documentation lists them
 CODES: dict[str, Code] = {c.code: c for c in _ALL}
 CODES_BY_NAME: dict[str, Code] = {c.name: c for c in _ALL}
 

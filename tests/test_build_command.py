@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from knowledgebase.cli import main as kb
-from knowledgebase.commands import site as site_command
+from knowledgebase.cli import site as site_command
 from sphinx_support import REPO, copy_root
 
 
@@ -79,7 +79,7 @@ def files_in(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def site_verb(monkeypatch):
     """Run `kb build` or `kb serve` on a folder; a server that would start fails the test instead."""
-    from knowledgebase.commands import serve as serve_command
+    from knowledgebase.cli import serve as serve_command
 
     def no_server(*args):
         raise AssertionError("kb serve went on to serve")

@@ -15,7 +15,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from conftest import BASE_FILES, make_corpus
-from knowledgebase.commands.inspect import vocabulary
+from knowledgebase.cli.inspect import vocabulary
 from knowledgebase.frontmatter import parse_yaml, split
 from knowledgebase.loader import load
 from knowledgebase.schema import SCHEMAS, json_schema

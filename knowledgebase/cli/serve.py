@@ -16,12 +16,13 @@ sphinx-autobuild itself:
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import importlib.util
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_OK, UsageError, verb, whole_number
+from .common import EXIT_OK, UsageError, Verb, whole_number
 from .site import find_conf, prepare_folders, site_options
 
 RELOAD_SCRIPT_PATH = "/_kb-serve/reload.js"
@@ -37,16 +38,22 @@ RELOAD_SCRIPT = """\
 IGNORED = [r"/\.[^/]*$", r"~$", r"\.sw[px]$", r"\.tmp$", r"/#[^/]*#$", r"/4913$"]
 
 
-@verb("serve", "Preview the site while you write: rebuilds and reloads the browser on every save.", """\
+SERVE_EXAMPLES = """\
   kb serve                      serve on http://127.0.0.1:8000
   kb serve --port 8080
-""")
-def configure_serve(parser):
+"""
+
+
+def configure_serve(parser: argparse.ArgumentParser) -> None:
     site_options(parser)
     parser.add_argument("--port", type=whole_number(1, 65535), default=8000,
                         help="port to serve on, 1 to 65535 (default 8000)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.set_defaults(run=run_serve)
+
+
+VERBS = (Verb("serve", "Preview the site while you write: rebuilds and reloads the browser on every save.",
+              SERVE_EXAMPLES, configure_serve),)
 
 
 def run_serve(args) -> int:
