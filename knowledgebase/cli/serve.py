@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import importlib.util
+import os
+import socket
 import sys
 from pathlib import Path
 
@@ -61,6 +64,7 @@ def run_serve(args) -> int:
         raise UsageError(f"sphinx-autobuild is not installed for {sys.executable}; "
                          "run `python -m pip install -e .` again with that Python")
     conf = find_conf(args).resolve()
+    require_listenable(args.host, args.port)  # the first build takes a while: find a taken port before it
     srcdir, outdir, doctrees = (folder.resolve() for folder in prepare_folders(args))
 
     from ..sphinxext.rebuild import WarmBuilder
@@ -72,6 +76,31 @@ def run_serve(args) -> int:
     sys.stdout.flush()
     serve(args.host, args.port, srcdir, outdir, doctrees, conf / "conf.py", builder)
     return EXIT_OK
+
+
+def require_listenable(host: str, port: int) -> None:
+    """Say why the server could not listen on ``port`` at ``host``, if it could not now.
+
+    A socket is bound to each of the host's addresses as the server will bind them (uvicorn listens
+    through asyncio's ``create_server``: every address the host name has, ``SO_REUSEADDR`` on POSIX,
+    IPv6 sockets for IPv6 only), then closed.
+    """
+    try:
+        addresses = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise UsageError(f"cannot listen on {host}: {error.strerror}; pass another with --host") from None
+    for family, kind, protocol, _, address in addresses:
+        with socket.socket(family, kind, protocol) as probe:
+            if os.name == "posix" and sys.platform != "cygwin":
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                if error.errno in {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", None)}:  # None: not Windows
+                    raise UsageError(f"port {port} on {host} is in use; pass another with --port") from None
+                raise UsageError(f"cannot listen on port {port} on {host}: {error.strerror or error}") from None
 
 
 class ReloadScript:
