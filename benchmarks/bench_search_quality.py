@@ -94,7 +94,7 @@ def evaluate(site: Path, queries: list[dict] | None = None) -> dict:
 
 
 def build_site(out: Path) -> Path:
-    done = subprocess.run([sys.executable, "-m", "knowledgebase.cli", "build", "--content", str(REPO / "content"),
+    done = subprocess.run([sys.executable, "-m", "knowledgebase", "build", "--content", str(REPO / "content"),
                            "--conf", str(REPO), "--out", str(out), "-q"], cwd=REPO, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(done.stdout[-3000:] + done.stderr[-3000:])

@@ -600,7 +600,7 @@ def write(results: Path, doc: Path) -> str:
                   f"Whole site: {sz['site_files']} files, {sz['site_mb']} MB.", ""]
 
     for prof in profiles:
-        entry_points = ("__main__.py", "cli.py:", "commands/site.py:")
+        entry_points = ("__main__.py", "cli.py:", "commands/site.py:", "cli/__init__.py:", "cli/site.py:")
         rows = [r for r in prof["top_knowledgebase"] if not any(e in r["function"] for e in entry_points)][:10]
         lines += [f"## Profile of a {prof['articles']:,}-article build", "", provenance(prof), "",
                   f"cProfile of a serial `kb build` ({prof['profiled_seconds']} s profiled; cProfile inflates "

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from knowledgebase.cli import main as kb
-from knowledgebase.commands import site as site_command
+from knowledgebase.cli import site as site_command
 from sphinx_support import REPO, copy_root
 
 
@@ -79,7 +79,7 @@ def files_in(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def site_verb(monkeypatch):
     """Run `kb build` or `kb serve` on a folder; a server that would start fails the test instead."""
-    from knowledgebase.commands import serve as serve_command
+    from knowledgebase.cli import serve as serve_command
 
     def no_server(*args):
         raise AssertionError("kb serve went on to serve")
@@ -87,7 +87,8 @@ def site_verb(monkeypatch):
     monkeypatch.setattr(serve_command, "serve", no_server)
 
     def run(verb: str, content: Path, out: Path) -> int:
-        return kb([verb, "--content", str(content), "--conf", str(REPO), "--out", str(out)])
+        port = ["--port", str(free_port())] if verb == "serve" else []  # kb serve checks its port first
+        return kb([verb, "--content", str(content), "--conf", str(REPO), "--out", str(out), *port])
 
     return run
 
@@ -228,6 +229,46 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_serve_on_a_port_in_use_says_so_in_one_line_before_building_or_writing_anything(tmp_path, capsys,
+                                                                                      monkeypatch, host):
+    from knowledgebase.cli import serve as serve_command
+    from knowledgebase.sphinxext import rebuild
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("kb serve went on to build")
+
+    monkeypatch.setattr(rebuild, "WarmBuilder", no_build)
+    monkeypatch.setattr(serve_command, "serve", no_build)
+    content = copy_root("site-basic", tmp_path)
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # another server, listening
+        port = taken.getsockname()[1]
+        status = kb(["serve", "--content", str(content), "--conf", str(REPO), "--out", str(tmp_path / "html"),
+                     "--host", host, "--port", str(port)])
+    assert status == 2
+    assert capsys.readouterr() == ("", f"kb serve: port {port} on {host} is in use; pass another with --port\n")
+    assert not (tmp_path / "html").exists() and not (tmp_path / ".doctrees-html").exists()
+
+
+def test_serve_checks_its_port_as_the_server_binds_it(tmp_path):
+    """A free port passes, and so does one a server has just let go of (in TIME_WAIT after a connection),
+    which the server itself can listen on again; a host that cannot be listened on is one line."""
+    from knowledgebase.cli.common import UsageError
+    from knowledgebase.cli.serve import require_listenable
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _ = server.accept()
+            accepted.close()  # the server closes first: its end of the connection waits in TIME_WAIT
+            client.recv(1)
+    require_listenable("127.0.0.1", port)
+    with socket.create_server(("127.0.0.1", port)):  # as asyncio's create_server binds it
+        pass
+    with pytest.raises(UsageError, match=r"^cannot listen on "):
+        require_listenable("192.0.2.1", free_port())  # TEST-NET-1: an address of no interface here
 
 
 def test_serve_works_from_a_virtual_environment_that_is_not_activated(tmp_path):

@@ -20,15 +20,25 @@ from conftest import BASE_FILES, article, make_corpus, reads_spied
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from knowledgebase.cli.check import is_selected
 from knowledgebase.linking import counts
 from knowledgebase.load import load
 from knowledgebase.reading import frontmatter, stamps
 from knowledgebase.reuse import store
 from knowledgebase.reuse.filecache import LoadCache
+from knowledgebase.reuse.linkindex import (
+    INDEX_FILE,
+    INDEX_FORMAT,
+    read_index_file,
+    write_index_file,
+)
 from knowledgebase.reuse.selected import load_and_index, load_selected
-from knowledgebase.reuse.store import cache_file, code_fingerprint, read_stored, write_stored
-from knowledgebase.commands.check import _selected
-from knowledgebase.reuse.linkindex import INDEX_FILE, INDEX_FORMAT, read_index_file, write_index_file
+from knowledgebase.reuse.store import (
+    cache_file,
+    code_fingerprint,
+    read_stored,
+    write_stored,
+)
 
 # Edits that change what other files' diagnostics depend on: ids, aliases, audiences, sources,
 # prerequisite and broader cycles, the articles a path or a concept's orphan check needs.
@@ -98,13 +108,13 @@ def apply(content: Path, operation: str, name: str, text: str, other: str) -> se
 def full_check_of(content: Path, selection: set[Path]) -> tuple[list, dict]:
     """What a full check without any cache reports for ``selection``, and the corpus' counts."""
     result = load(content)
-    return [d for d in result.diagnostics if _selected(d, selection)], counts(result.kb)
+    return [d for d in result.diagnostics if is_selected(d, selection)], counts(result.kb)
 
 
 def selected_check_of(content: Path, index, selection: set[Path]) -> tuple[list, dict]:
     found = load_selected(content, index, selection)
     assert found is not None, "the index should have been usable"
-    return [d for d in found.diagnostics if _selected(d, selection)], found.counts
+    return [d for d in found.diagnostics if is_selected(d, selection)], found.counts
 
 
 SOME_NAMES = st.sets(st.sampled_from(NAMES), max_size=3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ import pytest
 
 from conftest import BASE_FILES
 from knowledgebase import __version__
-from knowledgebase.cli import main
+from knowledgebase.cli import build_parser, main
 from knowledgebase.graph import ConceptGraph
 from knowledgebase.load import load
 from knowledgebase.schema import ARTICLE, SCHEMAS, json_schema
@@ -240,9 +241,6 @@ def test_a_number_out_of_range_is_one_line_naming_the_option(corpus, kb, argv, m
     (("build", "-j", "auto"), "jobs", "auto"),
 ])
 def test_the_limits_of_a_numeric_option_are_accepted(argv, option, value):
-    from knowledgebase import commands  # noqa: F401  (registers the verbs)
-    from knowledgebase.cli import build_parser
-
     assert getattr(build_parser().parse_args(argv), option) == value
 
 
@@ -401,3 +399,93 @@ def test_the_kb_console_script_checks_a_corpus(corpus):
     assert completed.returncode == 1
     assert completed.stdout.splitlines()[0] == TYPO_LINE
     assert completed.stderr == ""
+
+
+# The package and its verbs: no import cycle -------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+CLI = REPO / "knowledgebase" / "cli"
+
+
+def is_module(name: str) -> bool:
+    """Whether ``name`` is a module or package of this repository."""
+    path = REPO.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def imported_modules(source: str, package: str = "knowledgebase.cli") -> set[str]:
+    """Every module that ``source``, a module of ``package``, imports, anywhere in it (at module level,
+    inside functions, under ``if TYPE_CHECKING``), by absolute name; ``from PACKAGE import NAME`` counts
+    as importing the module PACKAGE.NAME where there is one, and PACKAGE otherwise."""
+    parts = package.split(".")
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = parts[:len(parts) - node.level + 1] if node.level else []
+            module = ".".join(base + (node.module.split(".") if node.module else []))
+            names |= {f"{module}.{alias.name}" if is_module(f"{module}.{alias.name}") else module
+                      for alias in node.names}
+    return names
+
+
+def cli_modules() -> dict[str, Path]:
+    return {("knowledgebase.cli" if path.stem == "__init__" else f"knowledgebase.cli.{path.stem}"): path
+            for path in sorted(CLI.glob("*.py"))}
+
+
+def test_the_imports_are_read_wherever_they_are():
+    """The test below sees an import in a function, under TYPE_CHECKING, and each form of import."""
+    source = (
+        "import knowledgebase.cli.common\n"
+        "from .site import find_conf\n"
+        "from .. import cli\n"
+        "if TYPE_CHECKING:\n"
+        "    from ..graph import ConceptGraph\n"
+        "def run():\n"
+        "    from . import check\n"
+        "    from knowledgebase import cli as package\n"
+        "    from ..cli import main\n"
+        "    import uvicorn\n"
+    )
+    assert imported_modules(source) == {"knowledgebase.cli.common", "knowledgebase.cli.site", "knowledgebase.cli",
+                                        "knowledgebase.graph", "knowledgebase.cli.check", "uvicorn"}
+    assert {"knowledgebase.cli.common", "knowledgebase.cli.site", "knowledgebase.sphinxext.rebuild"} <= \
+        imported_modules((CLI / "serve.py").read_text(encoding="utf-8"))
+
+
+def test_no_verb_module_imports_the_cli_package_and_there_is_no_import_cycle():
+    modules = cli_modules()
+    assert {"knowledgebase.cli", "knowledgebase.cli.common", "knowledgebase.cli.check"} <= set(modules)
+    imports = {name: imported_modules(path.read_text(encoding="utf-8")) for name, path in modules.items()}
+    for name, imported in imports.items():
+        if name != "knowledgebase.cli":
+            assert "knowledgebase.cli" not in imported, f"{name} imports the package knowledgebase.cli"
+    graph = {name: imported & set(modules) for name, imported in imports.items()}
+    done, path = set(), []
+
+    def visit(name: str) -> None:
+        if name in path:
+            raise AssertionError("import cycle: " + " -> ".join(path[path.index(name):] + [name]))
+        if name in done:
+            return
+        path.append(name)
+        for imported in sorted(graph[name]):
+            visit(imported)
+        path.pop()
+        done.add(name)
+
+    for name in graph:
+        visit(name)
+
+
+def test_the_package_builds_the_parser_from_the_verb_modules_in_order():
+    from knowledgebase import cli
+
+    names = [verb.name for verb in cli.VERBS]
+    assert names == ["check", "stats", "concepts", "related", "graph", "schema", "new", "path", "build", "serve"]
+    assert [module.__name__ for module in cli.VERB_MODULES] == [
+        f"knowledgebase.cli.{name}" for name in ("check", "inspect", "new", "path", "site", "serve")]
+    assert set(cli_modules()) == {"knowledgebase.cli", "knowledgebase.cli.common",
+                                  *(module.__name__ for module in cli.VERB_MODULES)}

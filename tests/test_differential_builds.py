@@ -46,7 +46,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from knowledgebase.cli import main as kb
-from knowledgebase.commands.site import OWN_MARKER
+from knowledgebase.cli.site import OWN_MARKER
 from knowledgebase.sphinxext.rebuild import WarmBuilder
 from sphinx_support import REPO, ROOTS
 

@@ -12,12 +12,12 @@ import json
 import textwrap
 
 import pytest
+from conftest import BASE_FILES, make_corpus
 from jsonschema import Draft202012Validator, FormatChecker
 
-from conftest import BASE_FILES, make_corpus
-from knowledgebase.commands.inspect import vocabulary
-from knowledgebase.reading.frontmatter import parse_yaml, split
+from knowledgebase.cli.inspect import vocabulary
 from knowledgebase.load import load
+from knowledgebase.reading.frontmatter import parse_yaml, split
 from knowledgebase.schema import SCHEMAS, json_schema
 
 KIND_OF_FOLDER = {"articles": "article", "concepts": "concept", "audiences": "audience", "paths": "path"}

@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 from knowledgebase.cli import main as kb
-from knowledgebase.commands.site import OWN_MARKER
+from knowledgebase.cli.site import OWN_MARKER
 from knowledgebase.sphinxext.rebuild import WarmBuilder
 from sphinx_support import REPO, copy_root
 

@@ -1,7 +1,7 @@
 """Check one record's front matter against its schema, field by field.
 
 Only what one file can tell is checked here; references between files are
-resolved by :mod:`knowledgebase.loader` once every file is read.
+resolved by :mod:`knowledgebase.linking` once every file is read.
 """
 
 from __future__ import annotations

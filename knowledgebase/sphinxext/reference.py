@@ -1,8 +1,9 @@
 """Reference pages for the project's own documentation, generated from the code itself.
 
 ``kb-field-reference`` renders the front matter schema, ``kb-body-policy``
-what a page body may contain, ``kb-diagnostics`` every diagnostic code,
-``kb-cli-reference`` the real argument parser. The
+what a page body may contain, ``kb-diagnostics`` every diagnostic code.
+The ``kb`` command is documented by sphinx-argparse's ``argparse`` directive,
+from the real argument parser, which :func:`cli_parser` returns. The
 documentation therefore cannot drift from the rules it describes.
 Register with ``extensions = ["knowledgebase.sphinxext.reference"]``.
 """
@@ -10,12 +11,14 @@ Register with ``extensions = ["knowledgebase.sphinxext.reference"]``.
 from __future__ import annotations
 
 import argparse
+import re
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
+from ..cli import KbParser, build_parser
 from ..reading.bodypolicy.rules import DIRECTIVES, ROLES, SYNTAX
 from ..diagnostics import ALL_CODES
 from ..schema import CHOICE, INTEGER, REF_LIST, SCHEMAS, SLUG_TEXT, STEPS, TEXT, TEXT_LIST, URL, DATE, Field
@@ -130,49 +133,46 @@ class DiagnosticReference(SphinxDirective):
         return out
 
 
-class CliReference(SphinxDirective):
-    """``kb-cli-reference``: every verb of the real ``kb`` parser, with its usage, options and examples."""
+# ASCII punctuation, which reStructuredText and Markdown may read as markup, but for quotes.
+MARKUP = re.compile(r"""([!#-&(-/:-@\[-`{-~])""")
+EXAMPLES = "examples:\n"
 
-    def run(self):
-        from .. import commands  # noqa: F401  (registers the verbs)
-        from ..cli import build_parser
 
-        parser = build_parser()
-        out = [_para(f"This reference is generated from kb {__version__}'s own argument parser.")]
-        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        for name, sub in subparsers.choices.items():
-            out.append(self._verb(name, sub))
-        return out
+def rst_text(text: str) -> str:
+    """Plain help text as reStructuredText that shows it as it is: a `backticked` part is code, as
+    the help texts mean it, and every other punctuation mark is escaped, so that nothing else is
+    read as markup (``file:line`` as a link, ``--changed`` as a dash)."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unmatched backtick: all plain text
+        parts = [text]
+    return "".join(f"``{part}``" if i % 2 else MARKUP.sub(r"\\\1", part) for i, part in enumerate(parts))
 
-    def _verb(self, name: str, parser: argparse.ArgumentParser) -> nodes.section:
-        section = nodes.section(ids=[f"kb-{name}"])
-        title = f"kb {name}"
-        section += nodes.title(title, title)
-        section += _para(parser.description or "")
-        usage = parser.format_usage().replace("usage: ", "").strip()
-        section += nodes.literal_block(usage, usage)
-        items = nodes.definition_list()
-        for action in parser._actions:
-            if isinstance(action, argparse._HelpAction):
-                continue
-            if isinstance(action, argparse._SubParsersAction):
-                for sub_name, sub in action.choices.items():
-                    section += self._verb(f"{name} {sub_name}", sub)
-                continue
-            term = ", ".join(action.option_strings) or action.metavar or action.dest
-            if action.option_strings and action.nargs != 0:
-                term += f" {action.metavar or action.dest.upper()}"
-            items += nodes.definition_list_item("", nodes.term("", "", nodes.literal(term, term)),
-                                                nodes.definition("", _para(action.help or "")))
-        section += items
-        if parser.epilog:
-            section += nodes.literal_block(parser.epilog, parser.epilog)
-        return section
+
+class ReferenceParser(KbParser):
+    """A ``kb`` parser whose texts are reStructuredText, which is how sphinx-argparse reads them:
+    descriptions and help as :func:`rst_text`, and a verb's examples (the epilog) as a literal block."""
+
+    def __init__(self, *args, description: str | None = None, epilog: str | None = None, **kwargs) -> None:
+        if description:
+            description = rst_text(description)
+        if epilog:
+            epilog = ("Examples::\n\n" + epilog.removeprefix(EXAMPLES) if epilog.startswith(EXAMPLES)
+                      else rst_text(epilog))
+        super().__init__(*args, description=description, epilog=epilog, **kwargs)
+
+    def add_argument(self, *args, **kwargs):
+        if kwargs.get("help"):
+            kwargs["help"] = rst_text(kwargs["help"])
+        return super().add_argument(*args, **kwargs)
+
+
+def cli_parser() -> argparse.ArgumentParser:
+    """The ``kb`` parser, for the ``argparse`` directive of sphinx-argparse, which calls it with no arguments."""
+    return build_parser(ReferenceParser)
 
 
 def setup(app):
     app.add_directive("kb-field-reference", FieldReference)
     app.add_directive("kb-body-policy", BodyPolicyReference)
     app.add_directive("kb-diagnostics", DiagnosticReference)
-    app.add_directive("kb-cli-reference", CliReference)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,14 +5,21 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import subprocess
 from pathlib import Path
 
 from ..collector import cycle_collection_paused
-from ..cli import EXIT_CONTENT, EXIT_OK, UsageError, content_option, load_or_fail, require_content, verb
 from ..diagnostics import Diagnostic
 from ..linking import counts as corpus_counts
+from .common import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    UsageError,
+    Verb,
+    content_option,
+    load_or_fail,
+    require_content,
+)
 
 EXAMPLES = """\
   kb check                                 check everything in ./content
@@ -23,8 +30,7 @@ EXAMPLES = """\
 """
 
 
-@verb("check", "Validate the content and report problems as file:line diagnostics.", EXAMPLES)
-def configure(parser: argparse.ArgumentParser):
+def configure(parser: argparse.ArgumentParser) -> None:
     content_option(parser)
     parser.add_argument("paths", nargs="*", metavar="PATH", type=Path,
                         help="report only on these files or folders (references still resolve against the whole corpus)")
@@ -40,6 +46,9 @@ def configure(parser: argparse.ArgumentParser):
                              "checking other files needs of it, is kept in your cache folder, so unchanged files are "
                              "not read again; see KB_CACHE_DIR)")
     parser.set_defaults(run=run)
+
+
+VERBS = (Verb("check", "Validate the content and report problems as file:line diagnostics.", EXAMPLES, configure),)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         # otherwise walk all of it again, once or twice before the end and once more as the program exits.
         gc.freeze()
     if selection is not None:
-        diagnostics = [d for d in diagnostics if _selected(d, selection)]
+        diagnostics = [d for d in diagnostics if is_selected(d, selection)]
     errors = sum(d.severity.value == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     if args.format == "json":
@@ -94,7 +103,12 @@ def _load_cached(content: Path, selection: set[Path] | None) -> tuple[list[Diagn
     """
     from ..reuse.cachefile import read_cache_file, write_cache_file
     from ..reuse.filecache import LoadCache
-    from ..reuse.linkindex import INDEX_FILE, INDEX_FORMAT, read_index_file, write_index_file
+    from ..reuse.linkindex import (
+        INDEX_FILE,
+        INDEX_FORMAT,
+        read_index_file,
+        write_index_file,
+    )
     from ..reuse.selected import load_and_index, load_selected
     from ..reuse.store import Invalid, cache_file, code_fingerprint, stored_for
 
@@ -132,7 +146,7 @@ def _load_cached(content: Path, selection: set[Path] | None) -> tuple[list[Diagn
     return result.diagnostics, corpus_counts(result.kb)
 
 
-def _selected(diagnostic: Diagnostic, selection: set[Path]) -> bool:
+def is_selected(diagnostic: Diagnostic, selection: set[Path]) -> bool:
     path = Path(diagnostic.path).resolve()
     return any(path == chosen or chosen in path.parents for chosen in selection)
 

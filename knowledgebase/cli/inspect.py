@@ -7,9 +7,17 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cli import EXIT_OK, UsageError, content_option, load_or_fail, print_json, verb, whole_number
 from ..files import FileExists, write_replacing
 from ..suggest import did_you_mean
+from .common import (
+    EXIT_OK,
+    UsageError,
+    Verb,
+    content_option,
+    load_or_fail,
+    print_json,
+    whole_number,
+)
 
 if TYPE_CHECKING:
     from ..graph import ConceptGraph
@@ -22,16 +30,14 @@ def _format_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _graph(args) -> ConceptGraph:
-    from ..graph import ConceptGraph  # networkx is slow to import; `kb check` does not need it
+    from ..graph import (
+        ConceptGraph,  # networkx is slow to import; `kb check` does not need it
+    )
 
     return ConceptGraph(load_or_fail(args.content).kb)
 
 
-@verb("stats", "Coverage report: what the corpus covers well, thinly or not at all.", """\
-  kb stats
-  kb stats --format json
-""")
-def configure_stats(parser):
+def configure_stats(parser: argparse.ArgumentParser) -> None:
     content_option(parser)
     _format_option(parser)
     parser.set_defaults(run=run_stats)
@@ -83,11 +89,7 @@ def run_stats(args) -> int:
     return EXIT_OK
 
 
-@verb("concepts", "List the concept vocabulary: ids, labels, aliases and definitions.", """\
-  kb concepts
-  kb concepts --format json
-""")
-def configure_concepts(parser):
+def configure_concepts(parser: argparse.ArgumentParser) -> None:
     content_option(parser)
     _format_option(parser)
     parser.set_defaults(run=run_concepts)
@@ -108,11 +110,7 @@ def run_concepts(args) -> int:
     return EXIT_OK
 
 
-@verb("related", "Show the articles most related to one article, with the reasons.", """\
-  kb related headteacher-as-lead-learner
-  kb related skin-in-the-game -k 10 --format json
-""")
-def configure_related(parser):
+def configure_related(parser: argparse.ArgumentParser) -> None:
     content_option(parser)
     parser.add_argument("article", help="an article id (its file name without .md)")
     parser.add_argument("-k", type=whole_number(1), default=5, metavar="N", help="how many to show (default 5)")
@@ -147,11 +145,7 @@ def run_related(args) -> int:
     return EXIT_OK
 
 
-@verb("graph", "Export the concept graph as node-link JSON or GraphML.", """\
-  kb graph --format json > graph.json
-  kb graph --format graphml -o graph.graphml
-""")
-def configure_graph(parser):
+def configure_graph(parser: argparse.ArgumentParser) -> None:
     content_option(parser)
     parser.add_argument("--format", choices=("json", "graphml"), default="json", help="json (default) or graphml")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
@@ -177,12 +171,7 @@ def _write(path: Path, text: str, force: bool) -> None:
         raise UsageError(f"{path} already exists; choose another name or add --force to replace it") from None
 
 
-@verb("schema", "Export the front matter rules as JSON Schema files for editors.", """\
-  kb schema article                          print the article schema
-  kb schema --out schemas --force            regenerate the committed schema files
-  kb schema --out .vscode/kb --vocabulary    schemas that also know this corpus's ids
-""")
-def configure_schema(parser):
+def configure_schema(parser: argparse.ArgumentParser) -> None:
     content_option(parser)
     parser.add_argument("kind", nargs="?", choices=("article", "concept", "path", "audience", "source"),
                         help="print one schema to standard output")
@@ -220,3 +209,28 @@ def run_schema(args) -> int:
         _write(target, json.dumps(json_schema(SCHEMAS[kind], vocab), indent=2, ensure_ascii=False) + "\n", args.force)
         print(f"wrote {target}")
     return EXIT_OK
+
+
+VERBS = (
+    Verb("stats", "Coverage report: what the corpus covers well, thinly or not at all.", """\
+  kb stats
+  kb stats --format json
+""", configure_stats),
+    Verb("concepts", "List the concept vocabulary: ids, labels, aliases and definitions.", """\
+  kb concepts
+  kb concepts --format json
+""", configure_concepts),
+    Verb("related", "Show the articles most related to one article, with the reasons.", """\
+  kb related headteacher-as-lead-learner
+  kb related skin-in-the-game -k 10 --format json
+""", configure_related),
+    Verb("graph", "Export the concept graph as node-link JSON or GraphML.", """\
+  kb graph --format json > graph.json
+  kb graph --format graphml -o graph.graphml
+""", configure_graph),
+    Verb("schema", "Export the front matter rules as JSON Schema files for editors.", """\
+  kb schema article                          print the article schema
+  kb schema --out schemas --force            regenerate the committed schema files
+  kb schema --out .vscode/kb --vocabulary    schemas that also know this corpus's ids
+""", configure_schema),
+)

@@ -6,9 +6,9 @@ import argparse
 import datetime as dt
 
 from .. import scaffold
-from ..cli import EXIT_OK, UsageError, content_option, load_or_fail, verb
 from ..files import FileExists, write_new
 from ..schema import ARTICLE_KINDS
+from .common import EXIT_OK, UsageError, Verb, content_option, load_or_fail
 
 EXAMPLES = """\
   kb new article "Trust before tests" --concepts trust design-vs-delivery --audience headteacher
@@ -19,8 +19,7 @@ EXAMPLES = """\
 """
 
 
-@verb("new", "Start a new article, concept or reading path from a template (never overwrites).", EXAMPLES)
-def configure(parser: argparse.ArgumentParser):
+def configure(parser: argparse.ArgumentParser) -> None:
     content_option(parser)
     parser.add_argument("what", choices=("article", "concept", "path"), help="what to create")
     parser.add_argument("title", help="the title (or a concept's label); the file name is made from it")
@@ -28,6 +27,10 @@ def configure(parser: argparse.ArgumentParser):
     parser.add_argument("--audience", nargs="+", default=[], metavar="ID", help="article or path: audience ids")
     parser.add_argument("--kind", default="guide", help=f"article: {', '.join(ARTICLE_KINDS[:-1])} or {ARTICLE_KINDS[-1]}")
     parser.set_defaults(run=run)
+
+
+VERBS = (Verb("new", "Start a new article, concept or reading path from a template (never overwrites).", EXAMPLES,
+              configure),)
 
 
 def run(args) -> int:

@@ -6,9 +6,16 @@ import argparse
 import json
 from pathlib import Path
 
-from ..cli import EXIT_OK, UsageError, content_option, load_or_fail, verb, whole_number
 from ..files import FileExists, write_new
 from ..paths import PlanError, format_minutes, path_file_text, plan_path
+from .common import (
+    EXIT_OK,
+    UsageError,
+    Verb,
+    content_option,
+    load_or_fail,
+    whole_number,
+)
 
 EXAMPLES = """\
   kb path plan --concepts trust inquiry --audience middle-leader --minutes 60
@@ -17,8 +24,7 @@ EXAMPLES = """\
 """
 
 
-@verb("path", "Reading paths for CPD sessions: draft one with `kb path plan`.", EXAMPLES)
-def configure(parser: argparse.ArgumentParser):
+def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(parser))
     plan = actions.add_parser("plan", help="draft a path that covers concepts within a time budget",
                               description="Draft a reading path: choose articles that cover the concepts as fully "
@@ -35,6 +41,9 @@ def configure(parser: argparse.ArgumentParser):
     plan.add_argument("--title", help="the session's title in the written file")
     plan.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for programs")
     plan.set_defaults(run=run_plan)
+
+
+VERBS = (Verb("path", "Reading paths for CPD sessions: draft one with `kb path plan`.", EXAMPLES, configure),)
 
 
 def run_plan(args) -> int:

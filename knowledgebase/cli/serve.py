@@ -16,12 +16,16 @@ sphinx-autobuild itself:
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import errno
 import importlib.util
+import os
+import socket
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_OK, UsageError, verb, whole_number
+from .common import EXIT_OK, UsageError, Verb, whole_number
 from .site import find_conf, prepare_folders, site_options
 
 RELOAD_SCRIPT_PATH = "/_kb-serve/reload.js"
@@ -37,11 +41,13 @@ RELOAD_SCRIPT = """\
 IGNORED = [r"/\.[^/]*$", r"~$", r"\.sw[px]$", r"\.tmp$", r"/#[^/]*#$", r"/4913$"]
 
 
-@verb("serve", "Preview the site while you write: rebuilds and reloads the browser on every save.", """\
+SERVE_EXAMPLES = """\
   kb serve                      serve on http://127.0.0.1:8000
   kb serve --port 8080
-""")
-def configure_serve(parser):
+"""
+
+
+def configure_serve(parser: argparse.ArgumentParser) -> None:
     site_options(parser)
     parser.add_argument("--port", type=whole_number(1, 65535), default=8000,
                         help="port to serve on, 1 to 65535 (default 8000)")
@@ -49,11 +55,16 @@ def configure_serve(parser):
     parser.set_defaults(run=run_serve)
 
 
+VERBS = (Verb("serve", "Preview the site while you write: rebuilds and reloads the browser on every save.",
+              SERVE_EXAMPLES, configure_serve),)
+
+
 def run_serve(args) -> int:
     if importlib.util.find_spec("sphinx_autobuild") is None:
         raise UsageError(f"sphinx-autobuild is not installed for {sys.executable}; "
                          "run `python -m pip install -e .` again with that Python")
     conf = find_conf(args).resolve()
+    require_listenable(args.host, args.port)  # the first build takes a while: find a taken port before it
     srcdir, outdir, doctrees = (folder.resolve() for folder in prepare_folders(args))
 
     from ..sphinxext.rebuild import WarmBuilder
@@ -67,6 +78,31 @@ def run_serve(args) -> int:
     return EXIT_OK
 
 
+def require_listenable(host: str, port: int) -> None:
+    """Say why the server could not listen on ``port`` at ``host``, if it could not now.
+
+    A socket is bound to each of the host's addresses as the server will bind them (uvicorn listens
+    through asyncio's ``create_server``: every address the host name has, ``SO_REUSEADDR`` on POSIX,
+    IPv6 sockets for IPv6 only), then closed.
+    """
+    try:
+        addresses = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise UsageError(f"cannot listen on {host}: {error.strerror}; pass another with --host") from None
+    for family, kind, protocol, _, address in addresses:
+        with socket.socket(family, kind, protocol) as probe:
+            if os.name == "posix" and sys.platform != "cygwin":
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                if error.errno in {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", None)}:  # None: not Windows
+                    raise UsageError(f"port {port} on {host} is in use; pass another with --port") from None
+                raise UsageError(f"cannot listen on port {port} on {host}: {error.strerror or error}") from None
+
+
 class ReloadScript:
     """Adds ``<script src=RELOAD_SCRIPT_PATH>`` to every HTML response (an ASGI middleware)."""
 
@@ -76,7 +112,9 @@ class ReloadScript:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        from starlette.datastructures import MutableHeaders  # starlette is loaded only to serve
+        from starlette.datastructures import (
+            MutableHeaders,  # starlette is loaded only to serve
+        )
 
         if scope["type"] != "http":
             await self.app(scope, receive, send)

@@ -7,7 +7,16 @@ import os
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, content_option, require_content, verb, whole_number
+from .common import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    Verb,
+    content_option,
+    require_content,
+    whole_number,
+)
 
 # `kb build` and `kb serve` write only into folders that are theirs: the output folder and Sphinx's doctree
 # cache beside it must be new or empty, or carry this file, which they write into each before anything else.
@@ -117,14 +126,16 @@ def sphinx_arguments(conf: Path, content: Path, out: Path, doctrees: Path, jobs:
     return arguments
 
 
-@verb("build", "Build the website and say where it is.", BUILD_EXAMPLES)
-def configure_build(parser):
+def configure_build(parser: argparse.ArgumentParser) -> None:
     site_options(parser)
     parser.add_argument("-j", "--jobs", metavar="N", type=whole_number(1, also="auto"), default=None,
                         help="build in N processes (a number or `auto`)")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and the result")
     parser.set_defaults(run=run_build)
+
+
+VERBS = (Verb("build", "Build the website and say where it is.", BUILD_EXAMPLES, configure_build),)
 
 
 def run_build(args) -> int:
