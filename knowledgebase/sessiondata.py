@@ -1,9 +1,10 @@
 """What the site's session builder needs to know about the corpus, as one compact dict.
 
-The builder (``sphinxext/static/kb-session-builder.js``) drafts sessions with
-the same planner as ``kb path plan`` (ported in ``kb-planner.js``) and warns in
-the words of ``kb check``, so this carries exactly the planner's inputs, the
-path rules' wording and the curated paths, and nothing a page already shows.
+The builder (``sphinxext/static/kb-session-builder.js`` and its parts) drafts
+sessions with the same planner as ``kb path plan`` (ported in ``kb-planner.js``),
+warns in the words of ``kb check`` and holds a session to the schema's limits, so
+this carries exactly the planner's inputs, the path rules' wording, the limits
+and the curated paths, and nothing a page already shows.
 To keep it small, articles are rows rather than objects, and concepts,
 audiences, kinds and prerequisites are referred to by their index in their
 list; ``kb-session.js`` (``KBSession.articles``) turns rows back into objects.
