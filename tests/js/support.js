@@ -19,7 +19,10 @@ const STATIC = path.join(REPO, "knowledgebase", "sphinxext", "static");
 const WRITE_DATA = [
   "import sys",
   "from pathlib import Path",
-  "from knowledgebase.loader import load",
+  "try:",
+  "    from knowledgebase.load import load",
+  "except ImportError:  # before the engine's loading moved to knowledgebase.load",
+  "    from knowledgebase.loader import load",
   "from knowledgebase.sessiondata import script, session_data",
   "sys.stdout.write(script(session_data(load(Path(sys.argv[1])).kb)))",
 ].join("\n");
