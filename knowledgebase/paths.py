@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import heapq
+import json
+import re
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, make
 from .reading.frontmatter import FrontMatter
 from .model import KnowledgeBase, ReadingPath
-from .suggest import UnknownTerm, check_audience, resolve_concept_terms
+from .schema import normalise_term
+from .suggest import closest
 
 WHEN_ORDER = {"pre-reading": 0, "in-session": 1, "follow-up": 2}
 
@@ -106,7 +109,24 @@ PLACEHOLDER_NOTE = "TODO(trainer): write your facilitation notes for this step."
 
 
 class PlanError(ValueError):
-    """The request cannot be met; the message is one line for the trainer."""
+    """The request cannot be met. ``code`` says why and ``params`` hold the details; the
+    planner of the session builder (``kb-planner.js``) reports the same codes and parameters,
+    and each front end words them itself (``kb path plan`` from ``commands/path.py``'s table):
+
+    ``no-concepts``       no concept was named
+    ``unknown-concept``   ``term`` (as typed) names no concept; ``suggestion``: the closest name, or None
+    ``unknown-audience``  ``audience`` is not an audience id; ``suggestion``: the closest id, or None
+    ``no-articles``       no article is tagged with any of ``concepts`` (concept ids)
+    ``too-short``         ``minutes`` is less than ``shortest``, the shortest reading with discussion
+    """
+
+    def __init__(self, code: str, **params):
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.params}"
 
 
 @dataclass(frozen=True)
@@ -165,20 +185,22 @@ def plan_path(kb: KnowledgeBase, concepts: list[str], minutes: int, audience: st
     ordered so that prerequisites come first.
     """
     if not concepts:
-        raise PlanError("name at least one concept with --concepts")
-    try:
-        requested = resolve_concept_terms(kb.aliases, concepts)
-        if audience is not None:
-            check_audience(kb.audiences, audience)
-    except UnknownTerm as error:
-        raise PlanError(str(error)) from None
+        raise PlanError("no-concepts")
+    requested: list[str] = []
+    for term in concepts:
+        cid = kb.aliases.get(normalise_term(term))
+        if cid is None:
+            raise PlanError("unknown-concept", term=term, suggestion=closest(normalise_term(term), kb.aliases))
+        if cid not in requested:
+            requested.append(cid)
+    if audience is not None and audience not in kb.audiences:
+        raise PlanError("unknown-audience", audience=audience, suggestion=closest(audience, kb.audiences))
     candidates = sorted({a for a in kb.articles.values() if set(a.concepts) & set(requested)}, key=lambda a: a.id)
     if not candidates:
-        raise PlanError("no article is tagged with " + ", ".join(requested))
+        raise PlanError("no-articles", concepts=requested)
     shortest = min(session_minutes(kb, a.id) for a in candidates)
     if minutes < shortest:
-        raise PlanError(f"{minutes} minutes is shorter than the shortest useful reading on these concepts "
-                        f"({shortest} minutes with discussion); allow at least {shortest}")
+        raise PlanError("too-short", minutes=minutes, shortest=shortest)
 
     # Among equally good readings, prefer the ones other articles point readers to.
     linked_to = link_counts(kb)
@@ -285,22 +307,61 @@ def _missing_prerequisites(kb: KnowledgeBase, chosen: list[str]) -> list[str]:
     return missing
 
 
-def path_file_text(kb: KnowledgeBase, plan: Plan, title: str | None = None) -> str:
-    """A reading path file for the plan, valid for ``kb check`` once the trainer fills in the marked notes."""
-    import yaml
+# Text YAML reads as the text itself when written plainly: a letter first, then letters, digits,
+# spaces and safe punctuation, no trailing space, and not a word YAML 1.1 reads as true, false or null.
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;()'\u2019?!/-]*")
+_NOT_PLAIN = re.compile(r"(?:true|false|yes|no|on|off|null|y|n)", re.IGNORECASE)
+# Escaped inside double quotes besides JSON's own escapes: what YAML refuses in a file or reads as a line
+# break, and a lone surrogate (a Python string holds no other; JSON.stringify escapes it alike).
+_ESCAPED = re.compile("[\u007f-\u009f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 
+
+def yaml_text(text: str) -> str:
+    """``text`` as one YAML scalar that reads back as exactly ``text``: plain when nothing could
+    misread it, otherwise double-quoted with JSON's escapes (which are YAML's). The site's
+    session builder quotes alike (``kb-path-file.js``; a test holds the two to the same bytes)."""
+    if _PLAIN.fullmatch(text) and not text.endswith(" ") and not _NOT_PLAIN.fullmatch(text):
+        return text
+    return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def path_file(fields: dict, note: str) -> str:
+    """A reading path file: front matter with ``fields`` (title, summary, audience, duration,
+    outcomes, steps of article, minutes, when and optional prompt and facilitator; an empty
+    prompt or note is left out), then ``note`` as its body. The one shape every writer of path
+    files uses: ``kb path plan --write`` here, the session builder's download in the browser
+    (``kb-path-file.js``), held to the same bytes by ``tests/test_path_file.py``."""
+    lines = ["---", "title: " + yaml_text(fields["title"]), "summary: " + yaml_text(fields["summary"]), "audience:"]
+    lines += ["- " + yaml_text(a) for a in fields["audience"]]
+    lines += [f"duration: {fields['duration']}", "outcomes:"]
+    lines += ["- " + yaml_text(o) for o in fields["outcomes"]]
+    lines.append("steps:")
+    for step in fields["steps"]:
+        lines += ["- article: " + yaml_text(step["article"]), f"  minutes: {step['minutes']}",
+                  "  when: " + yaml_text(step["when"])]
+        for name in ("prompt", "facilitator"):
+            if step.get(name):
+                lines.append(f"  {name}: " + yaml_text(step[name]))
+    lines += ["---", "", note, ""]
+    return "\n".join(lines)
+
+
+PLAN_NOTE = ("Drafted by `kb path plan`. Replace every `TODO(trainer)` marker with your own words;\n"
+             "`kb check` warns about each one until you do.")
+
+
+def plan_fields(kb: KnowledgeBase, plan: Plan, title: str | None = None) -> dict:
+    """The front matter ``kb path plan --write`` gives a plan: prompts from each article's first
+    question, and ``TODO(trainer)`` markers where only the trainer can write."""
     labels = [kb.concepts[c].label for c in plan.concepts]
     topic = " and ".join(labels) if len(labels) <= 2 else ", ".join(labels[:-1]) + " and " + labels[-1]
     audience_label = kb.audiences[plan.audience].label.lower() if plan.audience else "school leaders"
     steps = []
     for step in plan.steps:
         article = kb.articles[step.article]
-        entry = {"article": step.article, "minutes": step.minutes, "when": step.when}
-        if article.questions:
-            entry["prompt"] = article.questions[0]
-        entry["facilitator"] = PLACEHOLDER_NOTE
-        steps.append(entry)
-    front_matter = {
+        steps.append({"article": step.article, "minutes": step.minutes, "when": step.when,
+                      "prompt": article.questions[0] if article.questions else "", "facilitator": PLACEHOLDER_NOTE})
+    return {
         "title": title or f"{topic}: a session for {audience_label}",
         "summary": f"A {plan.minutes}-minute session on {topic.lower() if all(l[1:].islower() for l in labels) else topic}, "
                    f"drafted by the planner from the knowledge base.",
@@ -309,7 +370,8 @@ def path_file_text(kb: KnowledgeBase, plan: Plan, title: str | None = None) -> s
         "outcomes": [f"TODO(trainer): what participants can do afterwards about {label.lower()}." for label in labels],
         "steps": steps,
     }
-    dumped = yaml.safe_dump(front_matter, sort_keys=False, allow_unicode=True, width=100)
-    body = ("Drafted by `kb path plan`. Replace every `TODO(trainer)` marker with your own words;\n"
-            "`kb check` warns about each one until you do.\n")
-    return f"---\n{dumped}---\n\n{body}"
+
+
+def path_file_text(kb: KnowledgeBase, plan: Plan, title: str | None = None) -> str:
+    """A reading path file for the plan, valid for ``kb check`` once the trainer fills in the marked notes."""
+    return path_file(plan_fields(kb, plan, title), PLAN_NOTE)

@@ -1,9 +1,10 @@
 """What the site's session builder needs to know about the corpus, as one compact dict.
 
-The builder (``sphinxext/static/kb-session-builder.js``) drafts sessions with
-the same planner as ``kb path plan`` (ported in ``kb-planner.js``) and warns in
-the words of ``kb check``, so this carries exactly the planner's inputs, the
-path rules' wording and the curated paths, and nothing a page already shows.
+The builder (``sphinxext/static/kb-session-builder.js`` and its parts) drafts
+sessions with the same planner as ``kb path plan`` (ported in ``kb-planner.js``),
+warns in the words of ``kb check`` and holds a session to the schema's limits, so
+this carries exactly the planner's inputs, the path rules' wording, the limits
+and the curated paths, and nothing a page already shows.
 To keep it small, articles are rows rather than objects, and concepts,
 audiences, kinds and prerequisites are referred to by their index in their
 list; ``kb-session.js`` (``KBSession.articles``) turns rows back into objects.
@@ -26,16 +27,23 @@ ARTICLE_FIELDS = ("id", "title", "kind", "reading_time", "concepts", "audience",
 ID_MARK = "{id}"   # where an article's id goes in ``article_url``
 
 
-def _limits() -> dict[str, int]:
-    """The path file's limits, so the builder can say what would fail ``kb check`` before export."""
-    fields = {f.name: f for f in (*PATH.fields, *STEP.fields)}
-    return {
-        "title": fields["title"].max_length, "summary": fields["summary"].max_length,
-        "outcome": fields["outcomes"].max_length, "outcomes": fields["outcomes"].max_items,
-        "prompt": fields["prompt"].max_length, "facilitator": fields["facilitator"].max_length,
-        "duration_min": fields["duration"].minimum, "duration_max": fields["duration"].maximum,
-        "minutes_min": fields["minutes"].minimum, "minutes_max": fields["minutes"].maximum,
-    }
+LIMIT_KINDS = ("max_length", "min_items", "max_items", "minimum", "maximum")
+# What the builder allows a session to hold that a path file's schema does not limit: steps and
+# audiences, so that a shared link stays a sensible size.
+SESSION_LIMITS = {"steps": {"max_items": 60}, "audience": {"max_items": 20}}
+
+
+def _limits() -> dict[str, dict[str, dict[str, int]]]:
+    """Every limit the schema sets on a path's fields and on its steps' fields, by field name
+    (``{"path": {"title": {"max_length": 120}, ...}, "step": {"minutes": {"minimum": 1, ...}}}``),
+    and the builder's own limits (``"session"``). The builder reads its limits from here only,
+    so it refuses what ``kb check`` would refuse before the file is written."""
+    def of(schema) -> dict[str, dict[str, int]]:
+        found = {f.name: {kind: getattr(f, kind) for kind in LIMIT_KINDS if getattr(f, kind) is not None}
+                 for f in schema.fields}
+        return {name: limits for name, limits in found.items() if limits}
+
+    return {"path": of(PATH), "step": of(STEP), "session": SESSION_LIMITS}
 
 
 def session_data(kb: KnowledgeBase, url: Callable[[str], str] | None = None,

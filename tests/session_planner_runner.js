@@ -1,6 +1,6 @@
 /* Runs the site's planner (kb-planner.js) in Node for tests/test_session_planner.py.
  * stdin: {"data": <session data>, "requests": [...], "sessions": [...]}
- * stdout: {"plans": [plan or {"error": message}], "warnings": [[warning, ...] per session]} */
+ * stdout: {"plans": [plan or {"error": {"code": ..., ...params}}], "warnings": [[warning, ...] per session]} */
 "use strict";
 const path = require("path");
 const static_ = path.join(__dirname, "..", "knowledgebase", "sphinxext", "static");
@@ -15,7 +15,7 @@ process.stdin.on("end", () => {
     try {
       return KBPlanner.plan(data, request);
     } catch (error) {
-      if (error instanceof KBPlanner.PlanError) return { error: error.message };
+      if (error instanceof KBPlanner.PlanError) return { error: Object.assign({ code: error.code }, error.params) };
       throw error;
     }
   });

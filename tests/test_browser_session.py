@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 from knowledgebase.cli import main as kb
 from knowledgebase.load import load
 from knowledgebase.paths import plan_path
+from knowledgebase.schema import STEP
 
 pytestmark = pytest.mark.browser
 CONTENT = REPO / "content"
@@ -263,8 +264,9 @@ def test_a_link_to_a_different_session_asks_before_replacing_the_draft(page, sit
 
 def test_a_session_too_long_for_a_link_says_so_before_anyone_shares_it(page, site_url, corpus):
     long = a_session(corpus, articles=sorted(corpus.articles)[:20])
-    for step in long["steps"]:
-        step["prompt"] = step["facilitator"] = "A long note for the group. " * 70
+    for step in long["steps"]:  # as long as a path file allows: together, too long for a link
+        for name in ("prompt", "facilitator"):
+            step[name] = ("A long note for the group. " * 70)[:STEP.field(name).max_length]
     keep_draft(page, site_url, long)
     open_builder(page, site_url)
     expect(page.locator("#kb-share-too-long")).to_be_visible()

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from sphinx_support import ROOTS, build, copy_root
 
 from knowledgebase.cli import main as kb
+from knowledgebase.cli.path import PLAN_ERRORS, plan_error_message
 from knowledgebase.load import load
 from knowledgebase.paths import DISCUSSION_MINUTES, PlanError, path_file_text, plan_path
-from sphinx_support import ROOTS, build, copy_root
 
 CORPUS = ROOTS / "site-basic"
 
@@ -71,13 +72,39 @@ def test_planner_step_time_is_reading_plus_discussion(corpus_kb):
 
 
 def test_planner_refuses_an_unknown_concept_with_a_suggestion(corpus_kb):
-    with pytest.raises(PlanError, match="did you mean `trust`"):
+    with pytest.raises(PlanError) as refused:
         plan_path(corpus_kb, ["trsut"], 60)
+    assert (refused.value.code, refused.value.params) == ("unknown-concept", {"term": "trsut", "suggestion": "trust"})
+    assert plan_error_message(refused.value) == "unknown concept `trsut`; did you mean `trust`?"
 
 
 def test_planner_refuses_a_budget_shorter_than_any_reading(corpus_kb):
-    with pytest.raises(PlanError, match="allow at least 11"):
+    with pytest.raises(PlanError) as refused:
         plan_path(corpus_kb, ["trust"], 5)
+    assert (refused.value.code, refused.value.params) == ("too-short", {"minutes": 5, "shortest": 11})
+    assert plan_error_message(refused.value).endswith("allow at least 11")
+
+
+@pytest.mark.parametrize("concepts, audience, code, params, message", [
+    ([], None, "no-concepts", {}, "name at least one concept with --concepts"),
+    (["zzzzzz"], None, "unknown-concept", {"term": "zzzzzz", "suggestion": None},
+     "unknown concept `zzzzzz`; run `kb concepts` to list them"),
+    (["trust"], "headteachr", "unknown-audience", {"audience": "headteachr", "suggestion": "headteacher"},
+     "unknown audience `headteachr`; did you mean `headteacher`?"),
+    (["trust"], "nobody-at-all", "unknown-audience", {"audience": "nobody-at-all", "suggestion": None},
+     "unknown audience `nobody-at-all`; see content/audiences/"),
+])
+def test_planner_errors_are_codes_the_command_words(corpus_kb, concepts, audience, code, params, message):
+    with pytest.raises(PlanError) as refused:
+        plan_path(corpus_kb, concepts, 60, audience)
+    assert (refused.value.code, refused.value.params) == (code, params)
+    assert plan_error_message(refused.value) == message
+
+
+def test_every_planner_error_code_has_words_on_the_command_line():
+    assert set(PLAN_ERRORS) == {"no-concepts", "unknown-concept", "unknown-audience", "no-articles", "too-short"}
+    assert plan_error_message(PlanError("no-articles", concepts=["trust", "inquiry"])) == \
+        "no article is tagged with trust, inquiry"
 
 
 def test_written_path_passes_check_with_only_placeholder_warnings(tmp_path, corpus_kb):

@@ -10,6 +10,7 @@ import pytest
 
 from knowledgebase.paths import DISCUSSION_MINUTES, link_counts
 from knowledgebase.sessiondata import ARTICLE_FIELDS, check_repository, script, session_data
+from knowledgebase.sphinxext.session import BUILDER_SCRIPTS
 from sphinx_support import build, copy_root
 
 
@@ -129,9 +130,10 @@ def test_the_site_publishes_the_data_and_the_builder_page(site):
     scripts = page.select("script[src]")
     names = [s["src"].split("?")[0] for s in scripts]
     assert "_static/kb-session.js" in names
-    assert names[names.index("_kb/session-data.js"):][:3] == ["_kb/session-data.js", "_static/kb-planner.js",
-                                                              "_static/kb-session-builder.js"]
-    assert all(s.has_attr("defer") for s in scripts if "session" in s["src"] or "planner" in s["src"])
+    builder = ["_kb/session-data.js", *(f"_static/{name}" for name in BUILDER_SCRIPTS)]
+    assert names[names.index("_kb/session-data.js"):][:len(builder)] == builder
+    assert builder[1] == "_static/kb-planner.js" and builder[-1] == "_static/kb-session-builder.js"
+    assert all(s.has_attr("defer") for s in scripts if s["src"].split("?")[0] in builder + ["_static/kb-session.js"])
     noscript = page.find("noscript").get_text(" ", strip=True)
     assert "needs JavaScript" in noscript
     curated = page.select(".kb-builder-path")

@@ -5,7 +5,8 @@ for the static site. Both run here over hundreds of requests (every concept alon
 pairs, triples, labels and aliases, every audience and none, minutes from too
 few to plenty, pre-reading from 0 to 60, unknown and misspelt terms) against the
 real content and a generated corpus, in one Node process per corpus, fed the
-session data the site publishes. Answers must be identical, errors included.
+session data the site publishes. Answers must be identical, errors included: the same
+code with the same parameters, which each front end words for itself.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def python_answer(kb, request: dict) -> dict:
     try:
         plan = plan_path(kb, request["concepts"], request["minutes"], request["audience"], request["pre_reading"])
     except PlanError as error:
-        return {"error": str(error)}
+        return {"error": {"code": error.code, **error.params}}
     return {"steps": [{"article": s.article, "minutes": s.minutes, "when": s.when, "reason": s.reason,
                        "covers": list(s.covers)} for s in plan.steps],
             "uncovered": list(plan.uncovered), "left_out_prerequisites": list(plan.left_out_prerequisites)}
@@ -83,7 +84,7 @@ def requests_for(kb, seed: int, sample: int) -> list[dict]:
         for budget in minutes:
             requests.append({"concepts": rng.sample(concepts, 2), "minutes": budget, "audience": audience,
                              "pre_reading": rng.choice([0, 30, 60])})
-    # Requests that cannot be met: the errors must read the same too.
+    # Requests that cannot be met: the errors must be the same code with the same parameters.
     misspelt = concepts[0][:-1] + "x"
     requests += [
         {"concepts": [], "minutes": 60, "audience": None, "pre_reading": 0},
@@ -123,6 +124,10 @@ def test_the_browser_planner_drafts_the_same_sessions_as_kb_path_plan_on_the_rea
     assert any(a.get("left_out_prerequisites") for a in answers) or any(
         "prerequisite of" in s["reason"] for a in answers for s in a.get("steps", ()))
     assert sum("error" in a for a in answers) >= 7
+    codes = {a["error"]["code"] for a in answers if "error" in a}
+    assert codes >= {"no-concepts", "unknown-concept", "unknown-audience", "too-short"}
+    suggestions = [a["error"]["suggestion"] for a in answers if a.get("error", {}).get("code", "").startswith("unknown")]
+    assert None in suggestions and any(suggestions), "want an unknown term with a suggestion and one without"
 
 
 def test_the_browser_planner_drafts_the_same_sessions_as_kb_path_plan_on_a_generated_corpus(generated_kb):

@@ -53,7 +53,7 @@ def run_plan(args) -> int:
     try:
         plan = plan_path(kb, args.concepts, args.minutes, args.audience, args.pre_reading)
     except PlanError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(plan_error_message(error)) from None
     if args.format == "json":
         print(json.dumps({
             "concepts": list(plan.concepts), "audience": plan.audience, "minutes": plan.minutes,
@@ -96,3 +96,28 @@ def print_plan(kb, plan) -> None:
     if plan.left_out_prerequisites:
         print("Prerequisites left out for lack of time: " + ", ".join(plan.left_out_prerequisites)
               + " (allow pre-reading time with --pre-reading)")
+
+
+# How `kb path plan` words the planner's refusals (PlanError codes, see paths.py); the session
+# builder words the same codes for the browser (kb-builder-messages.js).
+PLAN_ERRORS = {
+    "no-concepts": "name at least one concept with --concepts",
+    "unknown-concept": "unknown concept `{term}`; {hint}",
+    "unknown-audience": "unknown audience `{audience}`; {hint}",
+    "no-articles": "no article is tagged with {concepts}",
+    "too-short": "{minutes} minutes is shorter than the shortest useful reading on these concepts "
+                 "({shortest} minutes with discussion); allow at least {shortest}",
+}
+# Said instead of a suggestion when no name is close to what was typed.
+PLAN_FALLBACKS = {"unknown-concept": "run `kb concepts` to list them", "unknown-audience": "see content/audiences/"}
+
+
+def plan_error_message(error: PlanError) -> str:
+    """One line for the command line: the planner's code and parameters, in words."""
+    params = dict(error.params)
+    if error.code in PLAN_FALLBACKS:
+        suggestion = params.get("suggestion")
+        params["hint"] = f"did you mean `{suggestion}`?" if suggestion else PLAN_FALLBACKS[error.code]
+    if "concepts" in params:
+        params["concepts"] = ", ".join(params["concepts"])
+    return PLAN_ERRORS[error.code].format(**params)

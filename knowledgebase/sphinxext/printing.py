@@ -32,7 +32,8 @@ FACILITATOR_FOLDER = "paths/facilitator"
 PRINT_PAGE = "session-print"
 BUILDER_PAGE = "session"
 SESSION_DATA_SCRIPT = "_kb/session-data.js"
-PRINT_SCRIPTS = ("_static/kb-qr.js", "_static/kb-print.js")
+# qrcode-generator (vendored, pinned: static/vendor/README.md) before our adapter, kb-qr.js.
+PRINT_SCRIPTS = ("_static/vendor/qrcode-generator.js", "_static/kb-qr.js", "_static/kb-print.js")
 WHEN_LABELS = {"pre-reading": "Before the session", "in-session": "In the session", "follow-up": "After the session"}
 
 # Sections of an article page that belong to browsing, not reading: the pack leaves them out.

@@ -4,8 +4,8 @@ At ``html-collect-pages`` the engine's :func:`~knowledgebase.sessiondata.session
 is written once per build as ``_kb/session-data.js`` (only when its bytes
 changed, so a rebuild that changes nothing in it costs one comparison), and
 ``session.html`` is added. The page's HTML lists the curated paths and says the
-builder needs JavaScript; ``kb-session-builder.js`` replaces that with the
-builder. The "Add to my session" and "Start from this path" buttons are put on
+builder needs JavaScript; the builder's scripts (``BUILDER_SCRIPTS``, put
+together by ``kb-session-builder.js``) replace that with the builder. The "Add to my session" and "Start from this path" buttons are put on
 article and path pages by ``kb-add-to-session.js``, so no page without
 JavaScript shows a button that does nothing.
 """
@@ -25,7 +25,11 @@ PAGENAME = "session"
 DATA_SCRIPT = "_kb/session-data.js"
 PRINT_PAGE = "session-print"   # the print page, added by the print outputs
 STATIC = Path(__file__).parent / "static"
-BUILDER_SCRIPTS = ("kb-planner.js", "kb-session-builder.js")
+# The builder's scripts, in the order they load: the planner, the builder's parts (each attaches
+# itself to window.KBBuilder), and last the script that puts them together on the page.
+BUILDER_SCRIPTS = ("kb-planner.js", "kb-builder-ui.js", "kb-builder-state.js", "kb-builder-messages.js",
+                   "kb-path-file.js", "kb-builder-draft.js", "kb-builder-details.js", "kb-builder-steps.js",
+                   "kb-builder-share.js", "kb-builder-open.js", "kb-session-builder.js")
 
 
 def _warn(message: str) -> None:

@@ -79,13 +79,16 @@
       var article = KBSession.article(data, control.id);
       var draft = KBSession.load(data) || KBSession.empty();
       if (!article) throw new Error("unknown article");
-      if (draft.steps.length >= KBSession.LIMITS.steps) {
-        status.textContent = "Your session already has " + KBSession.LIMITS.steps + " readings, the most it can hold.";
+      var limits = KBSession.limits(data);
+      if (limits.steps !== null && draft.steps.length >= limits.steps) {
+        status.textContent = "Your session already has " + limits.steps + " readings, the most it can hold.";
         render(control);
         return;
       }
       if (!draft.steps.some(function (s) { return s.article === control.id; })) {
-        draft.steps.push({ article: article.id, minutes: article.reading_time + data.discussion_minutes,
+        var minutes = article.reading_time + data.discussion_minutes;
+        if (limits.minutes_max !== null) minutes = Math.min(minutes, limits.minutes_max);
+        draft.steps.push({ article: article.id, minutes: minutes,
                            when: "in-session", prompt: article.question || "", facilitator: "" });
       }
       if (!KBSession.save(draft)) {

@@ -4,8 +4,8 @@
  * "did you mean" suggestions in knowledgebase/suggest.py (difflib's
  * get_close_matches), working on the site's session data (_kb/session-data.js).
  * tests/test_session_planner.py runs both planners over hundreds of requests on
- * the real content and a generated corpus and requires identical answers, so a
- * change to the rules in one must be made in the other.
+ * the real content and a generated corpus and requires identical answers (errors
+ * by code and parameters), so a change to the rules in one must be made in the other.
  *
  * Also the path rules of `kb check` (KB301, KB302, KB305) for a session being
  * edited, worded from the table the engine publishes in the data.
@@ -21,9 +21,15 @@
   var AUDIENCE_BONUS = 0.5;
   var DEPTH_WEIGHT = 0.25;
 
-  function PlanError(message) {
+  /* The request cannot be met: `code` says why and `params` hold the details, exactly as
+   * paths.PlanError's (no-concepts; unknown-concept {term, suggestion}; unknown-audience
+   * {audience, suggestion}; no-articles {concepts}; too-short {minutes, shortest}). Each front end
+   * words them: the builder from its message table (kb-builder-messages.js). */
+  function PlanError(code, params) {
     this.name = "PlanError";
-    this.message = message;
+    this.code = code;
+    this.params = params || {};
+    this.message = code;
   }
   PlanError.prototype = Object.create(Error.prototype);
   PlanError.prototype.constructor = PlanError;
@@ -116,11 +122,6 @@
     return best ? best[1] : null;
   }
 
-  function didYouMean(value, candidates, fallback) {
-    var match = closest(value, candidates);
-    return match ? "did you mean `" + match + "`?" : (fallback || "");
-  }
-
   // Data unpacked once per data object: articles by id, concepts and audiences by id, the alias index.
   function corpus(data) {
     if (data._kbCorpus) return data._kbCorpus;
@@ -181,8 +182,7 @@
       var normal = normaliseTerm(term);
       var cid = normal in kb.aliases ? kb.aliases[normal] : null;
       if (cid === null) {
-        throw new PlanError("unknown concept `" + term + "`; " +
-          didYouMean(normal, Object.keys(kb.aliases), "run `kb concepts` to list them"));
+        throw new PlanError("unknown-concept", { term: term, suggestion: closest(normal, Object.keys(kb.aliases)) });
       }
       if (resolved.indexOf(cid) < 0) resolved.push(cid);
     });
@@ -242,20 +242,18 @@
     var minutes = request.minutes;
     var audience = request.audience === undefined ? null : request.audience;
     var preReading = request.pre_reading || 0;
-    if (!concepts.length) throw new PlanError("name at least one concept with --concepts");
+    if (!concepts.length) throw new PlanError("no-concepts");
     var requested = resolveConceptTerms(kb, concepts);
     if (audience !== null && !(audience in kb.audiences)) {
-      throw new PlanError("unknown audience `" + audience + "`; " +
-        didYouMean(audience, Object.keys(kb.audiences), "see content/audiences/"));
+      throw new PlanError("unknown-audience", { audience: audience, suggestion: closest(audience, Object.keys(kb.audiences)) });
     }
     var candidates = kb.ids.map(function (id) { return kb.articles[id]; }).filter(function (a) {
       return a.concepts.some(function (c) { return requested.indexOf(c) >= 0; });
     });
-    if (!candidates.length) throw new PlanError("no article is tagged with " + requested.join(", "));
+    if (!candidates.length) throw new PlanError("no-articles", { concepts: requested });
     var shortest = Math.min.apply(null, candidates.map(function (a) { return sessionMinutes(data, kb, a.id); }));
     if (minutes < shortest) {
-      throw new PlanError(minutes + " minutes is shorter than the shortest useful reading on these concepts (" +
-        shortest + " minutes with discussion); allow at least " + shortest);
+      throw new PlanError("too-short", { minutes: minutes, shortest: shortest });
     }
 
     var covered = new Set();

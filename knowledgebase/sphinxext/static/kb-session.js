@@ -11,6 +11,12 @@
  * refuses what is malformed and drops (and reports) articles the site does not
  * have. Nothing here touches the page; callers show text with textContent.
  *
+ * Its limits (lengths, counts, minutes) are never written here: limits(data)
+ * reads them from the site's session data, which the build generates from the
+ * front matter schema (knowledgebase/sessiondata.py). validate() holds a
+ * session to every maximum; what a path file needs besides (a title, an
+ * audience, the shortest session) is for the export to say (kb-path-file.js).
+ *
  * Loadable in the browser (window.KBSession) and in Node (module.exports), so
  * the tests can run the same code outside a browser.
  */
@@ -22,10 +28,6 @@
   var MAX_FRAGMENT = 32 * 1024;   // characters of base64url; refused before decoding
   var WHEN = ["pre-reading", "in-session", "follow-up"];
   var SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-  var LIMITS = {
-    title: 200, summary: 600, outcome: 600, outcomes: 20, prompt: 2000, facilitator: 2000,
-    steps: 60, audience: 20, minutes: 600, duration: 600
-  };
   var KEYS = ["v", "title", "summary", "audience", "duration", "outcomes", "steps"];
   var STEP_KEYS = ["article", "minutes", "when", "prompt", "facilitator"];
   var DEFAULT_DURATION = 60;
@@ -91,6 +93,36 @@
     return typeof id === "string" && id in byId ? byId[id] : null;
   }
 
+  /* The limits a session is held to, from the data's `limits` (see sessiondata.py): the schema's
+   * limits on a path's fields ("path") and its steps' fields ("step"), and the builder's own
+   * ("session"). A limit the data does not give is null: none. Without data, every one is null. */
+  function limits(data) {
+    var given = data && data.limits;
+    function get(scope, field, kind) {
+      var limit = given && given[scope] && given[scope][field];
+      return limit && typeof limit[kind] === "number" ? limit[kind] : null;
+    }
+    function tightest(scope, field, kind) {
+      var a = get(scope, field, kind), b = get("session", field, kind);
+      return a === null ? b : b === null ? a : Math.min(a, b);
+    }
+    return {
+      title: get("path", "title", "max_length"), summary: get("path", "summary", "max_length"),
+      audience: tightest("path", "audience", "max_items"), audience_min: get("path", "audience", "min_items"),
+      duration_min: get("path", "duration", "minimum"), duration_max: get("path", "duration", "maximum"),
+      outcome: get("path", "outcomes", "max_length"), outcomes: tightest("path", "outcomes", "max_items"),
+      outcomes_min: get("path", "outcomes", "min_items"),
+      steps: tightest("path", "steps", "max_items"),
+      minutes_min: get("step", "minutes", "minimum"), minutes_max: get("step", "minutes", "maximum"),
+      prompt: get("step", "prompt", "max_length"), facilitator: get("step", "facilitator", "max_length")
+    };
+  }
+
+  // Over a limit; a limit of null is none.
+  function over(count, limit) {
+    return limit !== null && count > limit;
+  }
+
   function audienceIds(data) {
     if (!data || !Array.isArray(data.audiences)) return null;
     var ids = Object.create(null);
@@ -105,6 +137,7 @@
    * checked against the site; without it only their form is. */
   function validate(obj, data) {
     var errors = [];
+    var limit = limits(data);
     function refuse(message) { return { session: null, errors: errors.concat([message]) }; }
     try {
       if (!isPlainObject(obj)) return refuse("This is not a session.");
@@ -118,23 +151,27 @@
         var name = texts[t];
         if (!has(obj, name)) continue;
         if (typeof obj[name] !== "string") return refuse("The session's " + name + " is not text.");
-        if (obj[name].length > LIMITS[name]) return refuse("The session's " + name + " is too long.");
+        if (over(obj[name].length, limit[name])) return refuse("The session's " + name + " is too long.");
         session[name] = wellFormed(obj[name]);
       }
       if (has(obj, "duration")) {
-        if (!isCount(obj.duration, LIMITS.duration)) return refuse("The session's length is not a number of minutes from 1 to " + LIMITS.duration + ".");
+        if (!isCount(obj.duration, limit.duration_max)) {
+          return refuse("The session's length is not a number of minutes" + range(limit.duration_max) + ".");
+        }
         session.duration = obj.duration;
       }
       if (has(obj, "outcomes")) {
-        if (!Array.isArray(obj.outcomes) || obj.outcomes.length > LIMITS.outcomes) return refuse("The session's outcomes are not a list of up to " + LIMITS.outcomes + ".");
+        if (!Array.isArray(obj.outcomes) || over(obj.outcomes.length, limit.outcomes)) {
+          return refuse("The session's outcomes are not a list" + (limit.outcomes === null ? "" : " of up to " + limit.outcomes) + ".");
+        }
         for (var o = 0; o < obj.outcomes.length; o++) {
-          if (typeof obj.outcomes[o] !== "string" || obj.outcomes[o].length > LIMITS.outcome) return refuse("An outcome is not text of a sensible length.");
+          if (typeof obj.outcomes[o] !== "string" || over(obj.outcomes[o].length, limit.outcome)) return refuse("An outcome is not text of a sensible length.");
           session.outcomes.push(wellFormed(obj.outcomes[o]));
         }
       }
       var audiences = audienceIds(data);
       if (has(obj, "audience")) {
-        if (!Array.isArray(obj.audience) || obj.audience.length > LIMITS.audience) return refuse("The session's audience is not a list.");
+        if (!Array.isArray(obj.audience) || over(obj.audience.length, limit.audience)) return refuse("The session's audience is not a list.");
         for (var a = 0; a < obj.audience.length; a++) {
           var audience = obj.audience[a];
           if (typeof audience !== "string" || !SLUG.test(audience)) return refuse("An audience in the session is not a valid id.");
@@ -145,7 +182,7 @@
       var known = data && Array.isArray(data.articles);
       if (has(obj, "steps")) {
         if (!Array.isArray(obj.steps)) return refuse("The session's steps are not a list.");
-        if (obj.steps.length > LIMITS.steps) return refuse("The session has more than " + LIMITS.steps + " steps.");
+        if (over(obj.steps.length, limit.steps)) return refuse("The session has more than " + limit.steps + " steps.");
         for (var s = 0; s < obj.steps.length; s++) {
           var step = obj.steps[s];
           var number = "Step " + (s + 1);
@@ -154,14 +191,16 @@
             if (has(step, k) && STEP_KEYS.indexOf(k) < 0) return refuse(number + " has a field it should not have.");
           }
           if (typeof step.article !== "string" || !SLUG.test(step.article)) return refuse(number + " does not name an article by its id.");
-          if (!isCount(step.minutes, LIMITS.minutes)) return refuse(number + " does not have a number of minutes from 1 to " + LIMITS.minutes + ".");
+          if (!isCount(step.minutes, limit.minutes_max)) {
+            return refuse(number + " does not have a number of minutes" + range(limit.minutes_max) + ".");
+          }
           if (WHEN.indexOf(step.when) < 0) return refuse(number + " is not pre-reading, in-session or follow-up.");
           var clean = { article: step.article, minutes: step.minutes, when: step.when, prompt: "", facilitator: "" };
           var fields = ["prompt", "facilitator"];
           for (var f = 0; f < fields.length; f++) {
             if (!has(step, fields[f])) continue;
             if (typeof step[fields[f]] !== "string") return refuse(number + "'s " + fields[f] + " is not text.");
-            if (step[fields[f]].length > LIMITS[fields[f]]) return refuse(number + "'s " + fields[f] + " is too long.");
+            if (over(step[fields[f]].length, limit[fields[f]])) return refuse(number + "'s " + fields[f] + " is too long.");
             clean[fields[f]] = wellFormed(step[fields[f]]);
           }
           if (known && !article(data, step.article)) {
@@ -177,8 +216,14 @@
     }
   }
 
+  /* A whole number of minutes, at most `maximum` (null: no limit). A session may be shorter than
+   * a path file allows, as it may lack a title: the export says so (kb-path-file.js). */
   function isCount(value, maximum) {
-    return typeof value === "number" && Math.floor(value) === value && value >= 1 && value <= maximum;
+    return typeof value === "number" && Math.floor(value) === value && value >= 1 && (maximum === null || value <= maximum);
+  }
+
+  function range(maximum) {
+    return maximum === null ? "" : " from 1 to " + maximum;
   }
 
   // The session with its keys in one fixed order, so the same session always encodes alike.
@@ -328,7 +373,7 @@
   }
 
   var KBSession = {
-    VERSION: VERSION, STORAGE_KEY: STORAGE_KEY, MAX_FRAGMENT: MAX_FRAGMENT, WHEN: WHEN, LIMITS: LIMITS,
+    VERSION: VERSION, STORAGE_KEY: STORAGE_KEY, MAX_FRAGMENT: MAX_FRAGMENT, WHEN: WHEN, limits: limits,
     empty: empty, articles: articles, article: article, validate: validate, encode: encode, decode: decode, fragmentParams: fragmentParams,
     load: load, save: save, isEmpty: isEmpty, same: same, canonical: canonical, participantCopy: participantCopy
   };
