@@ -10,7 +10,7 @@ from html import unescape
 
 import pytest
 from browser_support import AXE, REPO, require, session_in
-from test_qr import segno_matrix
+from test_qr import grey_image
 
 from knowledgebase.load import load
 
@@ -137,6 +137,13 @@ def svg_matrix(svg_path: str, size: int) -> list[str]:
     return ["".join(r) for r in rows]
 
 
+def decoded(modules: list[str]) -> str:
+    """What a phone reads from a drawn code: zxing-cpp, an independent decoder."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    [result] = zxingcpp.read_barcodes(grey_image(modules), formats=zxingcpp.BarcodeFormat.QRCode)
+    return result.text
+
+
 def test_each_handout_qr_code_is_the_articles_absolute_address(page, site_url, link):
     open_print(page, f"{site_url}session-print.html#kind=handout&s={link}")
     codes = page.locator("svg.kb-qr-code")
@@ -144,8 +151,7 @@ def test_each_handout_qr_code_is_the_articles_absolute_address(page, site_url, l
         url = f"{site_url}articles/{article}.html"
         svg = codes.nth(i)
         size = int(svg.get_attribute("viewBox").split()[2]) - 8
-        version, mask = int(svg.get_attribute("data-qr-version")), int(svg.get_attribute("data-qr-mask"))
-        assert svg_matrix(svg.locator("path").get_attribute("d"), size) == segno_matrix(url.encode(), version, mask)[1]
+        assert decoded(svg_matrix(svg.locator("path").get_attribute("d"), size)) == url
         assert page.locator(".kb-qr-address").nth(i).inner_text() == url.split("://", 1)[1]
 
 
@@ -241,8 +247,7 @@ def test_a_curated_paths_qr_codes_are_its_articles_absolute_addresses(page, site
         url = f"{site_url}articles/{article}.html"
         svg = codes.nth(i)
         size = int(svg.get_attribute("viewBox").split()[2]) - 8
-        version, mask = int(svg.get_attribute("data-qr-version")), int(svg.get_attribute("data-qr-mask"))
-        assert svg_matrix(svg.locator("path").get_attribute("d"), size) == segno_matrix(url.encode(), version, mask)[1]
+        assert decoded(svg_matrix(svg.locator("path").get_attribute("d"), size)) == url
 
 
 def test_curated_path_outputs_work_without_javascript(browser, site_url):

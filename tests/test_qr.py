@@ -1,8 +1,8 @@
 """QR codes for print-outs (static/kb-qr.js, our adapter around the vendored qrcode-generator), run in Node.
 
 Every code is read back with zxing-cpp, an independent decoder: from the adapter's matrix
-here, and from a handout printed to PDF in ``tests/test_browser_print.py``, which also holds
-each printed code to segno's for the same version and mask (``segno_matrix`` below).
+here, and from each code a print page draws and from a handout printed to PDF in
+``tests/test_browser_print.py``.
 """
 
 from __future__ import annotations
@@ -38,36 +38,6 @@ def node_encode(texts: list[str]) -> list:
     result = subprocess.run([node, "-e", RUN_ENCODER, str(ADAPTER)], input=json.dumps(texts),
                             capture_output=True, text=True, check=True)
     return json.loads(result.stdout)
-
-
-def segno_matrix(data: bytes, version: int, mask: int | None = None) -> tuple[int, list[str]]:
-    """segno's level-M byte-mode code for ``data`` at ``version``, padded as ISO/IEC 18004 says.
-
-    segno's ``write_padding_bits`` adds eight zero bits when the stream already ends on a byte
-    boundary (always so in byte mode), where ISO/IEC 18004 7.4.10 adds none and goes straight to
-    the pad codewords, so this pads as the standard says and takes everything else from segno's
-    encoder module (not public API, hence the test extra's upper bound on segno)."""
-    segno = pytest.importorskip("segno")
-    from segno import consts, encoder
-
-    buff = encoder.Buffer()
-    for segment in encoder.prepare_data(data, consts.MODE_BYTE, None):
-        encoder.write_segment(buff, segment, None, encoder.version_range(version))
-    capacity = consts.SYMBOL_CAPACITY[version][consts.ERROR_LEVEL_M]
-    encoder.write_terminator(buff, capacity, None, len(buff))
-    if len(buff) % 8:
-        buff.extend([0] * (8 - len(buff) % 8))
-    encoder.write_pad_codewords(buff, version, capacity, len(buff))
-    final = encoder.make_final_message(version, consts.ERROR_LEVEL_M, buff)
-    width = encoder.calc_matrix_size(version)
-    matrix = encoder.make_matrix(width, width)
-    encoder.add_finder_patterns(matrix, width, width)
-    encoder.add_alignment_patterns(matrix, width, width)
-    encoder.add_codewords(matrix, final, version)
-    mask, matrix = encoder.find_and_apply_best_mask(matrix, width, width, mask)
-    encoder.add_format_info(matrix, version, consts.ERROR_LEVEL_M, mask)
-    encoder.add_version_info(matrix, version)
-    return mask, ["".join(str(module) for module in row) for row in matrix]
 
 
 def sample_texts() -> list[str]:
