@@ -23,6 +23,7 @@ from sphinx.application import Sphinx
 from .. import __version__
 from . import facilitator, home, incremental, memory, navigation, pagemeta, printing, published, safety, search, session
 from .directives import DIRECTIVES
+from .domain import KnowledgeBaseDomain
 from .nodes import kb_generated, kb_html, kb_reference, visit_html, visit_skip
 from .resolve import resolve_page
 from .roles import make_role
@@ -62,6 +63,7 @@ def setup(app: Sphinx) -> dict:
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
     app.add_transform(KnowledgeBasePage)
+    app.add_domain(KnowledgeBaseDomain)
     app.setup_extension("knowledgebase.sphinxext.csp")  # the policy on every page and in _headers
     app.add_transform(safety.RemoveUnsafeNodes)
     app.connect("config-inited", safety.use_policy_syntax)
@@ -89,10 +91,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", published.remove_foreign_files)
     app.connect("env-before-read-docs", safety.disable_raw_and_file_insertion)
     app.connect("source-read", safety.drop_refused_blocks)
-    app.connect("env-purge-doc", incremental.purge_doc)
-    app.connect("env-merge-info", incremental.merge_info)
     app.connect("doctree-read", incremental.mark_orphan)
-    app.connect("doctree-read", incremental.note_read_dependencies)
     app.connect("env-get-outdated", incremental.pages_to_read_again)
     app.connect("env-get-updated", incremental.pages_with_changed_data)
     app.connect("env-get-updated", printing.pages_missing_fragments)
@@ -106,4 +105,4 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("kb-session.js", loading_method="defer")  # the trainer's session, for the buttons below
     app.add_js_file("kb-add-to-session.js", loading_method="defer")  # "Add to my session", "Start from this path"
     app.add_config_value("kb_repository", None, "", types=(dict, type(None)))  # for "Propose on GitHub"
-    return {"version": __version__, "env_version": 6, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 7, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,7 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..schema import ARTICLE_KINDS
 from .home import SearchBox
 from .nodes import kb_generated
-from .state import DirectiveUse, env_state
+from .domain import DirectiveUse, page_data
 
 SORTS = ("title", "updated", "reading-time", "most-linked")
 
@@ -31,7 +31,7 @@ class GeneratedBlock(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         options = tuple(sorted((k, str(v)) for k, v in self.options.items()))
-        env_state(self.env).directives.setdefault(self.env.docname, []).append(DirectiveUse(self.name, options))
+        page_data(self.env).directive_uses.setdefault(self.env.docname, []).append(DirectiveUse(self.name, options))
         node = kb_generated(block=f"directive:{self.name}", options=dict(options))
         self.set_source_info(node)
         return [node]

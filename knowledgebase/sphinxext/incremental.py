@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import posixpath
 from pathlib import Path
 
-from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import __version__
@@ -23,7 +21,8 @@ from ..loader import load
 from ..views import Views, same_published_data
 from .navigation import build_navigation
 from .resolve import directive_view
-from .state import BuildData, EnvState, ReadAs, build_data, claim_warm, env_state, set_build_data, warm_state
+from .domain import KnowledgeBaseDomain, page_data
+from .state import BuildData, build_data, claim_warm, set_build_data, warm_state
 from .transforms import PAGE_BLOCKS, record_for
 
 logger = logging.getLogger(__name__)
@@ -76,14 +75,6 @@ def report_diagnostics(app) -> None:
         logger.warning(f"{d.code} {d.message}{hint}", type="kb", subtype=d.name, location=f"{d.path}:{d.line}")
 
 
-def purge_doc(app, env, docname: str) -> None:
-    env_state(env).purge(docname)
-
-
-def merge_info(app, env, docnames, other) -> None:
-    env_state(env).merge(set(docnames), env_state(other))
-
-
 def mark_orphan(app, doctree) -> None:
     """Content pages are reached through generated links, not a toctree: say so, so Sphinx does not warn."""
     docname = app.env.docname
@@ -91,7 +82,7 @@ def mark_orphan(app, doctree) -> None:
         app.env.metadata[docname]["orphan"] = True
 
 
-def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str:
+def page_fingerprint(app, data: BuildData, state: KnowledgeBaseDomain, docname: str) -> str:
     views = data.views
     parts: list[str] = [__version__]  # a new release may render the same data differently
     found = record_for(app, docname)
@@ -103,30 +94,11 @@ def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str
     for kind, target in sorted(state.references.get(docname, ())):
         link = views.cited_link(kind, target)
         parts.append(f"{kind}:{target}:" + (views.fingerprint(link) if link else "-"))
-    for use in state.directives.get(docname, ()):
+    for use in state.directive_uses.get(docname, ()):
         parts.append(use.name + ":" + views.fingerprint(directive_view(views, use.name, dict(use.options))))
     if data.navigation is not None:
         parts.append("sidebar:" + data.navigation.digest + data.navigation.page_digest(docname))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-
-
-def note_read_dependencies(app, doctree) -> None:
-    """Record what this page's doctree was read against (``doctree-read``): see :class:`ReadAs`."""
-    docname = app.env.docname
-    folder = posixpath.dirname(docname)
-    links = set()
-    for node in doctree.findall(addnodes.pending_xref):
-        if node.get("reftype") != "myst":
-            continue
-        target = node.get("reftarget", "")
-        if node.get("refdomain") == "doc":
-            links.add(target)
-            continue
-        path = target.split("#", 1)[0]
-        if path.endswith(".md"):  # MyST found no such file when it read the page
-            joined = path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path)
-            links.add(posixpath.normpath(joined)[:-3])
-    env_state(app.env).read_as[docname] = ReadAs(record_for(app, docname) is not None, frozenset(links))
 
 
 def pages_to_read_again(app, env, added, changed, removed) -> list[str]:
@@ -142,7 +114,7 @@ def pages_to_read_again(app, env, added, changed, removed) -> list[str]:
     touched = set(added) | set(removed)
     skip = touched | set(changed)
     again = []
-    for docname, read in env_state(env).read_as.items():
+    for docname, read in page_data(env).read_as.items():
         if docname in skip or docname not in env.found_docs:
             continue
         if read.page_links & touched or (record_for(app, docname) is not None) != read.record:
@@ -190,7 +162,7 @@ def pages_with_changed_data(app, env) -> list[str]:
         data.published_as_before and previous is not None and previous.navigation is not None
         and not data.added and not data.removed and previous.navigation.same_tree(data.navigation))
     docnames = sorted(warm.read & env.found_docs) if data.only_read_pages_changed else sorted(env.found_docs)
-    state = env_state(env)
+    state = page_data(env)
     changed = []
     for docname in docnames:
         new = page_fingerprint(app, data, state, docname)

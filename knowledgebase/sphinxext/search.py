@@ -17,7 +17,8 @@ from docutils import nodes
 
 from ..search import INDEX_VERSION, REFERENCE_MARK, PageText, SearchEntry, SearchIndex, split_blocks
 from .nodes import kb_generated, kb_reference
-from .state import build_data, env_state, kept_from_last_build, warm_state
+from .domain import page_data
+from .state import build_data, kept_from_last_build, warm_state
 from .transforms import record_for
 
 INDEX_FOLDER = "_kb/search"
@@ -39,7 +40,7 @@ def collect_text(app, doctree) -> None:
     found = record_for(app.env, docname)
     if found is None or found[0] == "audiences":
         return
-    env_state(app.env).search_terms[docname] = page_text(doctree)
+    page_data(app.env).search_terms[docname] = page_text(doctree)
 
 
 _SKIPPED = (nodes.docinfo, nodes.comment, nodes.raw, nodes.system_message, nodes.substitution_definition,
@@ -131,7 +132,7 @@ def entries(app) -> dict[str, SearchEntry]:
     ``warm.search_entries`` for the next build to compare with."""
     data = build_data(app)
     warm = warm_state(app)
-    terms = env_state(app.env).search_terms
+    terms = page_data(app.env).search_terms
     label = _label(data)
     if warm is None:
         made = {docname: page_entry(app, docname, terms[docname], label) for docname in terms}

@@ -3,10 +3,6 @@
 * :func:`build_data` - what one build computes from the corpus (the loaded
   knowledge base, its graph and views). Kept in this module per source
   folder, never pickled, and inherited by forked parallel workers.
-* :func:`env_state` - what must survive between incremental builds: per
-  document, the references and directives it contains and the fingerprint of
-  the generated data it last displayed. Lives on the environment and is
-  purged and merged per document like ``sphinx.ext.todo``'s data.
 * :func:`warm_state` - what a long-lived process (``kb serve``) keeps between
   its rebuilds of one source folder, so that a rebuild costs what changed, not
   what the corpus holds. Absent in a one-off ``kb build``.
@@ -31,7 +27,6 @@ from ..views import Views
 if TYPE_CHECKING:
     from .navigation import Navigation
 
-_ENV_ATTRIBUTE = "knowledgebase_state"
 # Per source folder, so that transforms (which see the environment, not the
 # application) reach it too; forked parallel workers inherit it.
 _BUILDS: dict[str, "BuildData"] = {}
@@ -58,51 +53,6 @@ class BuildData:
     def is_scanned(self, docname: str) -> bool:
         """Did the engine check this document's body (so its reference warnings are already out)?"""
         return f"{docname}.md" in self.result.scanned
-
-
-@dataclass
-class DirectiveUse:
-    name: str
-    options: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class ReadAs:
-    """What a page's saved doctree depends on beyond its own source: whether it was read as a
-    record (an article, concept...), and the documents its Markdown links named, which MyST
-    resolves when it reads the page."""
-
-    record: bool
-    page_links: frozenset[str]
-
-
-@dataclass
-class EnvState:
-    """Per-document data kept in the pickled environment between builds."""
-
-    references: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
-    directives: dict[str, list[DirectiveUse]] = field(default_factory=dict)
-    fingerprints: dict[str, str] = field(default_factory=dict)
-    search_terms: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
-    read_as: dict[str, ReadAs] = field(default_factory=dict)
-
-    def purge(self, docname: str) -> None:
-        self.references.pop(docname, None)
-        self.directives.pop(docname, None)
-        self.fingerprints.pop(docname, None)
-        self.search_terms.pop(docname, None)
-        self.read_as.pop(docname, None)
-
-    def merge(self, docnames: set[str], other: "EnvState") -> None:
-        for docname in docnames:
-            if docname in other.references:
-                self.references[docname] = other.references[docname]
-            if docname in other.directives:
-                self.directives[docname] = other.directives[docname]
-            if docname in other.search_terms:
-                self.search_terms[docname] = other.search_terms[docname]
-            if docname in other.read_as:
-                self.read_as[docname] = other.read_as[docname]
 
 
 @dataclass
@@ -147,14 +97,6 @@ def build_data(app_or_env: Sphinx | BuildEnvironment) -> BuildData:
 
 def set_build_data(app: Sphinx, data: BuildData) -> None:
     _BUILDS[str(app.srcdir)] = data
-
-
-def env_state(env: BuildEnvironment) -> EnvState:
-    state = getattr(env, _ENV_ATTRIBUTE, None)
-    if state is None:
-        state = EnvState()
-        setattr(env, _ENV_ATTRIBUTE, state)
-    return state
 
 
 def kept_from_last_build(app: Sphinx, pagename: str, shows: frozenset[str] = frozenset()) -> bool:
