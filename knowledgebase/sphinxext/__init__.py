@@ -27,6 +27,7 @@ from .domain import KnowledgeBaseDomain
 from .nodes import kb_generated, kb_html, kb_reference, visit_html, visit_skip
 from .resolve import resolve_page
 from .roles import make_role
+from .state import link_environment
 from .transforms import KnowledgeBasePage
 
 STATIC = Path(__file__).parent / "static"
@@ -69,6 +70,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", safety.use_policy_syntax)
     app.connect("config-inited", incremental.load_corpus)
     app.connect("config-inited", published.use_published_page_templates)
+    app.connect("builder-inited", link_environment)
     app.connect("builder-inited", published.guard_translator)
     app.connect("builder-inited", incremental.report_diagnostics)
     app.connect("builder-inited", _add_static)

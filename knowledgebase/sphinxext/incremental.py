@@ -22,7 +22,7 @@ from ..views import Views, same_published_data
 from .navigation import build_navigation
 from .resolve import directive_view
 from .domain import KnowledgeBaseDomain, page_data
-from .state import BuildData, build_data, claim_warm, set_build_data, warm_state
+from .state import BuildData, build_data, set_build_data, warm_state
 from .transforms import PAGE_BLOCKS, record_for
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ UNREADABLE = {"KB001", "KB002", "KB011", "KB012", "KB013", "KB016", "KB017"}
 
 def load_corpus(app, config) -> None:
     """Load and check the corpus in the source folder (``config-inited``, before Sphinx looks for documents)."""
-    warm = warm_state(app) or claim_warm(app)
+    warm = warm_state(app)
     result = load(Path(app.srcdir), warm.load_cache if warm is not None else None)
     previous = warm.previous if warm is not None else None
     if previous is not None and same_published_data(previous.kb, result.kb):

@@ -39,7 +39,7 @@ from sphinx.util.docutils import additional_nodes, docutils_namespace, patch_doc
 
 from .incremental import reload_corpus
 from ..cache import LoadCache
-from .state import WarmState, expect_warm
+from .state import WarmApplication, WarmState
 
 
 FOLDER = "a folder"  # never the digest of a file, so a change to a folder always builds
@@ -126,10 +126,10 @@ class WarmBuilder:
             gc.enable()
 
     def _new_app(self) -> Sphinx:
-        expect_warm(str(self.srcdir), WarmState(self.load_cache))
         with patch_docutils(self.confdir), docutils_namespace():
-            app = Sphinx(str(self.srcdir), str(self.confdir), str(self.outdir), str(self.doctreedir), "html",
-                         status=self.status, warning=self.warning, freshenv=False)
+            app = WarmApplication(str(self.srcdir), str(self.confdir), str(self.outdir), str(self.doctreedir),
+                                  "html", status=self.status, warning=self.warning, freshenv=False,
+                                  warm=WarmState(self.load_cache))
             self._registered = (dict(directives._directives), dict(roles._roles), set(additional_nodes))
         return app
 
