@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sphinx_support import build, built_root, copy_root, edit
 
-from knowledgebase.sphinxext.printing import pack_html, placed_html, read_fragment
+from knowledgebase.sphinxext.html.printing import pack_html, placed_html, read_fragment
 
 PATH = "first-steps"
 STEPS = ["trust-first", "asking-good-questions", "learning-walks"]
@@ -183,7 +183,7 @@ def test_a_pack_page_links_to_an_article_whose_fragment_is_missing(tmp_path):
 
     from sphinx.testing.util import SphinxTestApp
 
-    from knowledgebase.sphinxext.printing import fragment_path, path_pack_body
+    from knowledgebase.sphinxext.html.printing import fragment_path, path_pack_body
 
     srcdir = copy_root("site-basic", tmp_path)
     app = SphinxTestApp("html", srcdir=srcdir, builddir=tmp_path / "build", status=io.StringIO(), warning=io.StringIO())

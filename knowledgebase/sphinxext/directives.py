@@ -12,8 +12,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from ..schema import ARTICLE_KINDS
-from .home import SearchBox
-from .nodes import kb_generated
+from .nodes import kb_generated, kb_search_box
 from .domain import DirectiveUse, page_data
 
 SORTS = ("title", "updated", "reading-time", "most-linked")
@@ -74,6 +73,19 @@ class AudienceEntries(GeneratedBlock):
 
 class SourceList(GeneratedBlock):
     """``kb-sources``: the bibliography, with an anchor per source for the ``{source}`` role."""
+
+
+class SearchBox(SphinxDirective):
+    """``kb-search-box``: a search form for the top of a page, a plain GET form to the search page, so
+    it works without JavaScript. It takes no options and shows no corpus data, so it needs no
+    fingerprint: the page is rewritten when its own source changes, like any page."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        node = kb_search_box()
+        self.set_source_info(node)
+        return [node]
 
 
 DIRECTIVES = {

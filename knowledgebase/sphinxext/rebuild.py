@@ -37,8 +37,8 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import _assets as html_assets
 from sphinx.util.docutils import additional_nodes, docutils_namespace, patch_docutils, register_node
 
-from .incremental import reload_corpus
 from ..cache import LoadCache
+from .corpus import reload_corpus
 from .state import WarmApplication, WarmState
 
 

@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
 from ..bodypolicy import DIRECTIVES, ROLES, SYNTAX
-from ..diagnostics import _ALL as ALL_CODES
+from ..diagnostics import CODES
 from ..schema import CHOICE, INTEGER, REF_LIST, SCHEMAS, SLUG_TEXT, STEPS, TEXT, TEXT_LIST, URL, DATE, Field
 
 TYPE_NAMES = {TEXT: "text", SLUG_TEXT: "id", TEXT_LIST: "list of texts", REF_LIST: "list of ids", INTEGER: "whole number",
@@ -115,7 +115,7 @@ class DiagnosticReference(SphinxDirective):
 
     def run(self):
         out = []
-        for code in ALL_CODES:
+        for code in CODES.values():
             section = nodes.section(ids=[code.code.lower(), code.name])
             title = f"{code.code} {code.name}"
             section += nodes.title(title, title)

@@ -7,7 +7,6 @@ a placeholder that is resolved, with the current title, when the page is written
 
 from __future__ import annotations
 
-from docutils import nodes
 
 from ..references import split_role_text
 from .nodes import kb_reference

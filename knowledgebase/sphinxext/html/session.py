@@ -17,14 +17,14 @@ import posixpath
 from html import escape
 from pathlib import Path
 
-from ..sessiondata import check_repository, script, session_data
+from ...sessiondata import check_repository, script, session_data
+from ..pages import PRINT_PAGE, SESSION_PAGE
+from ..state import build_data, kept_from_last_build
+from .printing import SESSION_DATA_SCRIPT as DATA_SCRIPT
 from .printing import curated_path_outputs
-from .state import build_data, kept_from_last_build
 
-PAGENAME = "session"
-DATA_SCRIPT = "_kb/session-data.js"
-PRINT_PAGE = "session-print"   # the print page, added by the print outputs
-STATIC = Path(__file__).parent / "static"
+PAGENAME = SESSION_PAGE
+STATIC = Path(__file__).resolve().parent.parent / "static"
 BUILDER_SCRIPTS = ("kb-planner.js", "kb-session-builder.js")
 
 

@@ -20,17 +20,13 @@ import posixpath
 import re
 from html import escape
 from pathlib import Path
-from urllib.parse import urljoin
 
-from ..characters import strip_forbidden_data
-from .state import build_data, kept_from_last_build
-from .transforms import record_for
+from ...characters import strip_forbidden_data
+from ..pages import PRINT_PAGE, SESSION_PAGE, facilitator_pagename, path_pack_pagename, record_for
+from ..render import root_prefix
+from ..state import build_data, kept_from_last_build
 
 PACK_FOLDER = "_kb/pack"
-PATH_PACK_FOLDER = "paths/pack"
-FACILITATOR_FOLDER = "paths/facilitator"
-PRINT_PAGE = "session-print"
-BUILDER_PAGE = "session"
 SESSION_DATA_SCRIPT = "_kb/session-data.js"
 PRINT_SCRIPTS = ("_static/kb-qr.js", "_static/kb-print.js")
 WHEN_LABELS = {"pre-reading": "Before the session", "in-session": "In the session", "follow-up": "After the session"}
@@ -112,7 +108,7 @@ def write_article_fragment(app, pagename, templatename, context, doctree) -> Non
     """Write the pack fragment of an article page as the page is written (``html-page-context``)."""
     if app.builder.format != "html" or doctree is None:
         return
-    found = record_for(app.env, pagename)
+    found = record_for(build_data(app).kb, pagename)
     if found is None or found[0] != "articles":
         return
     article = found[1]
@@ -153,38 +149,6 @@ def remove_stale_fragments(app, exception) -> None:
 
 
 # Pages ---------------------------------------------------------------------------------------
-
-def root_prefix(pagename: str) -> str:
-    return "../" * pagename.count("/")
-
-
-def short_address(app, target_uri: str) -> str:
-    """What to type on paper: the full address without its scheme if the site's address is
-    configured (``html_baseurl``), otherwise the page's path in the site. The browser shows
-    the address it was opened from instead."""
-    base = getattr(app.config, "html_baseurl", "") or ""
-    if base:
-        absolute = urljoin(base if base.endswith("/") else base + "/", target_uri)
-        return re.sub(r"^[a-z]+://", "", absolute)
-    return target_uri
-
-
-def qr_placeholder(app, pagename: str, article_docname: str) -> str:
-    """Where kb-qr.js draws a QR code for an article; the short address shows without JavaScript."""
-    target = app.builder.get_target_uri(article_docname)
-    href = app.builder.get_relative_uri(pagename, article_docname)
-    return (f'<p class="kb-qr" data-kb-qr-href="{escape(href)}" data-kb-root="{escape(root_prefix(pagename))}">'
-            f'<span class="kb-qr-address">{escape(short_address(app, target))}</span></p>')
-
-
-def path_pack_pagename(path_id: str) -> str:
-    return f"{PATH_PACK_FOLDER}/{path_id}"
-
-
-def facilitator_pagename(path_id: str) -> str:
-    """The path's facilitator sheet (``facilitator.py`` makes it)."""
-    return f"{FACILITATOR_FOLDER}/{path_id}"
-
 
 def curated_path_outputs(app, pagename: str) -> list[tuple]:
     """Each curated path, with the addresses from ``pagename`` (escaped for HTML) of its print-outs:
@@ -250,10 +214,10 @@ def print_page_body(app) -> str:
 <noscript><p>This page prints a session from the session builder, and needs JavaScript to read it.
 Without JavaScript, the curated reading paths print as they are:</p>
 <ul>{paths}</ul></noscript>
-<p class="kb-print-actions" id="kb-print-actions" hidden><a id="kb-print-back" href="{uri(BUILDER_PAGE)}">Back to the builder</a>
+<p class="kb-print-actions" id="kb-print-actions" hidden><a id="kb-print-back" href="{uri(SESSION_PAGE)}">Back to the builder</a>
 <button type="button" class="kb-print-button" hidden>Print</button></p>
 <p id="kb-print-status" class="kb-print-status" role="status"></p>
-<div id="kb-session-print" data-kb-root="" data-kb-builder="{uri(BUILDER_PAGE)}"></div>
+<div id="kb-session-print" data-kb-root="" data-kb-builder="{uri(SESSION_PAGE)}"></div>
 </section>"""
 
 

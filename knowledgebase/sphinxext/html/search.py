@@ -12,14 +12,13 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-from .. import __version__
 from docutils import nodes
 
-from ..search import INDEX_VERSION, REFERENCE_MARK, PageText, SearchEntry, SearchIndex, split_blocks
-from .nodes import kb_generated, kb_reference
-from .domain import page_data
-from .state import build_data, kept_from_last_build, warm_state
-from .transforms import record_for
+from ... import __version__
+from ...search import INDEX_VERSION, PageText, SearchEntry, SearchIndex, split_blocks
+from ..domain import page_data
+from ..pages import SEARCH_PAGE, record_for
+from ..state import build_data, kept_from_last_build, warm_state
 
 INDEX_FOLDER = "_kb/search"
 STEMMER_SCRIPT = "english-stemmer.js"
@@ -30,51 +29,16 @@ def disable_sphinx_search(app) -> None:
         app.builder.search = False
 
 
-def collect_text(app, doctree) -> None:
-    """While reading, keep the text a reader sees of a content page (``doctree-read``).
-
-    Front matter (docinfo) is left out: its ids and facilitator notes are not what the
-    page shows. Cross-references are kept as markers, labelled when the index is built.
-    """
-    docname = app.env.docname
-    found = record_for(app.env, docname)
-    if found is None or found[0] == "audiences":
-        return
-    page_data(app.env).search_terms[docname] = page_text(doctree)
-
-
-_SKIPPED = (nodes.docinfo, nodes.comment, nodes.raw, nodes.system_message, nodes.substitution_definition,
-            nodes.Invisible, kb_generated)
-
-
-def page_text(doctree: nodes.Node) -> PageText:
-    """The readable text of a doctree, a paragraph per text element, references as markers."""
-    paragraphs: list[str] = []
-    references: list[tuple[str, str]] = []
-    stack = [doctree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _SKIPPED):
-            continue
-        if isinstance(node, nodes.TextElement) and not isinstance(node, kb_reference):
-            parts: list[str] = []
-            inner = [node]
-            while inner:
-                child = inner.pop()
-                if isinstance(child, kb_reference):
-                    if child["explicit"]:
-                        parts.append(child["explicit"].replace(REFERENCE_MARK, ""))
-                    else:
-                        parts.append(REFERENCE_MARK)
-                        references.append((child["kind"], child["target"]))
-                elif isinstance(child, nodes.Text):
-                    parts.append(str(child).replace(REFERENCE_MARK, ""))
-                elif not isinstance(child, _SKIPPED):
-                    inner.extend(reversed(child.children))
-            paragraphs.append("".join(parts))
-            continue
-        stack.extend(reversed(node.children))
-    return PageText.of(split_blocks(paragraphs), tuple(references))
+def visit_search_box(self, node) -> None:
+    """The ``kb-search-box`` directive's form, in the HTML translator (``self``)."""
+    action = escape(self.builder.get_relative_uri(self.builder.current_docname, SEARCH_PAGE))
+    self.body.append(
+        f'<form class="kb-search-box" method="get" action="{action}" role="search" aria-label="Search the guides">'
+        '<label for="kb-search-box-q">Search the guides</label>'
+        '<span class="kb-search-box-row"><input id="kb-search-box-q" name="q" type="search" autocomplete="off" '
+        'placeholder="e.g. trust, monitoring" enterkeyhint="search">'
+        '<button type="submit">Search</button></span></form>')
+    raise nodes.SkipNode
 
 
 def _label(data):
@@ -86,7 +50,7 @@ def _label(data):
 
 def page_entry(app, docname: str, text: PageText, label) -> SearchEntry | None:
     """What the index holds for one page: its fields, and the text a reader sees, labelled now."""
-    found = record_for(app.env, docname)
+    found = record_for(build_data(app).kb, docname)
     if found is None or not isinstance(text, PageText):
         return None
     kb = build_data(app).kb
@@ -114,7 +78,7 @@ def entry_inputs(app, docname: str, text: PageText, label) -> tuple:
     """Everything :func:`page_entry` reads for a page: equal inputs, equal entry. Records and
     texts of unchanged pages are the same objects from build to build, so this mostly compares
     identities; what is compared in full is the labels of the records the text refers to."""
-    found = record_for(app.env, docname)
+    found = record_for(build_data(app).kb, docname)
     if found is None or not isinstance(text, PageText):
         return (found, text)
     folder, record = found
@@ -226,9 +190,9 @@ def write_index(app):
             (folder / name).write_text(text, encoding="utf-8")
     if warm is not None:
         warm.search_written = True
-    if kept_from_last_build(app, "search"):
+    if kept_from_last_build(app, SEARCH_PAGE):
         return
-    yield "search", {"title": "Search", "body": search_page_body(app, kb), "kb_search_page": True}, "page.html"
+    yield SEARCH_PAGE, {"title": "Search", "body": search_page_body(app, kb), "kb_search_page": True}, "page.html"
 
 
 def _stemmer_version() -> str:
@@ -248,7 +212,7 @@ def _built_from(folder: Path) -> str | None:
 def search_page_body(app, kb) -> str:
     """The search form and results list; the script fills in the results from the shards."""
     def uri(target: str) -> str:
-        return escape(app.builder.get_relative_uri("search", target))
+        return escape(app.builder.get_relative_uri(SEARCH_PAGE, target))
 
     return f"""<section id="search">
 <h1>Search</h1>
