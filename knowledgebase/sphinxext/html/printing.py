@@ -20,11 +20,16 @@ import posixpath
 import re
 from html import escape
 from pathlib import Path
+from typing import NamedTuple
+
+from markupsafe import Markup
 
 from ...characters import strip_forbidden_data
+from ...model import ReadingPath
 from ..pages import PRINT_PAGE, SESSION_PAGE, facilitator_pagename, path_pack_pagename, record_for
 from ..render import root_prefix
 from ..state import build_data, kept_from_last_build
+from .assets import render
 
 PACK_FOLDER = "_kb/pack"
 SESSION_DATA_SCRIPT = "_kb/session-data.js"
@@ -150,75 +155,53 @@ def remove_stale_fragments(app, exception) -> None:
 
 # Pages ---------------------------------------------------------------------------------------
 
-def curated_path_outputs(app, pagename: str) -> list[tuple]:
-    """Each curated path, with the addresses from ``pagename`` (escaped for HTML) of its print-outs:
-    the path page, which prints as the handout, the facilitator sheet and the reading pack."""
-    def uri(target: str) -> str:
-        return escape(app.builder.get_relative_uri(pagename, target))
+class CuratedPath(NamedTuple):
+    """A curated path, with the addresses of its print-outs from one page."""
 
-    return [(path, uri(f"paths/{path.id}"), uri(facilitator_pagename(path.id)), uri(path_pack_pagename(path.id)))
+    record: ReadingPath
+    page: str    # the path page, which prints as the handout
+    sheet: str   # the facilitator sheet
+    pack: str    # the reading pack
+
+
+def curated_path_outputs(app, pagename: str) -> list[CuratedPath]:
+    """Each curated path, with the addresses from ``pagename`` of its print-outs."""
+    def uri(target: str) -> str:
+        return app.builder.get_relative_uri(pagename, target)
+
+    return [CuratedPath(path, uri(f"paths/{path.id}"), uri(facilitator_pagename(path.id)),
+                        uri(path_pack_pagename(path.id)))
             for path in build_data(app).kb.paths.values()]
 
 
 def path_pack_body(app, path_id: str) -> str:
+    """A path's reading pack (``templates/kb/reading-pack.html``), from its articles' fragments."""
     kb = build_data(app).kb
     path = kb.paths[path_id]
     pagename = path_pack_pagename(path_id)
     root = root_prefix(pagename)
 
     def uri(target: str) -> str:
-        return escape(app.builder.get_relative_uri(pagename, target))
+        return app.builder.get_relative_uri(pagename, target)
 
-    contents, articles = [], []
+    steps = []
     for number, step in enumerate(path.steps, start=1):
         article = kb.articles[step.article]
-        when = f"{WHEN_LABELS[step.when]} · {step.minutes} min"
-        contents.append(f'<li><a href="#step-{number}">{escape(article.title)}</a> <span class="kb-pack-when">'
-                        f"({escape(when)})</span></li>")
         fragment = read_fragment(app.outdir, article.id)
-        if fragment is None:
-            # Only when the output folder lost its fragments but kept the pages; the next full build restores them.
-            text = (f'<p>This article\'s text is not in this copy of the site; read it at '
-                    f'<a href="{uri("articles/" + article.id)}">{escape(article.title)}</a>.</p>')
-        else:
-            text = placed_html(fragment["html"], root, f"step-{number}-")
-        prompt = (f'<div class="kb-prompt"><p><strong>Discuss: </strong>{escape(step.prompt)}</p></div>'
-                  if step.prompt else "")
-        articles.append(f'<article class="kb-pack-article" id="step-{number}" aria-labelledby="step-{number}-title">'
-                        f'<p class="kb-pack-when" id="step-{number}-title">Reading {number} of {len(path.steps)}: '
-                        f"{escape(when)}</p>{text}{prompt}</article>")
-    title = escape(f"Reading pack: {path.title}")
-    return f"""<section id="reading-pack" class="kb-print-page kb-pack" data-kb-root="{escape(root)}">
-<h1>{title}</h1>
-<p class="kb-print-actions"><a href="{uri('paths/' + path_id)}">Back to the path</a>
-<button type="button" class="kb-print-button" hidden>Print</button></p>
-<p class="kb-lead">{escape(path.summary)}</p>
-<p>Every article of the path, in order, each starting on a new page with its questions to reflect on.</p>
-<h2>Contents</h2>
-<ol class="kb-pack-contents">{''.join(contents)}</ol>
-{''.join(articles)}
-</section>"""
+        # Without its fragment (an output folder that lost them but kept the pages; the next full
+        # build restores them), the pack links to the article instead.
+        text = None if fragment is None else Markup(placed_html(fragment["html"], root, f"step-{number}-"))
+        steps.append({"number": number, "title": article.title, "when": f"{WHEN_LABELS[step.when]} · {step.minutes} min",
+                      "article_page": uri("articles/" + article.id), "text": text, "prompt": step.prompt})
+    return render(app.builder, "reading-pack.html", root=root, path=path, path_page=uri("paths/" + path_id),
+                  steps=steps)
 
 
 def print_page_body(app) -> str:
-    """The session print page: filled in by kb-print.js; without it, the curated paths' outputs."""
-    def uri(target: str) -> str:
-        return escape(app.builder.get_relative_uri(PRINT_PAGE, target))
-
-    paths = "".join(
-        f'<li>{escape(path.title)}: <a href="{page}">handout (the path page)</a>, '
-        f'<a href="{sheet}">facilitator sheet</a>, <a href="{pack}">reading pack</a></li>'
-        for path, page, sheet, pack in curated_path_outputs(app, PRINT_PAGE))
-    return f"""<section id="session-print" class="kb-print-page">
-<h1 id="kb-print-title">Print a session</h1>
-<noscript><p>This page prints a session from the session builder, and needs JavaScript to read it.
-Without JavaScript, the curated reading paths print as they are:</p>
-<ul>{paths}</ul></noscript>
-<p class="kb-print-actions" id="kb-print-actions" hidden><a id="kb-print-back" href="{uri(SESSION_PAGE)}">Back to the builder</a>
-<button type="button" class="kb-print-button" hidden>Print</button></p>
-<p id="kb-print-status" class="kb-print-status" role="status"></p>
-<div id="kb-session-print" data-kb-root="" data-kb-builder="{uri(SESSION_PAGE)}"></div>
-</section>"""
+    """The session print page (``templates/kb/print-page.html``): filled in by kb-print.js; without it,
+    the curated paths' outputs."""
+    return render(app.builder, "print-page.html", paths=curated_path_outputs(app, PRINT_PAGE),
+                  builder_page=app.builder.get_relative_uri(PRINT_PAGE, SESSION_PAGE))
 
 
 def print_pages(app):

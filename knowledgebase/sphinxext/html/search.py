@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 
 from docutils import nodes
@@ -19,6 +18,7 @@ from ...search import INDEX_VERSION, PageText, SearchEntry, SearchIndex, split_b
 from ..domain import page_data
 from ..pages import SEARCH_PAGE, record_for
 from ..state import build_data, kept_from_last_build, warm_state
+from .assets import render
 
 INDEX_FOLDER = "_kb/search"
 STEMMER_SCRIPT = "english-stemmer.js"
@@ -30,14 +30,9 @@ def disable_sphinx_search(app) -> None:
 
 
 def visit_search_box(self, node) -> None:
-    """The ``kb-search-box`` directive's form, in the HTML translator (``self``)."""
-    action = escape(self.builder.get_relative_uri(self.builder.current_docname, SEARCH_PAGE))
-    self.body.append(
-        f'<form class="kb-search-box" method="get" action="{action}" role="search" aria-label="Search the guides">'
-        '<label for="kb-search-box-q">Search the guides</label>'
-        '<span class="kb-search-box-row"><input id="kb-search-box-q" name="q" type="search" autocomplete="off" '
-        'placeholder="e.g. trust, monitoring" enterkeyhint="search">'
-        '<button type="submit">Search</button></span></form>')
+    """The ``kb-search-box`` directive's form (``templates/kb/search-box.html``), in the HTML translator (``self``)."""
+    action = self.builder.get_relative_uri(self.builder.current_docname, SEARCH_PAGE)
+    self.body.append(render(self.builder, "search-box.html", action=action))
     raise nodes.SkipNode
 
 
@@ -192,7 +187,7 @@ def write_index(app):
         warm.search_written = True
     if kept_from_last_build(app, SEARCH_PAGE):
         return
-    yield SEARCH_PAGE, {"title": "Search", "body": search_page_body(app, kb), "kb_search_page": True}, "page.html"
+    yield SEARCH_PAGE, {"title": "Search", "body": search_page_body(app), "kb_search_page": True}, "page.html"
 
 
 def _stemmer_version() -> str:
@@ -209,25 +204,14 @@ def _built_from(folder: Path) -> str | None:
         return None
 
 
-def search_page_body(app, kb) -> str:
-    """The search form and results list; the script fills in the results from the shards."""
+def search_page_body(app) -> str:
+    """The search form and results list (``templates/kb/search-page.html``); the script fills in the
+    results from the shards."""
     def uri(target: str) -> str:
-        return escape(app.builder.get_relative_uri(SEARCH_PAGE, target))
+        return app.builder.get_relative_uri(SEARCH_PAGE, target)
 
-    return f"""<section id="search">
-<h1>Search</h1>
-<form id="kb-search-form" class="kb-search-form" method="get" action="search.html" role="search">
-<p><label for="kb-q">Words to find</label> <input id="kb-q" name="q" type="search" autocomplete="off"></p>
-<p><label for="kb-concept">Concept</label> <select id="kb-concept" name="concept"><option value="">Any concept</option></select>
-<label for="kb-audience">For</label> <select id="kb-audience" name="audience"><option value="">Anyone</option></select>
-<button type="submit">Search</button></p>
-</form>
-<noscript><p>Search needs JavaScript. Without it, browse the <a href="{uri('concepts')}">concepts</a>
-or <a href="{uri('articles')}">all articles</a>.</p></noscript>
-<p id="kb-search-status" role="status" aria-live="polite"></p>
-<ol id="kb-search-results" class="kb-search-results" data-index="{escape(INDEX_FOLDER)}/" data-root=""></ol>
-<p><button id="kb-search-more" type="button" hidden>Show more results</button></p>
-</section>"""
+    return render(app.builder, "search-page.html", concepts=uri("concepts"), articles=uri("articles"),
+                  index_folder=INDEX_FOLDER)
 
 
 def add_search_script(app, pagename, templatename, context, doctree) -> None:

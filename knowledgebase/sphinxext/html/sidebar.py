@@ -8,74 +8,94 @@ makes of it, so the theme need not parse it again for every page.
 
 from __future__ import annotations
 
-import re
-from html import escape
+import itertools
+from dataclasses import dataclass
 
 from ...bodypolicy import link_scheme
 from ..navigation import DEPTH, LIMIT, Navigation, build_navigation
 from ..state import build_data
+from . import assets
 
-_NUMBER = "\x00"  # stands for a checkbox's number until the whole tree is written
+
+@dataclass
+class Entry:
+    """One page in the sidebar: its link, and the list of pages under it when that is shown."""
+
+    classes: str
+    link_classes: str
+    href: str
+    title: str
+    current: bool
+    inner: Pages | None
+    number: int = 0   # of its checkbox, for Furo (each numbered before the pages under it); 0 for none
 
 
-def render(navigation: Navigation, builder, pagename: str, furo: bool = False) -> str:
-    """The sidebar of ``pagename``: in the HTML shape Sphinx's toctree gives, or, with ``furo``, in the
-    shape Furo makes of it (a checkbox and label to fold each entry that has pages under it), so the
-    theme need not parse it again for every page."""
+@dataclass
+class Pages:
+    """A list of pages: a section's, or those under an entry (then, past LIMIT, a "See all N" link)."""
+
+    current: bool
+    entries: list[Entry]
+    caption: str = ""
+    more: dict | None = None
+
+
+def tree(navigation: Navigation, builder, pagename: str, furo: bool = False) -> list[Pages]:
+    """What the sidebar of ``pagename`` shows, for ``templates/kb/sidebar.html``: each section's list,
+    each entry's link and the list of pages under it, capped, with its "See all N". With ``furo``, in
+    the shape Furo makes of Sphinx's toctree: a numbered checkbox to fold each entry that has pages
+    under it, numbered in document order as Furo numbers them."""
     chain = navigation.chain(pagename)
     on_chain = set(chain)
+    numbers = itertools.count(1)
 
-    def link(doc: str) -> str:
-        title = escape(navigation.titles.get(doc, doc))
-        if doc == pagename:
-            return f'<a class="current reference internal" href="#">{title}</a>'
-        if doc not in navigation.titles and link_scheme(doc):
-            return f'<a class="reference external" href="{escape(doc)}">{title}</a>'
-        return f'<a class="reference internal" href="{escape(builder.get_relative_uri(pagename, doc))}">{title}</a>'
-
-    def items(doc: str, level: int) -> str:
+    def items(doc: str, level: int) -> Pages | None:
         pages = navigation.children.get(doc, [])
         shown = pages[:LIMIT]
         extra = [c for c in chain if navigation.parent.get(c) == doc and c not in shown]
         if not shown + extra or level > DEPTH + 1:
-            return ""
-        out = [entry(c, level) for c in shown + extra]
+            return None
+        more = None
         if len(pages) > LIMIT:
-            href = escape(builder.get_relative_uri(pagename, doc)) if doc != pagename else "#"
-            out.append(f'<li class="toctree-l{level} kb-nav-more"><a class="reference internal" href="{href}">'
-                       f'See all {len(pages):,}</a></li>')
-        return _list(out, doc in on_chain)
+            more = {"level": level, "count": f"{len(pages):,}",
+                    "href": builder.get_relative_uri(pagename, doc) if doc != pagename else "#"}
+        return Pages(doc in on_chain, [entry(c, level) for c in shown + extra], more=more)
 
-    def entry(doc: str, level: int) -> str:
+    def entry(doc: str, level: int) -> Entry:
         current = doc in on_chain
-        inner = items(doc, level + 1) if current or level == 1 else ""
-        classes = f"toctree-l{level}" + (" current" if current else "") + (" has-children" if furo and inner else "")
+        title = navigation.titles.get(doc, doc)
+        if doc == pagename:
+            link_classes, href = "current reference internal", "#"
+        elif doc not in navigation.titles and link_scheme(doc):
+            link_classes, href = "reference external", doc
+        else:
+            link_classes, href = "reference internal", builder.get_relative_uri(pagename, doc)
+        inner = items(doc, level + 1) if current or level == 1 else None
+        toggle = furo and inner is not None
+        classes = f"toctree-l{level}" + (" current" if current else "") + (" has-children" if toggle else "")
         if furo and current and doc == chain[-1]:
             classes += " current-page"
-        if not (furo and inner):
-            return f'<li class="{classes}">{link(doc)}{inner}</li>'
-        title = escape(navigation.titles.get(doc, doc))
-        return (f'<li class="{classes}">{link(doc)}'
-                f'<input aria-label="Toggle navigation of {title}"{" checked" if current else ""} '
-                f'class="toctree-checkbox" id="toctree-checkbox-{_NUMBER}" name="toctree-checkbox-{_NUMBER}" '
-                f'role="switch" type="checkbox"/><label for="toctree-checkbox-{_NUMBER}"><span class="icon"><svg>'
-                f'<use href="#svg-arrow-right"></use></svg></span></label>{inner}</li>')
+        return Entry(classes, link_classes, href, title, current, inner, -1 if toggle else 0)
 
-    html = []
-    for caption, entries in navigation.groups:
-        if not entries:
-            continue
-        if caption:
-            html.append(f'<p class="caption" role="heading"><span class="caption-text">{escape(caption)}</span></p>')
-        html.append(_list([entry(e, 1) for e in entries], bool(on_chain & set(entries))))
-    # Checkboxes are numbered in document order, as Furo numbers them.
-    numbers = iter(range(1, 1_000_000))
-    return re.sub(_NUMBER + "(.*?)" + _NUMBER + "(.*?)" + _NUMBER,
-                  lambda m: (n := str(next(numbers))) + m.group(1) + n + m.group(2) + n, "".join(html))
+    def number(entries: list[Entry]) -> None:
+        for made in entries:
+            if made.number:
+                made.number = next(numbers)
+            if made.inner is not None:
+                number(made.inner.entries)
+
+    sections = [Pages(bool(on_chain & set(entries)), [entry(e, 1) for e in entries], caption)
+                for caption, entries in navigation.groups if entries]
+    for section in sections:
+        number(section.entries)
+    return sections
 
 
-def _list(items: list[str], current: bool) -> str:
-    return ('<ul class="current">\n' if current else "<ul>\n") + "\n".join(items) + "\n</ul>\n"
+def render(navigation: Navigation, builder, pagename: str, furo: bool = False) -> str:
+    """The sidebar of ``pagename`` (``templates/kb/sidebar.html``): in the HTML shape Sphinx's toctree
+    gives, or, with ``furo``, in the shape Furo makes of it, so the theme need not parse it again for
+    every page."""
+    return assets.render(builder, "sidebar.html", groups=tree(navigation, builder, pagename, furo))
 
 
 def navigation_of(app) -> Navigation:
