@@ -4,6 +4,7 @@
 * :mod:`.search` - the search index written into the site, its page and the search box;
 * :mod:`.session` - the session builder's page and data;
 * :mod:`.printing` - reading packs, the session print page and each article's pack text;
+* :mod:`.packs` - an article page's body made into a pack's text, with the HTML parser;
 * :mod:`.facilitator` - a facilitator page per reading path;
 * :mod:`.pagemeta` - each page's description, and the Atom feed;
 * :mod:`.sidebar` - the bounded navigation given to the theme;

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
-import re
 from html import escape
 from pathlib import Path
 from typing import NamedTuple
@@ -30,64 +28,12 @@ from ..pages import PRINT_PAGE, SESSION_PAGE, facilitator_pagename, path_pack_pa
 from ..render import root_prefix
 from ..state import build_data, kept_from_last_build
 from .assets import render
+from .packs import pack_html, placed_html
 
 PACK_FOLDER = "_kb/pack"
 SESSION_DATA_SCRIPT = "_kb/session-data.js"
 PRINT_SCRIPTS = ("_static/kb-qr.js", "_static/kb-print.js")
 WHEN_LABELS = {"pre-reading": "Before the session", "in-session": "In the session", "follow-up": "After the session"}
-
-# Sections of an article page that belong to browsing, not reading: the pack leaves them out.
-# They are the extension's own (class kb-section), so an author's heading cannot match.
-_BROWSING_SECTIONS = re.compile(
-    r'<section class="kb-section[^"]*" id="kb-(?:related|linked-from|paths|map)">.*?</section>\n?', re.DOTALL)
-_PRINT_HINT = re.compile(r'<p class="kb-print-hint">.*?</p>\n?', re.DOTALL)
-_HEADERLINK = re.compile(r'<a class="headerlink" [^>]*>.*?</a>', re.DOTALL)
-_HEADING = re.compile(r"<(/?)h([1-6])\b")
-# Attribute values in the writer's output are always double-quoted, and a quote in text is
-# written &quot;, so these match attributes only.
-_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src))="([^"]*)"')
-_ID_ATTRIBUTE = re.compile(r'(\sid)="([^"]*)"')
-_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|$)")
-
-
-def pack_html(body: str, docname: str) -> str:
-    """An article page's body as it reads in a pack: browsing sections, headerlinks and the
-    print hint left out, headings one level down (the pack has its own h1), and relative
-    addresses made relative to the site's root."""
-    generated = body.find('<section class="kb-section')  # the generated sections come after the text
-    html = body if generated < 0 else body[:generated] + _BROWSING_SECTIONS.sub("", body[generated:])
-    html = _PRINT_HINT.sub("", html)
-    html = _HEADERLINK.sub("", html)
-    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
-    folder = posixpath.dirname(docname)
-    rewritten: dict[str, str] = {}  # a page names the same few addresses many times
-
-    def from_root(match: re.Match) -> str:
-        value = match.group(2)
-        if _EXTERNAL.match(value):
-            return match.group(0)
-        path = rewritten.get(value)
-        if path is None:
-            path = rewritten[value] = posixpath.normpath(posixpath.join(folder, value))
-        return match.group(0) if path.startswith("..") else f'{match.group(1)}="{path}"'
-
-    return _URL_ATTRIBUTE.sub(from_root, html)
-
-
-def placed_html(html: str, root: str, id_prefix: str) -> str:
-    """A fragment placed in a page: root-relative addresses prefixed with the page's way to the
-    root, and ids (and links to them) prefixed so that two articles in one page never share one."""
-    def url(match: re.Match) -> str:
-        value = match.group(2)
-        if value.startswith("#"):
-            return f'{match.group(1)}="#{id_prefix}{value[1:]}"'
-        if _EXTERNAL.match(value):
-            return match.group(0)
-        return f'{match.group(1)}="{root}{value}"'
-
-    html = _URL_ATTRIBUTE.sub(url, html)
-    return _ID_ATTRIBUTE.sub(lambda m: f'{m.group(1)}="{id_prefix}{m.group(2)}"', html)
-
 
 def fragment_path(outdir, article_id: str) -> Path:
     return Path(outdir) / PACK_FOLDER / f"{article_id}.js"
