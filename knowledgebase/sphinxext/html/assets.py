@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
@@ -55,9 +55,9 @@ def escaped(value: Any) -> Any:
 
 
 def engine(builder) -> Environment:
-    """The builder's template engine (Sphinx's Jinja environment, with its loaders, filters and
-    globals), set to escape every value it writes; a plain one over ``templates/`` if the project's
-    template bridge has none."""
+    """The builder's template engine (Sphinx's Jinja environment, with its filters and globals),
+    set to escape every value it writes, finding the extension's templates first; a plain one
+    over ``templates/`` if the project's template bridge has none."""
     templates = getattr(builder, "templates", None)
     if templates is None:  # no template bridge (a builder made for a test)
         return _plain_engine()
@@ -65,7 +65,8 @@ def engine(builder) -> Environment:
     if found is None:
         sphinx_engine = getattr(templates, "environment", None)
         if isinstance(sphinx_engine, Environment):
-            found = sphinx_engine.overlay(autoescape=True, finalize=escaped)
+            loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), sphinx_engine.loader])
+            found = sphinx_engine.overlay(loader=loader, autoescape=True, finalize=escaped)
         else:
             found = _plain_engine()
         _ENGINES[templates] = found
