@@ -12,8 +12,8 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from ..schema import ARTICLE_KINDS
-from .nodes import kb_generated, kb_search_box
 from .domain import DirectiveUse, page_data
+from .nodes import kb_generated, kb_search_box
 
 SORTS = ("title", "updated", "reading-time", "most-linked")
 

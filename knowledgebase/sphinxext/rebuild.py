@@ -41,7 +41,6 @@ from ..cache import LoadCache
 from .corpus import reload_corpus
 from .state import WarmApplication, WarmState
 
-
 FOLDER = "a folder"  # never the digest of a file, so a change to a folder always builds
 
 

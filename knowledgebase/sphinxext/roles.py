@@ -7,10 +7,9 @@ a placeholder that is resolved, with the current title, when the page is written
 
 from __future__ import annotations
 
-
 from ..references import split_role_text
-from .nodes import kb_reference
 from .domain import page_data
+from .nodes import kb_reference
 
 
 def make_role(kind: str):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -29,9 +29,7 @@ from ..loader import LoadResult
 from ..search import SearchEntry, SearchIndex
 from ..views import Views
 from .domain import page_data
-
-if TYPE_CHECKING:
-    from .navigation import Navigation
+from .navigation import Navigation
 
 # The attribute of the application that holds this build's data.
 BUILD_DATA = "kb_build_data"

@@ -1,4 +1,5 @@
-"""Print outputs for trainers: reading packs, QR codes on handouts, and the session print page.
+"""Print outputs for trainers: reading packs, the session print page, and the scripts that draw QR
+codes on handouts (where ``render.qr_placeholder`` puts them) and print buttons.
 
 * Each article page, when it is written, also writes ``_kb/pack/<id>.js``: the article's
   text for a reading pack, as a script (a page opened from a local folder may load
@@ -10,6 +11,8 @@
 * ``session-print.html`` prints a trainer's own session (from the session builder) as a
   handout, a facilitator sheet or a reading pack; ``kb-print.js`` draws it from the
   address or the draft kept in the browser.
+
+The pages' bodies come from ``templates/kb/``; an article's pack text is made by :mod:`.packs`.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ PACK_FOLDER = "_kb/pack"
 SESSION_DATA_SCRIPT = "_kb/session-data.js"
 PRINT_SCRIPTS = ("_static/kb-qr.js", "_static/kb-print.js")
 WHEN_LABELS = {"pre-reading": "Before the session", "in-session": "In the session", "follow-up": "After the session"}
+
 
 def fragment_path(outdir, article_id: str) -> Path:
     return Path(outdir) / PACK_FOLDER / f"{article_id}.js"

@@ -45,10 +45,10 @@ def _label(data):
 
 def page_entry(app, docname: str, text: PageText, label) -> SearchEntry | None:
     """What the index holds for one page: its fields, and the text a reader sees, labelled now."""
-    found = record_for(build_data(app).kb, docname)
+    kb = build_data(app).kb
+    found = record_for(kb, docname)
     if found is None or not isinstance(text, PageText):
         return None
-    kb = build_data(app).kb
     folder, record = found
     url = app.builder.get_target_uri(docname)
     blocks = text.resolved(label)

@@ -19,12 +19,11 @@ from pathlib import Path
 from ...sessiondata import check_repository, script, session_data
 from ..pages import PRINT_PAGE, SESSION_PAGE
 from ..state import build_data, kept_from_last_build
+from .assets import STATIC, render
 from .printing import SESSION_DATA_SCRIPT as DATA_SCRIPT
-from .assets import render
 from .printing import curated_path_outputs
 
 PAGENAME = SESSION_PAGE
-STATIC = Path(__file__).resolve().parent.parent / "static"
 BUILDER_SCRIPTS = ("kb-planner.js", "kb-session-builder.js")
 
 
