@@ -16,7 +16,7 @@ build from what the toctrees include:
 
 Each page's tree is also part of its fingerprint (``incremental.py``), so a
 renamed section or a new page in a capped list rewrites exactly the pages
-whose sidebar shows it.
+whose sidebar shows it. The HTML builder draws it (:mod:`.html.sidebar`).
 """
 
 from __future__ import annotations
