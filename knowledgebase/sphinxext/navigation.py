@@ -33,9 +33,10 @@ LIMIT = 12   # pages listed under one entry before "See all N"
 DEPTH = 6    # levels of the current page's chain shown below its section
 
 
-@dataclass
+@dataclass(eq=False)
 class Navigation:
-    """The navigation of one build: sections, the pages under each entry, and each page's parent."""
+    """The navigation of one build: sections, the pages under each entry, and each page's parent.
+    Two are compared with :meth:`same_tree`; as objects, each is itself (so it can key a cache)."""
 
     groups: list[tuple[str, list[str]]]           # (caption, entries): docnames or external URLs
     children: dict[str, list[str]]

@@ -9,7 +9,11 @@ makes of it, so the theme need not parse it again for every page.
 from __future__ import annotations
 
 import itertools
+import posixpath
+import weakref
 from dataclasses import dataclass
+
+from markupsafe import Markup
 
 from ...bodypolicy import link_scheme
 from ..navigation import DEPTH, LIMIT, Navigation, build_navigation
@@ -32,12 +36,18 @@ class Entry:
 
 @dataclass
 class Pages:
-    """A list of pages: a section's, or those under an entry (then, past LIMIT, a "See all N" link)."""
+    """A list of pages: a section's, or those under an entry (then, past LIMIT, a "See all N" link);
+    ``html`` when it is drawn already."""
 
     current: bool
     entries: list[Entry]
     caption: str = ""
     more: dict | None = None
+    html: Markup | None = None
+
+
+# Per navigation (one a build): lists drawn already, by (entry, level, folder of the page, for Furo).
+_drawn: weakref.WeakKeyDictionary[Navigation, dict[tuple, Markup]] = weakref.WeakKeyDictionary()
 
 
 def tree(navigation: Navigation, builder, pagename: str, furo: bool = False) -> list[Pages]:
@@ -48,6 +58,10 @@ def tree(navigation: Navigation, builder, pagename: str, furo: bool = False) -> 
     chain = navigation.chain(pagename)
     on_chain = set(chain)
     numbers = itertools.count(1)
+    # A list below the first level that holds none of the current page's chain has no checkbox, and
+    # is the same on every page whose address is in the same folder: it is drawn once per folder.
+    drawn = _drawn.setdefault(navigation, {})
+    folder = posixpath.dirname(builder.get_target_uri(pagename)) if hasattr(builder, "get_target_uri") else None
 
     def items(doc: str, level: int) -> Pages | None:
         pages = navigation.children.get(doc, [])
@@ -55,11 +69,18 @@ def tree(navigation: Navigation, builder, pagename: str, furo: bool = False) -> 
         extra = [c for c in chain if navigation.parent.get(c) == doc and c not in shown]
         if not shown + extra or level > DEPTH + 1:
             return None
+        key = (doc, level, folder, furo)
+        static = level > 1 and folder is not None and not extra and doc not in on_chain and on_chain.isdisjoint(shown)
+        if static and key in drawn:
+            return Pages(False, [], html=drawn[key])
         more = None
         if len(pages) > LIMIT:
             more = {"level": level, "count": f"{len(pages):,}",
                     "href": builder.get_relative_uri(pagename, doc) if doc != pagename else "#"}
-        return Pages(doc in on_chain, [entry(c, level) for c in shown + extra], more=more)
+        made = Pages(doc in on_chain, [entry(c, level) for c in shown + extra], more=more)
+        if static:
+            made.html = drawn[key] = Markup(assets.render(builder, "sidebar.html", groups=[made]))
+        return made
 
     def entry(doc: str, level: int) -> Entry:
         current = doc in on_chain
