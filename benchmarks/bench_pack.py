@@ -29,7 +29,7 @@ def main(argv=None) -> int:
     parser.add_argument("--articles", type=int, default=1000)
     args = parser.parse_args(argv)
     from knowledgebase.cli import main as kb
-    from knowledgebase.sphinxext import printing
+    from knowledgebase.sphinxext.html import printing
 
     spent = {"fragments": 0.0, "path packs": 0.0}
 

@@ -32,8 +32,9 @@ from knowledgebase.reading.bodypolicy.rules import DIRECTIVES, ROLES
 from knowledgebase.characters import FORBIDDEN
 from knowledgebase.cli import main as kb
 from knowledgebase.load import load
-from knowledgebase.sphinxext import published, safety
-from knowledgebase.sphinxext.published import MAX_PAGE_BYTES
+from knowledgebase.sphinxext import safety
+from knowledgebase.sphinxext.html import published
+from knowledgebase.sphinxext.html.published import MAX_PAGE_BYTES
 
 ROOT = ROOTS / "hostile-bodies"
 SECRET = "KB-SECRET-7f3a9c"
@@ -361,7 +362,7 @@ def kb_build_existing(content: Path, out: Path, *options: str) -> tuple[tuple[in
 #
 # The policy is held in three layers, each built to stop everything by itself: the source check (kb check's
 # findings, blanked before MyST reads the page), the read-time transform (safety.RemoveUnsafeNodes) and the
-# output guard (published.py). Each construct below carries a marker word. With every layer on, the build
+# output guard (html/published.py). Each construct below carries a marker word. With every layer on, the build
 # must drop exactly what kb check reported, on the lines it reported, and nothing later may find more; with
 # only one layer on, what is published must still be safe. Removing any layer fails one of these builds.
 

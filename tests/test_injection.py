@@ -347,7 +347,7 @@ def test_the_session_builders_data_is_one_assignment_of_data_whose_text_stays_te
 
 def test_reading_pack_fragments_are_one_assignment_of_data_whose_text_stays_text(site, kb):
     """A fragment is a script: a payload must not end the JSON, and its HTML is checked like a page's."""
-    from knowledgebase.sphinxext.printing import read_fragment
+    from knowledgebase.sphinxext.html.printing import read_fragment
 
     for article in kb.articles.values():
         script = (site.outdir / "_kb" / "pack" / f"{article.id}.js").read_text(encoding="utf-8")

@@ -175,7 +175,8 @@ def _shape(html: str):
 def test_the_sidebar_made_for_furo_is_what_furo_makes_of_the_sphinx_shaped_one(page):
     from furo.navigation import get_navigation_tree
 
-    from knowledgebase.sphinxext.navigation import Navigation, render
+    from knowledgebase.sphinxext.html.sidebar import render
+    from knowledgebase.sphinxext.navigation import Navigation
 
     many = [f"articles/n{i:02d}" for i in range(LIMIT + 3)]
     navigation = Navigation(

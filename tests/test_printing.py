@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sphinx_support import build, built_root, copy_root, edit
 
-from knowledgebase.sphinxext.printing import pack_html, placed_html, read_fragment
+from knowledgebase.sphinxext.html.packs import pack_html, placed_html
+from knowledgebase.sphinxext.html.printing import read_fragment
 
 PATH = "first-steps"
 STEPS = ["trust-first", "asking-good-questions", "learning-walks"]
@@ -70,6 +71,20 @@ def test_a_placed_fragment_reaches_the_root_from_its_page_and_has_ids_of_its_own
     assert 'href="#step-2-detail"' in html and 'id="step-2-detail"' in html and 'id="step-2-kb-questions"' in html
     assert 'href="https://example.org/x"' in html
     assert ' id="detail"' not in html
+
+
+def test_the_pack_changes_only_what_it_must_and_keeps_every_other_byte_as_written():
+    """The parser finds the tags; the text is edited where they are, so the writer's escapes and
+    spacing stay, and what only looks like a tag (in a comment, in text) is left alone."""
+    body = ('<p class="x" title="a&#64;b &amp; c">Mail a&#64;b.</p>\n<!-- <h1 href="../x.html"> -->\n'
+            '<a class="reference external" href="mailto:a&#64;b">a</a><br/>\n'
+            '<img alt="" src="../_images/a%20b.png"/><h6>Deep</h6>\n')
+    assert pack_html(body, "articles/a") == (
+        '<p class="x" title="a&#64;b &amp; c">Mail a&#64;b.</p>\n<!-- <h1 href="../x.html"> -->\n'
+        '<a class="reference external" href="mailto:a&#64;b">a</a><br/>\n'
+        '<img alt="" src="_images/a%20b.png"/><h6>Deep</h6>\n')
+    assert placed_html('<p id="a"><a data-href="x" href="b.html#c">b</a></p>', "../", "s-") == (
+        '<p id="s-a"><a data-href="x" href="../b.html#c">b</a></p>')
 
 
 # The built site ------------------------------------------------------------------------------
@@ -183,7 +198,7 @@ def test_a_pack_page_links_to_an_article_whose_fragment_is_missing(tmp_path):
 
     from sphinx.testing.util import SphinxTestApp
 
-    from knowledgebase.sphinxext.printing import fragment_path, path_pack_body
+    from knowledgebase.sphinxext.html.printing import fragment_path, path_pack_body
 
     srcdir = copy_root("site-basic", tmp_path)
     app = SphinxTestApp("html", srcdir=srcdir, builddir=tmp_path / "build", status=io.StringIO(), warning=io.StringIO())

@@ -269,7 +269,7 @@ def test_a_pages_text_kept_compressed_comes_back_as_it_was_collected():
 
 
 def test_the_stemmer_script_is_sphinxs_own_with_nothing_from_the_content(site):
-    from knowledgebase.sphinxext.search import stemmer_script
+    from knowledgebase.sphinxext.html.search import stemmer_script
 
     shipped = (site / "_kb" / "search" / "english-stemmer.js").read_text(encoding="utf-8")
     assert shipped == stemmer_script()

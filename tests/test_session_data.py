@@ -10,7 +10,7 @@ import pytest
 
 from knowledgebase.paths import DISCUSSION_MINUTES, link_counts
 from knowledgebase.sessiondata import ARTICLE_FIELDS, check_repository, script, session_data
-from knowledgebase.sphinxext.session import BUILDER_SCRIPTS
+from knowledgebase.sphinxext.html.session import BUILDER_SCRIPTS
 from sphinx_support import build, copy_root
 
 

@@ -12,9 +12,8 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from ..schema import ARTICLE_KINDS
-from .home import SearchBox
-from .nodes import kb_generated
-from .state import DirectiveUse, env_state
+from .domain import DirectiveUse, page_data
+from .nodes import kb_generated, kb_search_box
 
 SORTS = ("title", "updated", "reading-time", "most-linked")
 
@@ -31,7 +30,7 @@ class GeneratedBlock(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         options = tuple(sorted((k, str(v)) for k, v in self.options.items()))
-        env_state(self.env).directives.setdefault(self.env.docname, []).append(DirectiveUse(self.name, options))
+        page_data(self.env).directive_uses.setdefault(self.env.docname, []).append(DirectiveUse(self.name, options))
         node = kb_generated(block=f"directive:{self.name}", options=dict(options))
         self.set_source_info(node)
         return [node]
@@ -74,6 +73,19 @@ class AudienceEntries(GeneratedBlock):
 
 class SourceList(GeneratedBlock):
     """``kb-sources``: the bibliography, with an anchor per source for the ``{source}`` role."""
+
+
+class SearchBox(SphinxDirective):
+    """``kb-search-box``: a search form for the top of a page, a plain GET form to the search page, so
+    it works without JavaScript. It takes no options and shows no corpus data, so it needs no
+    fingerprint: the page is rewritten when its own source changes, like any page."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        node = kb_search_box()
+        self.set_source_info(node)
+        return [node]
 
 
 DIRECTIVES = {

@@ -1,102 +1,23 @@
-"""Loading the corpus once per build, and deciding which pages an incremental build rewrites.
+"""Deciding which pages an incremental build reads again and rewrites.
 
 Each page's generated content is hashed from the views it displays (its own
-record's view, the targets of its roles, the output of its directives). A page
-is rewritten when its hash differs from the one stored at the last build:
-editing one article's concepts rewrites the concept pages, related lists and
-backlinks that show them; editing only its body rewrites that page alone.
+record's view, the targets of its roles, the output of its directives, its
+sidebar). A page is rewritten when its hash differs from the one stored at the
+last build: editing one article's concepts rewrites the concept pages, related
+lists and backlinks that show them; editing only its body rewrites that page alone.
 """
 
 from __future__ import annotations
 
-import glob
 import hashlib
-import posixpath
 from pathlib import Path
 
-from sphinx import addnodes
-from sphinx.util import logging
-
 from .. import __version__
-from ..graph import ConceptGraph
-from ..load import load
-from ..reuse.published import same_published_data
-from ..reuse.related import RelatedMemory
-from ..reuse.views import ViewMemory
-from ..views import Views
+from .domain import KnowledgeBaseDomain, page_data
 from .navigation import build_navigation
+from .pages import PAGE_BLOCKS, record_for
 from .resolve import directive_view
-from .state import (
-    BuildData,
-    EnvState,
-    ReadAs,
-    build_data,
-    claim_warm,
-    env_state,
-    set_build_data,
-    warm_state,
-)
-from .transforms import PAGE_BLOCKS, record_for
-
-logger = logging.getLogger(__name__)
-
-
-# Files and folders the engine refused to read are kept away from Sphinx too:
-# one that links outside the content folder must not be published, a linked
-# folder may loop without end, a page named like a generated page would be
-# replaced, and a file that is not UTF-8 would stop Sphinx with a traceback.
-UNREADABLE = {"KB001", "KB002", "KB011", "KB012", "KB013", "KB016", "KB017"}
-
-
-def load_corpus(app, config) -> None:
-    """Load and check the corpus in the source folder (``config-inited``, before Sphinx looks for documents)."""
-    warm = warm_state(app) or claim_warm(app)
-    result = load(Path(app.srcdir), warm.load_cache if warm is not None else None)
-    previous = warm.previous if warm is not None else None
-    if previous is not None and same_published_data(previous.kb, result.kb):
-        # Every view would come out the same: keep the graph and the views already computed.
-        data = BuildData(result, previous.graph, previous.views, published_as_before=True)
-    elif warm is None:
-        graph = ConceptGraph(result.kb)
-        data = BuildData(result, graph, Views(result.kb, graph))
-    else:  # a long-lived process: what the last build made is reused wherever its inputs are unchanged
-        related = RelatedMemory(previous.graph.related_lists if previous is not None else None)
-        graph = ConceptGraph(result.kb, related)
-        memory = ViewMemory(related, previous.views.memory if previous is not None else None)
-        data = BuildData(result, graph, Views(result.kb, graph, memory))
-    set_build_data(app, data)
-    srcdir = Path(app.srcdir).resolve()
-    for d in result.diagnostics:
-        if d.code in UNREADABLE:
-            path = Path(d.path).absolute()
-            if path.parent.resolve().is_relative_to(srcdir):
-                pattern = glob.escape((path.parent.resolve() / path.name).relative_to(srcdir).as_posix())
-                if pattern not in config.exclude_patterns:
-                    config.exclude_patterns.append(pattern)
-                    data.unreadable_patterns.append(pattern)
-
-
-def reload_corpus(app) -> None:
-    """Before each rebuild in a long-lived process: the corpus as it is now, and its diagnostics."""
-    for pattern in build_data(app).unreadable_patterns:  # a file that became readable is published again
-        app.config.exclude_patterns.remove(pattern)
-    load_corpus(app, app.config)
-    report_diagnostics(app)
-
-
-def report_diagnostics(app) -> None:
-    """Every engine diagnostic as a Sphinx warning with type ``kb`` and a subtype per code (``builder-inited``)."""
-    for d in build_data(app).result.diagnostics:
-        hint = f" ({d.hint})" if d.hint else ""
-        logger.warning(f"{d.code} {d.message}{hint}", type="kb", subtype=d.name, location=f"{d.path}:{d.line}")
-
-
-def purge_doc(app, env, docname: str) -> None:
-    env_state(env).purge(docname)
-
-
-def merge_info(app, env, docnames, other) -> None:
-    env_state(env).merge(set(docnames), env_state(other))
+from .state import BuildData, build_data, warm_state
 
 
 def mark_orphan(app, doctree) -> None:
@@ -106,10 +27,10 @@ def mark_orphan(app, doctree) -> None:
         app.env.metadata[docname]["orphan"] = True
 
 
-def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str:
+def page_fingerprint(data: BuildData, state: KnowledgeBaseDomain, docname: str) -> str:
     views = data.views
     parts: list[str] = [__version__]  # a new release may render the same data differently
-    found = record_for(app, docname)
+    found = record_for(data.kb, docname)
     if found is not None:
         folder, record = found
         page_view = {"articles": views.article, "concepts": views.concept, "paths": views.path,
@@ -118,30 +39,11 @@ def page_fingerprint(app, data: BuildData, state: EnvState, docname: str) -> str
     for kind, target in sorted(state.references.get(docname, ())):
         link = views.cited_link(kind, target)
         parts.append(f"{kind}:{target}:" + (views.fingerprint(link) if link else "-"))
-    for use in state.directives.get(docname, ()):
+    for use in state.directive_uses.get(docname, ()):
         parts.append(use.name + ":" + views.fingerprint(directive_view(views, use.name, dict(use.options))))
     if data.navigation is not None:
         parts.append("sidebar:" + data.navigation.digest + data.navigation.page_digest(docname))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-
-
-def note_read_dependencies(app, doctree) -> None:
-    """Record what this page's doctree was read against (``doctree-read``): see :class:`ReadAs`."""
-    docname = app.env.docname
-    folder = posixpath.dirname(docname)
-    links = set()
-    for node in doctree.findall(addnodes.pending_xref):
-        if node.get("reftype") != "myst":
-            continue
-        target = node.get("reftarget", "")
-        if node.get("refdomain") == "doc":
-            links.add(target)
-            continue
-        path = target.split("#", 1)[0]
-        if path.endswith(".md"):  # MyST found no such file when it read the page
-            joined = path.lstrip("/") if path.startswith("/") else posixpath.join(folder, path)
-            links.add(posixpath.normpath(joined)[:-3])
-    env_state(app.env).read_as[docname] = ReadAs(record_for(app, docname) is not None, frozenset(links))
 
 
 def pages_to_read_again(app, env, added, changed, removed) -> list[str]:
@@ -157,10 +59,10 @@ def pages_to_read_again(app, env, added, changed, removed) -> list[str]:
     touched = set(added) | set(removed)
     skip = touched | set(changed)
     again = []
-    for docname, read in env_state(env).read_as.items():
+    for docname, read in page_data(env).read_as.items():
         if docname in skip or docname not in env.found_docs:
             continue
-        if read.page_links & touched or (record_for(app, docname) is not None) != read.record:
+        if read.page_links & touched or (record_for(data.kb, docname) is not None) != read.record:
             again.append(docname)
     return sorted(again)
 
@@ -205,10 +107,10 @@ def pages_with_changed_data(app, env) -> list[str]:
         data.published_as_before and previous is not None and previous.navigation is not None
         and not data.added and not data.removed and previous.navigation.same_tree(data.navigation))
     docnames = sorted(warm.read & env.found_docs) if data.only_read_pages_changed else sorted(env.found_docs)
-    state = env_state(env)
+    state = page_data(env)
     changed = []
     for docname in docnames:
-        new = page_fingerprint(app, data, state, docname)
+        new = page_fingerprint(data, state, docname)
         if state.fingerprints.get(docname) != new:
             if docname in state.fingerprints:
                 changed.append(docname)

@@ -15,7 +15,13 @@ class kb_generated(nodes.General, nodes.Element):
     """A generated block: ``block`` names what (``article-header``, ``concept-sections``, a directive...)."""
 
 
-def visit_skip(self, node):  # pragma: no cover - replaced before any writer sees it
+class kb_search_box(nodes.General, nodes.Element):
+    """The ``kb-search-box`` directive: a search form leading to ``search.html?q=...``, written by the HTML
+    builder (:func:`.html.search.visit_search_box`) and left out by every other."""
+
+
+def visit_skip(self, node):
+    """Placeholders are replaced before any writer sees them; the search box exists only in HTML."""
     raise nodes.SkipNode
 
 

@@ -35,12 +35,16 @@ from typing import TextIO
 from docutils.parsers.rst import directives, roles
 from sphinx.application import Sphinx
 from sphinx.builders.html import _assets as html_assets
-from sphinx.util.docutils import additional_nodes, docutils_namespace, patch_docutils, register_node
+from sphinx.util.docutils import (
+    additional_nodes,
+    docutils_namespace,
+    patch_docutils,
+    register_node,
+)
 
-from .incremental import reload_corpus
 from ..reuse.filecache import LoadCache
-from .state import WarmState, expect_warm
-
+from .corpus import reload_corpus
+from .state import WarmApplication, WarmState
 
 FOLDER = "a folder"  # never the digest of a file, so a change to a folder always builds
 
@@ -126,10 +130,10 @@ class WarmBuilder:
             gc.enable()
 
     def _new_app(self) -> Sphinx:
-        expect_warm(str(self.srcdir), WarmState(self.load_cache))
         with patch_docutils(self.confdir), docutils_namespace():
-            app = Sphinx(str(self.srcdir), str(self.confdir), str(self.outdir), str(self.doctreedir), "html",
-                         status=self.status, warning=self.warning, freshenv=False)
+            app = WarmApplication(str(self.srcdir), str(self.confdir), str(self.outdir), str(self.doctreedir),
+                                  "html", status=self.status, warning=self.warning, freshenv=False,
+                                  warm=WarmState(self.load_cache))
             self._registered = (dict(directives._directives), dict(roles._roles), set(additional_nodes))
         return app
 

@@ -2,13 +2,16 @@
 
 Text always goes into docutils text nodes, which every writer escapes. The
 HTML written here directly (``kb_html`` nodes) is the SVG map, whose text
-:mod:`knowledgebase.maps` escapes, QR placeholders, and lists of article cards,
-whose text and attributes :func:`_escaped` escapes as docutils' HTML writer does.
+:mod:`knowledgebase.maps` escapes, QR placeholders (:func:`qr_placeholder`), and lists
+of article cards, whose text and attributes :func:`_escaped` escapes as docutils' HTML
+writer does.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import re
+from html import escape
+from urllib.parse import urlencode, urljoin
 
 from docutils import nodes
 
@@ -16,20 +19,22 @@ from .. import views as v
 from ..characters import strip_forbidden
 from ..maps import render_svg
 from ..paths import format_minutes
-from . import printing
 from .nodes import kb_html
+from .pages import path_pack_pagename
 
 WHEN_TITLES = {"pre-reading": "Before the session", "in-session": "In the session", "follow-up": "After the session"}
 
 
-def _section(title: str, ident: str, *children: nodes.Node, classes=()) -> nodes.section:
-    section = nodes.section(ids=[f"kb-{ident}"], names=[f"kb-{ident}"], classes=["kb-section", *classes])
-    section += nodes.title(title, title)
-    section.extend(children)
-    return section
+def kb_section(title: str, ident: str, *children: nodes.Node, classes=()) -> nodes.section:
+    """One of the extension's own sections (class ``kb-section``, id ``kb-<ident>``)."""
+    box = nodes.section(ids=[f"kb-{ident}"], names=[f"kb-{ident}"], classes=["kb-section", *classes])
+    box += nodes.title(title, title)
+    box.extend(children)
+    return box
 
 
-def _para(*children, classes=()) -> nodes.paragraph:
+def para(*children, classes=()) -> nodes.paragraph:
+    """A paragraph of text (as text nodes) and nodes."""
     paragraph = nodes.paragraph(classes=list(classes))
     paragraph.extend(c if isinstance(c, nodes.Node) else nodes.Text(c) for c in children)
     return paragraph
@@ -54,6 +59,30 @@ def _in_sentence(label: str) -> str:
 
 def minutes(n: int) -> str:
     return f"{n} min"
+
+
+def root_prefix(pagename: str) -> str:
+    """The way from a page to the site's root, as a relative address."""
+    return "../" * pagename.count("/")
+
+
+def short_address(app, target_uri: str) -> str:
+    """What to type on paper: the full address without its scheme if the site's address is
+    configured (``html_baseurl``), otherwise the page's path in the site. The browser shows
+    the address it was opened from instead."""
+    base = getattr(app.config, "html_baseurl", "") or ""
+    if base:
+        absolute = urljoin(base if base.endswith("/") else base + "/", target_uri)
+        return re.sub(r"^[a-z]+://", "", absolute)
+    return target_uri
+
+
+def qr_placeholder(app, pagename: str, article_docname: str) -> str:
+    """Where kb-qr.js draws a QR code for an article; the short address shows without JavaScript."""
+    target = app.builder.get_target_uri(article_docname)
+    href = app.builder.get_relative_uri(pagename, article_docname)
+    return (f'<p class="kb-qr" data-kb-qr-href="{escape(href)}" data-kb-root="{escape(root_prefix(pagename))}">'
+            f'<span class="kb-qr-address">{escape(short_address(app, target))}</span></p>')
 
 
 class Renderer:
@@ -82,7 +111,7 @@ class Renderer:
                                classes=[f"kb-link-{link.kind}", *classes], internal=True)
 
     def chips(self, links, label: str | None = None, classes=("kb-chips",)) -> nodes.paragraph:
-        paragraph = _para(classes=classes)
+        paragraph = para(classes=classes)
         if label:
             paragraph += nodes.inline(label, label, classes=["kb-chips-label"])
         for link in links:
@@ -100,17 +129,17 @@ class Renderer:
     def link_list(self, links, classes=()) -> nodes.bullet_list:
         bullets = nodes.bullet_list(classes=list(classes))
         for link in links:
-            bullets += nodes.list_item("", _para(self.link(link)))
+            bullets += nodes.list_item("", para(self.link(link)))
         return bullets
 
     # Cards -----------------------------------------------------------------------------------
 
     def card(self, card: v.ArticleCard) -> nodes.container:
         box = nodes.container(classes=["kb-card"])
-        box += _para(self.link(card.link, classes=["kb-card-title"]), classes=["kb-card-heading"])
-        box += _para(card.summary, classes=["kb-card-summary"])
+        box += para(self.link(card.link, classes=["kb-card-title"]), classes=["kb-card-heading"])
+        box += para(card.summary, classes=["kb-card-summary"])
         meta = f"{v.KIND_SINGULAR[card.kind]} · {minutes(card.reading_time)} read"
-        box += _para(meta, classes=["kb-card-meta"])
+        box += para(meta, classes=["kb-card-meta"])
         if card.concepts:
             box += self.chips(card.concepts, classes=("kb-chips", "kb-chips-small"))
         return box
@@ -162,9 +191,9 @@ class Renderer:
             column = nodes.container(classes=["sd-col", "sd-d-flex-row"])
             box = nodes.container(classes=["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm", "kb-design-card"])
             body = nodes.container(classes=["sd-card-body"])
-            body += _para(self.link(card.link, classes=["kb-card-title"]), classes=["sd-card-title", "sd-font-weight-bold"])
-            body += _para(card.summary, classes=["sd-card-text"])
-            body += _para(f"{v.KIND_SINGULAR[card.kind]} · {minutes(card.reading_time)} read", classes=["kb-card-meta"])
+            body += para(self.link(card.link, classes=["kb-card-title"]), classes=["sd-card-title", "sd-font-weight-bold"])
+            body += para(card.summary, classes=["sd-card-text"])
+            body += para(f"{v.KIND_SINGULAR[card.kind]} · {minutes(card.reading_time)} read", classes=["kb-card-meta"])
             box += body
             column += box
             row += column
@@ -182,8 +211,8 @@ class Renderer:
 
     def article_header(self, view: v.ArticleView) -> list[nodes.Node]:
         header = nodes.container(classes=["kb-page-header", "kb-article-header", f"kb-article-{view.kind}"])
-        header += _para(view.summary, classes=["kb-lead"])
-        meta = _para(classes=["kb-meta"])
+        header += para(view.summary, classes=["kb-lead"])
+        meta = para(classes=["kb-meta"])
         meta += nodes.inline(v.KIND_SINGULAR[view.kind], v.KIND_SINGULAR[view.kind], classes=["kb-kind"])
         meta += nodes.Text(f" · {minutes(view.reading_time)} read")
         if view.audience:
@@ -192,9 +221,9 @@ class Renderer:
         header += meta
         header += self.chips(view.concepts, "Concepts: ")
         if view.prerequisites:
-            header += _para("Read first: ", *self.inline_list(view.prerequisites), classes=["kb-prerequisites"])
+            header += para("Read first: ", *self.inline_list(view.prerequisites), classes=["kb-prerequisites"])
         if view.kind == "tool":
-            header += _para("To take this tool into a meeting, print this page: navigation, maps and related "
+            header += para("To take this tool into a meeting, print this page: navigation, maps and related "
                             "articles are left out, and no step or table row is split across pages.",
                             classes=["kb-print-hint"])
         return [header]
@@ -204,30 +233,30 @@ class Renderer:
         if view.questions:
             questions = nodes.enumerated_list(classes=["kb-questions"])
             for question in view.questions:
-                questions += nodes.list_item("", _para(question))
-            out.append(_section("Questions to reflect on", "questions", questions))
+                questions += nodes.list_item("", para(question))
+            out.append(kb_section("Questions to reflect on", "questions", questions))
         if view.related:
-            out.append(_section("Related articles", "related", self.card_list(view.related)))
+            out.append(kb_section("Related articles", "related", self.card_list(view.related)))
         if view.linked_from:
-            more = [_para(f"and {view.linked_from_more} more articles", classes=["kb-more"])] if view.linked_from_more else []
-            out.append(_section("Linked from", "linked-from", self.link_list(view.linked_from), *more))
+            more = [para(f"and {view.linked_from_more} more articles", classes=["kb-more"])] if view.linked_from_more else []
+            out.append(kb_section("Linked from", "linked-from", self.link_list(view.linked_from), *more))
         if view.paths:
-            out.append(_section("Reading paths with this article", "paths", self.link_list(view.paths)))
+            out.append(kb_section("Reading paths with this article", "paths", self.link_list(view.paths)))
         if view.sources:
-            out.append(_section("Sources", "sources", self.source_list(view.sources)))
-        out.append(_section("Concept map", "map", *self.map(view.map), classes=["kb-local-map"]))
+            out.append(kb_section("Sources", "sources", self.source_list(view.sources)))
+        out.append(kb_section("Concept map", "map", *self.map(view.map), classes=["kb-local-map"]))
         return out
 
     def source_list(self, sources) -> nodes.bullet_list:
         bullets = nodes.bullet_list(classes=["kb-sources"])
         for source in sources:
-            paragraph = _para(source.reference)
+            paragraph = para(source.reference)
             if source.url:
                 paragraph += nodes.Text(" ")
                 paragraph += nodes.reference(source.url, source.url, refuri=source.url, classes=["kb-source-url"])
             item = nodes.list_item("", paragraph, ids=[f"source-{source.id}"])
             if source.note:
-                item += _para(source.note, classes=["kb-source-note"])
+                item += para(source.note, classes=["kb-source-note"])
             bullets += item
         return bullets
 
@@ -235,9 +264,9 @@ class Renderer:
 
     def concept_header(self, view: v.ConceptView) -> list[nodes.Node]:
         header = nodes.container(classes=["kb-page-header", "kb-concept-header"])
-        header += _para(view.definition, classes=["kb-lead", "kb-definition"])
+        header += para(view.definition, classes=["kb-lead", "kb-definition"])
         if view.aliases:
-            header += _para("Also called: " + ", ".join(view.aliases), classes=["kb-aliases"])
+            header += para("Also called: " + ", ".join(view.aliases), classes=["kb-aliases"])
         for label, links in (("Broader: ", view.broader), ("Narrower: ", view.narrower), ("Related: ", view.related)):
             if links:
                 header += self.chips(links, label)
@@ -248,30 +277,30 @@ class Renderer:
         if view.articles_by_kind:
             groups = []
             for group in view.articles_by_kind:
-                section = _section(v.KIND_LABELS[group.kind], f"kind-{group.kind}", self.card_list(group.cards))
+                section = kb_section(v.KIND_LABELS[group.kind], f"kind-{group.kind}", self.card_list(group.cards))
                 if group.total > len(group.cards):
-                    section += _para(f"Showing {len(group.cards)} of {group.total} "
+                    section += para(f"Showing {len(group.cards)} of {group.total} "
                                      f"{v.KIND_LABELS[group.kind].lower()}: those about this concept first, "
                                      "then those other articles link to most.", classes=["kb-more"])
                 groups.append(section)
             if self.html and view.article_count > sum(len(g.cards) for g in view.articles_by_kind):
                 label = f"Search all {view.article_count} articles on {_in_sentence(view.label)}"
                 search = self.builder.get_relative_uri(self.docname, "search") + "?" + urlencode({"concept": view.id})
-                groups.append(_para(nodes.reference(label, label, refuri=search, internal=True), classes=["kb-more"]))
-            out.append(_section(f"Articles on {_in_sentence(view.label)}", "articles", *groups))
+                groups.append(para(nodes.reference(label, label, refuri=search, internal=True), classes=["kb-more"]))
+            out.append(kb_section(f"Articles on {_in_sentence(view.label)}", "articles", *groups))
         else:
-            out.append(_section("Articles", "articles", _para("No article is tagged with this concept yet.")))
+            out.append(kb_section("Articles", "articles", para("No article is tagged with this concept yet.")))
         if view.paths:
-            out.append(_section("Reading paths", "paths", self.link_list(view.paths)))
-        out.append(_section("Concept map", "map", *self.map(view.map), classes=["kb-local-map"]))
+            out.append(kb_section("Reading paths", "paths", self.link_list(view.paths)))
+        out.append(kb_section("Concept map", "map", *self.map(view.map), classes=["kb-local-map"]))
         return out
 
     # Path pages ------------------------------------------------------------------------------
 
     def path_header(self, view: v.PathView, handout_hint: bool = True) -> list[nodes.Node]:
         header = nodes.container(classes=["kb-page-header", "kb-path-header"])
-        header += _para(view.summary, classes=["kb-lead"])
-        meta = _para(f"Session: {view.duration} minutes", classes=["kb-meta"])
+        header += para(view.summary, classes=["kb-lead"])
+        meta = para(f"Session: {view.duration} minutes", classes=["kb-meta"])
         if view.reading_minutes:
             meta += nodes.Text(f" · Reading outside the session: {view.reading_minutes} minutes")
         if view.audience:
@@ -279,20 +308,20 @@ class Renderer:
             meta.extend(self.inline_list(view.audience))
         header += meta
         if handout_hint:
-            header += _para("To make a handout, print this page: navigation and maps are left out, each "
+            header += para("To make a handout, print this page: navigation and maps are left out, each "
                             "reading has a QR code to open it, and each discussion prompt gets space to write.",
                             classes=["kb-print-hint"])
         if self.html:
             # The path's own page and its facilitator page are both named after the path's id.
-            pack = printing.path_pack_pagename(self.docname.rsplit("/", 1)[-1])
-            header += _para(nodes.reference("Reading pack", "Reading pack",
+            pack = path_pack_pagename(self.docname.rsplit("/", 1)[-1])
+            header += para(nodes.reference("Reading pack", "Reading pack",
                                             refuri=self.builder.get_relative_uri(self.docname, pack), internal=True),
                             ": every article of this path in one printable document.", classes=["kb-pack-link"])
         if view.outcomes:
             outcomes = nodes.bullet_list(classes=["kb-outcomes"])
             for outcome in view.outcomes:
-                outcomes += nodes.list_item("", _para(outcome))
-            header += _para("By the end you will be able to:", classes=["kb-outcomes-intro"])
+                outcomes += nodes.list_item("", para(outcome))
+            header += para("By the end you will be able to:", classes=["kb-outcomes-intro"])
             header += outcomes
         return [header]
 
@@ -304,7 +333,7 @@ class Renderer:
             items = nodes.container(classes=["kb-steps", f"kb-steps-{when}"])
             for step in steps:
                 items += self.step(step, facilitator)
-            out.append(_section(WHEN_TITLES[when], when, items))
+            out.append(kb_section(WHEN_TITLES[when], when, items))
         return out
 
     def step(self, step: v.StepView, facilitator: bool) -> nodes.container:
@@ -312,29 +341,29 @@ class Renderer:
         timing = f"{minutes(step.minutes)}"
         if step.start is not None:
             timing = f"{format_minutes(step.start)} – {format_minutes(step.start + step.minutes)} · {timing}"
-        box += _para(timing, classes=["kb-step-time"])
+        box += para(timing, classes=["kb-step-time"])
         box += self.card(step.article)
         if self.html:
             article = v.docname(step.article.link.kind, step.article.link.id)
-            box += kb_html(html=printing.qr_placeholder(self.app, self.docname, article))
+            box += kb_html(html=qr_placeholder(self.app, self.docname, article))
         if step.prompt:
             prompt = nodes.container(classes=["kb-prompt"])
-            prompt += _para(nodes.strong("Discuss: ", "Discuss: "), step.prompt)
+            prompt += para(nodes.strong("Discuss: ", "Discuss: "), step.prompt)
             prompt += nodes.container(classes=["kb-write-space"])
             box += prompt
         if facilitator and step.facilitator:
-            box += _para(nodes.strong("Facilitator: ", "Facilitator: "), step.facilitator, classes=["kb-facilitator-note"])
+            box += para(nodes.strong("Facilitator: ", "Facilitator: "), step.facilitator, classes=["kb-facilitator-note"])
         return box
 
     # Audience pages --------------------------------------------------------------------------
 
     def audience_header(self, view: v.AudienceView) -> list[nodes.Node]:
         header = nodes.container(classes=["kb-page-header", "kb-audience-header"])
-        header += _para(view.description, classes=["kb-lead"])
+        header += para(view.description, classes=["kb-lead"])
         return [header]
 
     def audience_sections(self, view: v.AudienceView) -> list[nodes.Node]:
-        out = [_section("Start here", "start-here", self.design_grid(view.start_here))]
+        out = [kb_section("Start here", "start-here", self.design_grid(view.start_here))]
         if view.paths:
-            out.append(_section("Reading paths", "paths", self.link_list(view.paths)))
+            out.append(kb_section("Reading paths", "paths", self.link_list(view.paths)))
         return out

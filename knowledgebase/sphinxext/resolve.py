@@ -8,7 +8,8 @@ from sphinx.util import logging
 from .. import views as v
 from ..suggest import did_you_mean
 from .nodes import kb_generated, kb_reference
-from .render import Renderer, _para
+from .pages import SESSION_PAGE
+from .render import Renderer, para
 from .state import build_data
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ def _ids(options) -> tuple[str, ...]:
 def _articles(views, renderer: Renderer, options) -> list[nodes.Node]:
     cards = directive_view(views, "kb-articles", options)
     if not cards:
-        return [_para("No articles match yet.", classes=["kb-empty"])]
+        return [para("No articles match yet.", classes=["kb-empty"])]
     if options.get("layout") == "cards":
         return [renderer.design_grid(cards)]
     return [renderer.card_list(cards)]
@@ -121,9 +122,9 @@ def _glossary(views, renderer: Renderer, options) -> list[nodes.Node]:
     glossary = nodes.definition_list(classes=["kb-glossary"])
     for link, aliases in directive_view(views, "kb-glossary", options):
         term = nodes.term("", "", renderer.link(link), ids=[f"glossary-{link.id}"])
-        definition = nodes.definition("", _para(link.tooltip))  # the definition
+        definition = nodes.definition("", para(link.tooltip))  # the definition
         if aliases:
-            definition += _para("Also called: " + ", ".join(aliases), classes=["kb-aliases"])
+            definition += para("Also called: " + ", ".join(aliases), classes=["kb-aliases"])
         glossary += nodes.definition_list_item("", term, definition)
     return [glossary]
 
@@ -132,8 +133,8 @@ def _builder_link(renderer: Renderer, options) -> list[nodes.Node]:
     """Under a list of every path: where a trainer plans a session of their own (session.html)."""
     if not renderer.html or options.get("ids"):
         return []
-    uri = renderer.builder.get_relative_uri(renderer.docname, "session")
-    return [_para("Plan a session of your own in the ",
+    uri = renderer.builder.get_relative_uri(renderer.docname, SESSION_PAGE)
+    return [para("Plan a session of your own in the ",
                   nodes.reference("session builder", "session builder", refuri=uri, internal=True),
                   ": it drafts one from the ideas you want to cover and the time you have, "
                   "and can start from any reading path.", classes=["kb-builder-link"])]
@@ -142,13 +143,13 @@ def _builder_link(renderer: Renderer, options) -> list[nodes.Node]:
 def _paths(views, renderer: Renderer, options) -> list[nodes.Node]:
     entries = directive_view(views, "kb-paths", options)
     if not entries:
-        return [_para("No reading paths yet.", classes=["kb-empty"]), *_builder_link(renderer, options)]
+        return [para("No reading paths yet.", classes=["kb-empty"]), *_builder_link(renderer, options)]
     box = nodes.container(classes=["kb-cards", "kb-path-cards"])
     for link, duration, audiences in entries:
         card = nodes.container(classes=["kb-card"])
-        card += _para(renderer.link(link, classes=["kb-card-title"]), classes=["kb-card-heading"])
-        card += _para(link.tooltip, classes=["kb-card-summary"])
-        meta = _para(f"{duration}-minute session", classes=["kb-card-meta"])
+        card += para(renderer.link(link, classes=["kb-card-title"]), classes=["kb-card-heading"])
+        card += para(link.tooltip, classes=["kb-card-summary"])
+        meta = para(f"{duration}-minute session", classes=["kb-card-meta"])
         if audiences:
             meta += nodes.Text(" · For ")
             meta.extend(renderer.inline_list(audiences))
@@ -164,9 +165,9 @@ def _audiences(views, renderer: Renderer, options) -> list[nodes.Node]:
     box = nodes.container(classes=["kb-cards", "kb-audience-cards"])
     for link, count in entries:
         card = nodes.container(classes=["kb-card"])
-        card += _para(renderer.link(link, classes=["kb-card-title"]), classes=["kb-card-heading"])
-        card += _para(link.tooltip, classes=["kb-card-summary"])
-        card += _para(f"{count} articles", classes=["kb-card-meta"])
+        card += para(renderer.link(link, classes=["kb-card-title"]), classes=["kb-card-heading"])
+        card += para(link.tooltip, classes=["kb-card-summary"])
+        card += para(f"{count} articles", classes=["kb-card-meta"])
         box += card
     return [box]
 

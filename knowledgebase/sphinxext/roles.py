@@ -7,11 +7,9 @@ a placeholder that is resolved, with the current title, when the page is written
 
 from __future__ import annotations
 
-from docutils import nodes
-
 from ..reading.references import split_role_text
+from .domain import page_data
 from .nodes import kb_reference
-from .state import env_state
 
 
 def make_role(kind: str):
@@ -20,7 +18,7 @@ def make_role(kind: str):
         explicit, target = split_role_text(text)
         node = kb_reference(rawtext, explicit or target, kind=kind, target=target, explicit=explicit)
         node.source, node.line = inliner.reporter.get_source_and_line(lineno)
-        env_state(env).references.setdefault(env.docname, set()).add((kind, target))
+        page_data(env).references.setdefault(env.docname, set()).add((kind, target))
         return [node], []
 
     role.__name__ = f"{kind}_role"

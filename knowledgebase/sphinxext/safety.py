@@ -23,11 +23,17 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from ..reading.bodypolicy.addresses import asset_problem, scheme_problem
-from ..reading.bodypolicy.check import check_page, digest
-from ..reading.bodypolicy.rules import ASSETS, DOWNLOAD_TYPES, IMAGE_TYPES, MYST_EXTENSIONS, SYNTAX
 from ..characters import strip_forbidden
 from ..diagnostics import CODES
+from ..reading.bodypolicy.addresses import asset_problem, scheme_problem
+from ..reading.bodypolicy.check import check_page, digest
+from ..reading.bodypolicy.rules import (
+    ASSETS,
+    DOWNLOAD_TYPES,
+    IMAGE_TYPES,
+    MYST_EXTENSIONS,
+    SYNTAX,
+)
 from .state import build_data
 
 logger = logging.getLogger(__name__)

@@ -1,40 +1,38 @@
-"""All the extension's data, behind two typed accessors.
+"""The extension's data on the application, behind typed accessors.
 
 * :func:`build_data` - what one build computes from the corpus (the loaded
-  knowledge base, its graph and views). Kept in this module per source
-  folder, never pickled, and inherited by forked parallel workers.
-* :func:`env_state` - what must survive between incremental builds: per
-  document, the references and directives it contains and the fingerprint of
-  the generated data it last displayed. Lives on the environment and is
-  purged and merged per document like ``sphinx.ext.todo``'s data.
+  knowledge base, its graph and views). Kept on the Sphinx application, never
+  pickled, and inherited by forked parallel workers with it. What sees only the
+  environment (a transform) reaches it through the ``kb`` domain, which is given
+  its application once the builder exists (:func:`link_environment`).
 * :func:`warm_state` - what a long-lived process (``kb serve``) keeps between
-  its rebuilds of one source folder, so that a rebuild costs what changed, not
-  what the corpus holds. Absent in a one-off ``kb build``.
+  its rebuilds, so that a rebuild costs what changed, not what the corpus holds.
+  It belongs to the application that ``kb serve`` builds with, a
+  :class:`WarmApplication`; a one-off ``kb build`` has none.
+
+What the environment keeps of each page between builds is the ``kb`` domain's
+(:mod:`.domain`).
 """
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..reuse.filecache import LoadCache
 from ..graph import ConceptGraph
 from ..load import LoadResult
+from ..reuse.filecache import LoadCache
 from ..search.index import SearchEntry, SearchIndex
 from ..views import Views
+from .domain import page_data
+from .navigation import Navigation
 
-if TYPE_CHECKING:
-    from .navigation import Navigation
-
-_ENV_ATTRIBUTE = "knowledgebase_state"
-# Per source folder, so that transforms (which see the environment, not the
-# application) reach it too; forked parallel workers inherit it.
-_BUILDS: dict[str, "BuildData"] = {}
+# The attribute of the application that holds this build's data.
+BUILD_DATA = "kb_build_data"
 
 
 @dataclass
@@ -61,51 +59,6 @@ class BuildData:
 
 
 @dataclass
-class DirectiveUse:
-    name: str
-    options: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class ReadAs:
-    """What a page's saved doctree depends on beyond its own source: whether it was read as a
-    record (an article, concept...), and the documents its Markdown links named, which MyST
-    resolves when it reads the page."""
-
-    record: bool
-    page_links: frozenset[str]
-
-
-@dataclass
-class EnvState:
-    """Per-document data kept in the pickled environment between builds."""
-
-    references: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
-    directives: dict[str, list[DirectiveUse]] = field(default_factory=dict)
-    fingerprints: dict[str, str] = field(default_factory=dict)
-    search_terms: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
-    read_as: dict[str, ReadAs] = field(default_factory=dict)
-
-    def purge(self, docname: str) -> None:
-        self.references.pop(docname, None)
-        self.directives.pop(docname, None)
-        self.fingerprints.pop(docname, None)
-        self.search_terms.pop(docname, None)
-        self.read_as.pop(docname, None)
-
-    def merge(self, docnames: set[str], other: "EnvState") -> None:
-        for docname in docnames:
-            if docname in other.references:
-                self.references[docname] = other.references[docname]
-            if docname in other.directives:
-                self.directives[docname] = other.directives[docname]
-            if docname in other.search_terms:
-                self.search_terms[docname] = other.search_terms[docname]
-            if docname in other.read_as:
-                self.read_as[docname] = other.read_as[docname]
-
-
-@dataclass
 class WarmState:
     """What a long-lived process keeps between rebuilds of one source folder (never pickled)."""
 
@@ -118,43 +71,35 @@ class WarmState:
     search_written: bool = False                     # the index on disk is the one search_index last returned
 
 
-# Per application: another build of the same folder in the same process (a test's) is not warm.
-_WARM: weakref.WeakKeyDictionary[Sphinx, WarmState] = weakref.WeakKeyDictionary()
-_EXPECTED: dict[str, WarmState] = {}
+class WarmApplication(Sphinx):
+    """A Sphinx application that keeps the extension's :class:`WarmState` between its builds.
 
+    The state is given before Sphinx's own ``__init__`` runs, since the corpus is loaded
+    while the application is made (``config-inited``)."""
 
-def expect_warm(srcdir: str, state: WarmState) -> None:
-    """The next application made for ``srcdir`` keeps ``state`` between its builds; its corpus is
-    loaded while it is made, before the application exists to be named, hence this step."""
-    _EXPECTED[srcdir] = state
-
-
-def claim_warm(app: Sphinx) -> WarmState | None:
-    """The state :func:`expect_warm` set aside for this application's folder, now tied to it."""
-    state = _EXPECTED.pop(str(app.srcdir), None)
-    if state is not None:
-        _WARM[app] = state
-    return state
+    def __init__(self, *args: Any, warm: WarmState, **kwargs: Any) -> None:
+        self.kb_warm = warm
+        super().__init__(*args, **kwargs)
 
 
 def warm_state(app: Sphinx) -> WarmState | None:
-    return _WARM.get(app)
+    return app.kb_warm if isinstance(app, WarmApplication) else None
 
 
 def build_data(app_or_env: Sphinx | BuildEnvironment) -> BuildData:
-    return _BUILDS[str(app_or_env.srcdir)]
+    """This build's data, from the application or from its environment."""
+    app = app_or_env if isinstance(app_or_env, Sphinx) else page_data(app_or_env).application
+    return getattr(app, BUILD_DATA)
 
 
 def set_build_data(app: Sphinx, data: BuildData) -> None:
-    _BUILDS[str(app.srcdir)] = data
+    setattr(app, BUILD_DATA, data)
 
 
-def env_state(env: BuildEnvironment) -> EnvState:
-    state = getattr(env, _ENV_ATTRIBUTE, None)
-    if state is None:
-        state = EnvState()
-        setattr(env, _ENV_ATTRIBUTE, state)
-    return state
+def link_environment(app: Sphinx) -> None:
+    """Let the environment reach the application's data through its ``kb`` domain (``builder-inited``:
+    the environment is made or unpickled, with its domains, before the builder)."""
+    page_data(app.env).application = app
 
 
 def kept_from_last_build(app: Sphinx, pagename: str, shows: frozenset[str] = frozenset()) -> bool:

@@ -6,26 +6,8 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
 from .nodes import kb_generated
+from .pages import PAGE_BLOCKS, record_for
 from .state import build_data
-
-# Which generated blocks each kind of page gets: (after the title, after the body).
-PAGE_BLOCKS = {
-    "articles": ("article-header", "article-sections"),
-    "concepts": ("concept-header", "concept-sections"),
-    "paths": ("path-header", "path-sections"),
-    "audiences": ("audience-header", "audience-sections"),
-}
-
-
-def record_for(app_or_env, docname: str):
-    """The record a document stands for, or None: ``("articles", Article)``..."""
-    folder, _, ident = docname.partition("/")
-    if folder not in PAGE_BLOCKS or "/" in ident:
-        return None
-    kb = build_data(app_or_env).kb
-    table = {"articles": kb.articles, "concepts": kb.concepts, "paths": kb.paths, "audiences": kb.audiences}[folder]
-    record = table.get(ident)
-    return (folder, record) if record is not None else None
 
 
 class KnowledgeBasePage(SphinxTransform):
@@ -34,7 +16,7 @@ class KnowledgeBasePage(SphinxTransform):
     default_priority = 500  # after DocInfo (340) turns the front matter into docinfo
 
     def apply(self, **kwargs) -> None:
-        found = record_for(self.env, self.env.docname)
+        found = record_for(build_data(self.env).kb, self.env.docname)
         if found is None:
             return
         folder, record = found

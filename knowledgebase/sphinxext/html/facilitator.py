@@ -10,10 +10,10 @@ from html import escape
 
 from docutils import nodes
 
-from ..paths import format_minutes
-from .printing import facilitator_pagename
-from .render import Renderer, _para, _section
-from .state import build_data, kept_from_last_build
+from ...paths import format_minutes
+from ..pages import facilitator_pagename
+from ..render import Renderer, kb_section, para
+from ..state import build_data, kept_from_last_build
 
 
 def timetable(view) -> nodes.table:
@@ -30,10 +30,10 @@ def timetable(view) -> nodes.table:
     for width in (1, 1, 5, 1):
         group += nodes.colspec(colwidth=width)
     head = nodes.thead()
-    head += nodes.row("", *[nodes.entry("", _para(h)) for h in ("Start", "End", "Step", "Time")])
+    head += nodes.row("", *[nodes.entry("", para(h)) for h in ("Start", "End", "Step", "Time")])
     body = nodes.tbody()
     for row in rows:
-        body += nodes.row("", *[nodes.entry("", _para(cell)) for cell in row])
+        body += nodes.row("", *[nodes.entry("", para(cell)) for cell in row])
     group += head
     group += body
     return table
@@ -46,11 +46,11 @@ def page_nodes(app, path_id: str) -> list[nodes.Node]:
     title = f"Facilitator notes: {view.title}"
     section = nodes.section(ids=["facilitator-notes"])  # rendered on its own, so its title is the h1
     section += nodes.title(title, title)
-    section += _para("For the facilitator only. Participants use the ",
+    section += para("For the facilitator only. Participants use the ",
                      renderer.link(views.path_link(path_id), "path page"),
                      ", which has no facilitator notes and prints as a handout.", classes=["kb-facilitator-only"])
     section.extend(renderer.path_header(view, handout_hint=False))
-    section += _section("Timetable", "timetable", timetable(view))
+    section += kb_section("Timetable", "timetable", timetable(view))
     section.extend(renderer.path_sections(view, facilitator=True))
     return [section]
 

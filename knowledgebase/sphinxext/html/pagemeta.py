@@ -7,9 +7,9 @@ from pathlib import Path
 
 from docutils import nodes
 
-from ..feed import atom_feed
-from .state import build_data
-from .transforms import record_for
+from ...feed import atom_feed
+from ..pages import record_for
+from ..state import build_data
 
 FEED_FILE = "feed.xml"
 ICON = "_static/kb-icon.svg"
@@ -19,7 +19,7 @@ def add_page_metadata(app, pagename, templatename, context, doctree) -> None:
     """A description for previews and search engines, and the feed's address (``html-page-context``)."""
     tags = [f'<link rel="alternate" type="application/atom+xml" title="New and updated articles" '
             f'href="{escape(context["pathto"](FEED_FILE, 1))}">']
-    found = record_for(app.env, pagename)
+    found = record_for(build_data(app).kb, pagename)
     if found is not None:
         _, record = found
         description = getattr(record, "summary", None) or getattr(record, "definition", None) or getattr(record, "description", "")

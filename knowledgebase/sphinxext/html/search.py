@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 
-from .. import __version__
 from docutils import nodes
 
-from ..search.index import INDEX_VERSION, SearchEntry, SearchIndex
-from ..search.words import REFERENCE_MARK, PageText, split_blocks
-from .nodes import kb_generated, kb_reference
-from .state import build_data, env_state, kept_from_last_build, warm_state
-from .transforms import record_for
+from ... import __version__
+from ...search.index import INDEX_VERSION, SearchEntry, SearchIndex
+from ...search.words import PageText, split_blocks
+from ..domain import page_data
+from ..pages import SEARCH_PAGE, record_for
+from ..state import build_data, kept_from_last_build, warm_state
+from .assets import render
 
 INDEX_FOLDER = "_kb/search"
 STEMMER_SCRIPT = "english-stemmer.js"
@@ -30,51 +30,11 @@ def disable_sphinx_search(app) -> None:
         app.builder.search = False
 
 
-def collect_text(app, doctree) -> None:
-    """While reading, keep the text a reader sees of a content page (``doctree-read``).
-
-    Front matter (docinfo) is left out: its ids and facilitator notes are not what the
-    page shows. Cross-references are kept as markers, labelled when the index is built.
-    """
-    docname = app.env.docname
-    found = record_for(app.env, docname)
-    if found is None or found[0] == "audiences":
-        return
-    env_state(app.env).search_terms[docname] = page_text(doctree)
-
-
-_SKIPPED = (nodes.docinfo, nodes.comment, nodes.raw, nodes.system_message, nodes.substitution_definition,
-            nodes.Invisible, kb_generated)
-
-
-def page_text(doctree: nodes.Node) -> PageText:
-    """The readable text of a doctree, a paragraph per text element, references as markers."""
-    paragraphs: list[str] = []
-    references: list[tuple[str, str]] = []
-    stack = [doctree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _SKIPPED):
-            continue
-        if isinstance(node, nodes.TextElement) and not isinstance(node, kb_reference):
-            parts: list[str] = []
-            inner = [node]
-            while inner:
-                child = inner.pop()
-                if isinstance(child, kb_reference):
-                    if child["explicit"]:
-                        parts.append(child["explicit"].replace(REFERENCE_MARK, ""))
-                    else:
-                        parts.append(REFERENCE_MARK)
-                        references.append((child["kind"], child["target"]))
-                elif isinstance(child, nodes.Text):
-                    parts.append(str(child).replace(REFERENCE_MARK, ""))
-                elif not isinstance(child, _SKIPPED):
-                    inner.extend(reversed(child.children))
-            paragraphs.append("".join(parts))
-            continue
-        stack.extend(reversed(node.children))
-    return PageText.of(split_blocks(paragraphs), tuple(references))
+def visit_search_box(self, node) -> None:
+    """The ``kb-search-box`` directive's form (``templates/kb/search-box.html``), in the HTML translator (``self``)."""
+    action = self.builder.get_relative_uri(self.builder.current_docname, SEARCH_PAGE)
+    self.body.append(render(self.builder, "search-box.html", action=action))
+    raise nodes.SkipNode
 
 
 def _label(data):
@@ -86,10 +46,10 @@ def _label(data):
 
 def page_entry(app, docname: str, text: PageText, label) -> SearchEntry | None:
     """What the index holds for one page: its fields, and the text a reader sees, labelled now."""
-    found = record_for(app.env, docname)
+    kb = build_data(app).kb
+    found = record_for(kb, docname)
     if found is None or not isinstance(text, PageText):
         return None
-    kb = build_data(app).kb
     folder, record = found
     url = app.builder.get_target_uri(docname)
     blocks = text.resolved(label)
@@ -114,7 +74,7 @@ def entry_inputs(app, docname: str, text: PageText, label) -> tuple:
     """Everything :func:`page_entry` reads for a page: equal inputs, equal entry. Records and
     texts of unchanged pages are the same objects from build to build, so this mostly compares
     identities; what is compared in full is the labels of the records the text refers to."""
-    found = record_for(app.env, docname)
+    found = record_for(build_data(app).kb, docname)
     if found is None or not isinstance(text, PageText):
         return (found, text)
     folder, record = found
@@ -132,7 +92,7 @@ def entries(app) -> dict[str, SearchEntry]:
     ``warm.search_entries`` for the next build to compare with."""
     data = build_data(app)
     warm = warm_state(app)
-    terms = env_state(app.env).search_terms
+    terms = page_data(app.env).search_terms
     label = _label(data)
     if warm is None:
         made = {docname: page_entry(app, docname, terms[docname], label) for docname in terms}
@@ -226,9 +186,9 @@ def write_index(app):
             (folder / name).write_text(text, encoding="utf-8")
     if warm is not None:
         warm.search_written = True
-    if kept_from_last_build(app, "search"):
+    if kept_from_last_build(app, SEARCH_PAGE):
         return
-    yield "search", {"title": "Search", "body": search_page_body(app, kb), "kb_search_page": True}, "page.html"
+    yield SEARCH_PAGE, {"title": "Search", "body": search_page_body(app), "kb_search_page": True}, "page.html"
 
 
 def _stemmer_version() -> str:
@@ -245,25 +205,14 @@ def _built_from(folder: Path) -> str | None:
         return None
 
 
-def search_page_body(app, kb) -> str:
-    """The search form and results list; the script fills in the results from the shards."""
+def search_page_body(app) -> str:
+    """The search form and results list (``templates/kb/search-page.html``); the script fills in the
+    results from the shards."""
     def uri(target: str) -> str:
-        return escape(app.builder.get_relative_uri("search", target))
+        return app.builder.get_relative_uri(SEARCH_PAGE, target)
 
-    return f"""<section id="search">
-<h1>Search</h1>
-<form id="kb-search-form" class="kb-search-form" method="get" action="search.html" role="search">
-<p><label for="kb-q">Words to find</label> <input id="kb-q" name="q" type="search" autocomplete="off"></p>
-<p><label for="kb-concept">Concept</label> <select id="kb-concept" name="concept"><option value="">Any concept</option></select>
-<label for="kb-audience">For</label> <select id="kb-audience" name="audience"><option value="">Anyone</option></select>
-<button type="submit">Search</button></p>
-</form>
-<noscript><p>Search needs JavaScript. Without it, browse the <a href="{uri('concepts')}">concepts</a>
-or <a href="{uri('articles')}">all articles</a>.</p></noscript>
-<p id="kb-search-status" role="status" aria-live="polite"></p>
-<ol id="kb-search-results" class="kb-search-results" data-index="{escape(INDEX_FOLDER)}/" data-root=""></ol>
-<p><button id="kb-search-more" type="button" hidden>Show more results</button></p>
-</section>"""
+    return render(app.builder, "search-page.html", concepts=uri("concepts"), articles=uri("articles"),
+                  index_folder=INDEX_FOLDER)
 
 
 def add_search_script(app, pagename, templatename, context, doctree) -> None:
