@@ -15,12 +15,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-
 from browser_support import REPO, require
-from knowledgebase.search import words as search
-from knowledgebase.cli import main as kb
+from bs4 import BeautifulSoup
 from sphinx_support import build, copy_root
+
+from knowledgebase.cli import main as kb
+from knowledgebase.search import words as search
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import bench_search_quality as quality  # noqa: E402
@@ -268,9 +268,20 @@ def test_a_pages_text_kept_compressed_comes_back_as_it_was_collected():
     assert search.PageText.of(()).blocks == ()
 
 
-def test_the_stemmer_script_is_sphinxs_own_with_nothing_from_the_content(site):
+def test_the_stemmer_script_is_sphinxs_own_files_unchanged(site):
+    from sphinx.search import en
+
     from knowledgebase.sphinxext.html.search import stemmer_script
 
     shipped = (site / "_kb" / "search" / "english-stemmer.js").read_text(encoding="utf-8")
     assert shipped == stemmer_script()
-    assert '["inter",-1,-1]' in shipped  # the prefix list follows the Python stemmer
+    sphinx_js = Path(en.__file__).parent / "minified-js"
+    assert shipped == "\n".join((sphinx_js / name).read_text(encoding="utf-8")
+                                for name in ("base-stemmer.js", en.SearchEnglish.js_stemmer_rawcode))
+
+
+def test_the_python_stemmer_is_the_snowball_release_of_the_browsers():
+    from knowledgebase.sphinxext.html.search import stemmer_release
+
+    browser, python = stemmer_release()
+    assert browser == python, "pin snowballstemmer to the release Sphinx's JavaScript stemmer was made with"

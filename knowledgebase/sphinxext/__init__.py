@@ -103,6 +103,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", published.guard_translator)
     app.connect("builder-inited", assets.add_static_files_and_templates)
     app.connect("builder-inited", search.disable_sphinx_search)
+    app.connect("builder-inited", search.check_stemmers)
     app.connect("doctree-resolved", resolve_page)
     app.connect("html-page-context", printing.write_article_fragment)
     app.connect("html-page-context", printing.add_print_scripts)
