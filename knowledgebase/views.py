@@ -15,6 +15,7 @@ from typing import Protocol
 
 from .graph import ConceptGraph
 from .model import Article, KnowledgeBase
+from .schema import SOURCE_KIND_LABELS
 
 RELATED_COUNT = 5
 LINKED_FROM_COUNT = 12   # an article page shows this many backlinks, so hub pages stay small
@@ -58,6 +59,7 @@ class SourceView:
     reference: str     # the full reference, plain text: authors (year). Title. Publisher.
     url: str | None
     note: str | None
+    kind: str          # a source kind (schema.SOURCE_KIND_LABELS)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,17 @@ class ArticleView:
     paths: tuple[Link, ...]
     updated: str | None
     map: MapView
+
+    @property
+    def rests_on(self) -> tuple[str, ...]:
+        """What the article rests on, by kind of source, in the schema's order: ("2 practitioner posts", ...)."""
+        return rests_on(tuple(source.kind for source in self.sources))
+
+
+def rests_on(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """How many sources of each kind, worded for readers, in the order the schema lists the kinds."""
+    counts = {kind: kinds.count(kind) for kind in SOURCE_KIND_LABELS if kind in kinds}
+    return tuple(f"{n} {SOURCE_KIND_LABELS[kind][0 if n == 1 else 1]}" for kind, n in counts.items())
 
 
 @dataclass(frozen=True)
@@ -319,7 +332,7 @@ class Views:
 
     def source(self, sid: str) -> SourceView:
         s = self.kb.sources[sid]
-        return SourceView(sid, format_reference(s), s.url, s.note)
+        return SourceView(sid, format_reference(s), s.url, s.note, s.kind or "cited-work")
 
     def concept(self, cid: str) -> ConceptView:
         c = self.kb.concepts[cid]

@@ -227,3 +227,15 @@ def test_an_inline_script_that_got_into_a_page_would_not_run(page, site_url):
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.__pwned === undefined && window.__pwned2 === undefined")
     assert any(v.startswith("script-src") for v in page.evaluate("window.__violations"))
+
+
+@pytest.mark.parametrize("label, suffix, first_line", [("BibTeX", ".bib", "@misc{articles:skin-in-the-game,"),
+                                                       ("RIS", ".ris", "TY  - ELEC")])
+def test_a_reader_downloads_the_citation_of_an_article(page, site_url, label, suffix, first_line):
+    page.goto(f"{site_url}articles/skin-in-the-game.html")
+    page.locator("details.kb-cite > summary").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name=f"Download {label} file").click()
+    assert download.value.suggested_filename == f"skin-in-the-game{suffix}"
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert text.splitlines()[0] == first_line and "Skin in the game" in text

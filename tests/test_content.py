@@ -7,14 +7,17 @@ import subprocess
 import sys
 
 import pytest
+from bs4 import BeautifulSoup
 
 from knowledgebase.cli import main as kb
 from knowledgebase.load import load
+from knowledgebase.schema import SOURCE_KINDS
 from sphinx_support import REPO
 
 CONTENT = REPO / "content"
 OVERLAP_TOOL = REPO.parent / "shared" / "tools" / "seed_overlap.py"
 PARAPHRASE_TOOL = REPO.parent / "shared" / "tools" / "seed_paraphrase.py"
+RETELLING_TOOL = REPO.parent / "shared" / "tools" / "seed_retelling.py"
 
 
 def test_content_passes_a_strict_check(capsys):
@@ -73,3 +76,39 @@ def test_content_follows_no_seed_sentence_clause_by_clause():
         pytest.skip("the shared seed documents are not beside this clone")
     result = subprocess.run([sys.executable, str(PARAPHRASE_TOOL), str(CONTENT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_content_retells_no_seed_passage_with_words_swapped():
+    if not RETELLING_TOOL.is_file():
+        pytest.skip("the shared seed documents are not beside this clone")
+    result = subprocess.run([sys.executable, str(RETELLING_TOOL), str(CONTENT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_no_article_appeals_to_experience_it_does_not_have():
+    appeals = re.compile(r"in our experience|we have seen|we've seen|schools often find", re.IGNORECASE)
+    for file in sorted((CONTENT / "articles").glob("*.md")):
+        assert not appeals.search(file.read_text(encoding="utf-8")), file.name
+
+
+def test_every_source_has_a_kind_and_no_note_speaks_of_seed_documents():
+    for source in load(CONTENT).kb.sources.values():
+        assert source.kind in SOURCE_KINDS, source.id
+        assert "seed" not in (source.note or "").lower(), source.id
+
+
+def test_the_four_named_concepts_keep_four_articles_each_and_the_collection_keeps_its_size():
+    kb = load(CONTENT).kb
+    for concept in ("trust", "inquiry", "skin-in-the-game", "design-vs-delivery"):
+        assert sum(concept in a.concepts for a in kb.articles.values()) >= 4, concept
+    assert len(kb.articles) >= 50 and len(kb.paths) >= 7
+    assert sum(a.kind == "tool" for a in kb.articles.values()) >= 9
+
+
+def test_no_public_page_speaks_of_seed_documents_and_every_article_shows_what_it_rests_on(site_dir):
+    for page in site_dir.rglob("*.html"):
+        assert "seed document" not in page.read_text(encoding="utf-8").lower(), page
+    for page in (site_dir / "articles").glob("*.html"):
+        rests_on = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(".kb-rests-on a")
+        assert rests_on is not None and rests_on["href"] == "#kb-sources", page.name
+

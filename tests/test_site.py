@@ -56,6 +56,29 @@ def test_article_shows_full_references_for_its_sources(site):
     assert source.select_one("a.kb-source-url")["href"] == "https://example.org/field-notes"
 
 
+def test_article_says_near_its_title_what_kinds_of_source_it_rests_on(site):
+    rests_on = site.soup("articles/trust-first").select_one(".kb-article-header .kb-rests-on")
+    assert rests_on.get_text(" ", strip=True) == "Rests on: 1 report"
+    assert rests_on.select_one("a")["href"] == "#kb-sources"
+    assert site.soup("articles/asking-good-questions").select_one(".kb-rests-on a").get_text() == "1 web page"
+
+
+def test_every_record_page_offers_a_citation_of_itself_in_bibtex_and_ris(site):
+    for page, title in (("articles/trust-first", "Trust comes first"), ("concepts/trust", "Trust")):
+        cite = site.soup(page).select_one("#kb-cite details.kb-cite")
+        assert title in cite.select_one(".kb-cite-text").get_text()
+        assert f"title = {{{title}}}" in cite.select_one("pre.kb-cite-bibtex").get_text()
+        assert f"TI  - {title}" in cite.select_one("pre.kb-cite-ris").get_text()
+    assert "http" not in site.soup("articles/trust-first").select_one(".kb-cite-text").get_text()  # no address set
+
+
+def test_a_citation_gives_the_pages_address_when_the_sites_address_is_set(tmp_path):
+    site = build(copy_root("site-basic", tmp_path), confoverrides={"html_baseurl": "https://kb.example.org/"})
+    cite = site.soup("articles/trust-first").select_one("details.kb-cite")
+    assert "https://kb.example.org/articles/trust-first.html" in cite.select_one(".kb-cite-text").get_text()
+    assert "UR  - https://kb.example.org/articles/trust-first.html" in cite.select_one("pre.kb-cite-ris").get_text()
+
+
 def test_article_names_the_reading_paths_that_use_it(site):
     paths = site.soup("articles/asking-good-questions").select("#kb-paths li a")
     assert [a.get_text() for a in paths] == ["First steps in trust and inquiry"]

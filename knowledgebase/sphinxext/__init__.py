@@ -118,6 +118,7 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("kb-session.css")
     app.add_js_file("kb-session.js", loading_method="defer")  # the trainer's session, for the buttons below
     app.add_js_file("kb-add-to-session.js", loading_method="defer")  # "Add to my session", "Start from this path"
+    app.add_js_file("kb-cite.js", loading_method="defer")  # "Cite this page": download a citation as a file
 
     # Extra pages: the search index and page, facilitator pages, the session builder, print pages.
     app.connect("html-collect-pages", search.write_index)

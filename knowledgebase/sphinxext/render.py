@@ -9,6 +9,7 @@ writer does.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import escape
 from urllib.parse import urlencode, urljoin
@@ -17,6 +18,7 @@ from docutils import nodes
 
 from .. import views as v
 from ..characters import strip_forbidden
+from ..citation import Citation
 from ..maps import render_svg
 from ..paths import format_minutes
 from .nodes import kb_html
@@ -219,6 +221,10 @@ class Renderer:
             meta += nodes.Text(" · For ")
             meta.extend(self.inline_list(view.audience))
         header += meta
+        if view.rests_on:  # what kinds of source the article draws on, linking to its list of sources
+            rests_on = ", ".join(view.rests_on)
+            header += para("Rests on: ", nodes.reference(rests_on, rests_on, refid="kb-sources"),
+                           classes=["kb-rests-on"])
         header += self.chips(view.concepts, "Concepts: ")
         if view.prerequisites:
             header += para("Read first: ", *self.inline_list(view.prerequisites), classes=["kb-prerequisites"])
@@ -245,6 +251,7 @@ class Renderer:
         if view.sources:
             out.append(kb_section("Sources", "sources", self.source_list(view.sources)))
         out.append(kb_section("Concept map", "map", *self.map(view.map), classes=["kb-local-map"]))
+        out.extend(self.cite(view.title, "article", view.updated))
         return out
 
     def source_list(self, sources) -> nodes.bullet_list:
@@ -259,6 +266,27 @@ class Renderer:
                 item += para(source.note, classes=["kb-source-note"])
             bullets += item
         return bullets
+
+    def cite(self, title: str, kind: str, updated: str | None = None) -> list[nodes.Node]:
+        """"Cite this page": a reference in one style, with BibTeX and RIS to copy (or download, where
+        ``kb-cite.js`` runs), from what the page says of itself and the site's address where it is set."""
+        if not self.html:
+            return []
+        config = self.app.config
+        base = getattr(config, "html_baseurl", "") or ""
+        url = urljoin(base.rstrip("/") + "/", self.builder.get_target_uri(self.docname)) if base else None
+        citation = Citation(title=title, site=config.html_title or config.project, author=config.author,
+                            key=self.docname.replace("/", ":"), kind=kind, url=url,
+                            updated=dt.date.fromisoformat(updated) if updated else None)
+        html = (f'<details class="kb-cite"><summary>Cite this page</summary>\n'
+                f'<p class="kb-cite-text">{escape(citation.text())}</p>\n'
+                f'<p class="kb-cite-format">BibTeX</p>\n<pre class="kb-cite-bibtex" data-kb-cite-file='
+                f'"{escape(self.docname.rsplit("/", 1)[-1])}.bib">{escape(citation.bibtex())}</pre>\n'
+                f'<p class="kb-cite-format">RIS</p>\n<pre class="kb-cite-ris" data-kb-cite-file='
+                f'"{escape(self.docname.rsplit("/", 1)[-1])}.ris">{escape(citation.ris())}</pre>\n</details>')
+        box = nodes.container(ids=["kb-cite"], classes=["kb-section", "kb-cite-section"])
+        box += kb_html(html=strip_forbidden(html))
+        return [box]
 
     # Concept pages ---------------------------------------------------------------------------
 
@@ -293,6 +321,7 @@ class Renderer:
         if view.paths:
             out.append(kb_section("Reading paths", "paths", self.link_list(view.paths)))
         out.append(kb_section("Concept map", "map", *self.map(view.map), classes=["kb-local-map"]))
+        out.extend(self.cite(view.label, "concept page"))
         return out
 
     # Path pages ------------------------------------------------------------------------------
@@ -334,6 +363,8 @@ class Renderer:
             for step in steps:
                 items += self.step(step, facilitator)
             out.append(kb_section(WHEN_TITLES[when], when, items))
+        if not facilitator:
+            out.extend(self.cite(view.title, "reading path"))
         return out
 
     def step(self, step: v.StepView, facilitator: bool) -> nodes.container:
@@ -366,4 +397,5 @@ class Renderer:
         out = [kb_section("Start here", "start-here", self.design_grid(view.start_here))]
         if view.paths:
             out.append(kb_section("Reading paths", "paths", self.link_list(view.paths)))
+        out.extend(self.cite(view.label, "audience page"))
         return out

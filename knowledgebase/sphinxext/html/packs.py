@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 # The sections of an article page that belong to browsing, not reading: the pack leaves them
 # out. They are the extension's own (class kb-section), so an author's heading cannot match.
-BROWSING_SECTIONS = frozenset({"kb-related", "kb-linked-from", "kb-paths", "kb-map"})
+BROWSING_SECTIONS = frozenset({"kb-related", "kb-linked-from", "kb-paths", "kb-map", "kb-cite"})
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 URL_ATTRIBUTES = ("href", "src")
 
