@@ -136,11 +136,14 @@ def test_the_front_matter_page_has_a_table_of_every_field_of_every_schema(site):
         assert schema.names in tables, f"no table of the {kind} fields {schema.names} on the front matter page"
 
 
-def test_the_architecture_diagram_is_accessible(site):
-    svg = (DOCS / "_static" / "architecture.svg").read_text(encoding="utf-8")
+def test_the_layout_diagram_is_accessible_and_names_every_part_of_the_package(site):
+    svg = (DOCS / "_static" / "layout.svg").read_text(encoding="utf-8")
     assert "<title" in svg and "<desc" in svg and 'role="img"' in svg
-    images = page(site, "architecture").find_all("img", src=re.compile(r"architecture\.svg$"))
+    images = page(site, "architecture").find_all("img", src=re.compile(r"layout\.svg$"))
     assert images and all(len(img.get("alt", "")) > 40 for img in images)
+    package = DOCS.parent / "knowledgebase"
+    for part in [p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").is_file()]:
+        assert f"{part}/" in svg, part
 
 
 def test_the_changelog_page_includes_the_root_changelog(site):
