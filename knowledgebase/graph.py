@@ -146,7 +146,8 @@ class ConceptGraph:
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
         """Everything as one networkx graph (see the module's table of edges)."""
-        kb, g = self.kb, nx.MultiDiGraph()
+        kb = self.kb
+        g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         for cid, concept in kb.concepts.items():
             g.add_node(node("concept", cid), kind="concept", id=cid, label=concept.label)
         for sid, source in kb.sources.items():
@@ -262,7 +263,7 @@ class ConceptGraph:
             other_article = articles[other]
             theirs = other_article.concepts
             shared = [c for c in mine if c in theirs]
-            score = 0
+            score = 0.0
             for c in shared:
                 score += idf[c] + (PRIMARY_BONUS if c == primary or c == theirs[0] else 0.0)
             score += (LINK_WEIGHT if other in linked else 0.0) + (PREREQUISITE_WEIGHT if other in prerequisites else 0.0)
@@ -279,7 +280,7 @@ class ConceptGraph:
 
     def concept_map(self) -> nx.Graph:
         """Concepts only, linked by co-occurrence weight, broader and related: the whole-vocabulary map."""
-        g = nx.Graph()
+        g: nx.Graph[str] = nx.Graph()
         for cid, concept in self.kb.concepts.items():
             g.add_node(cid, label=concept.label, articles=len(self._postings.get(cid, ())))
         for a in self.kb.concepts:
@@ -303,7 +304,7 @@ class ConceptGraph:
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
     def to_graphml(self) -> str:
-        export = nx.MultiDiGraph()
+        export: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         for n in sorted(self.graph.nodes):
             export.add_node(n, **{k: str(v) for k, v in self.graph.nodes[n].items()})
         for u, v, key, data in sorted(self.graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):

@@ -9,12 +9,13 @@ link an edit of articles from it (``reuse.relink``).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from . import schema as s
-from .diagnostics import Diagnostic, make
+from .diagnostics import CodeId, Diagnostic, make
 from .model import (
     Article,
     Audience,
@@ -36,7 +37,7 @@ class Linker:
     """Resolves references between records and builds the final, typed knowledge base."""
 
     def __init__(self, pending: dict[str, dict[str, PendingRecord]], sources: dict[str, dict],
-                 diagnostics: list[Diagnostic], unread_articles: set[str]):
+                 diagnostics: list[Diagnostic], unread_articles: AbstractSet[str]):
         self.pending = pending
         self.diagnostics = diagnostics
         self.aliases = self._alias_index()
@@ -55,6 +56,7 @@ class Linker:
         index: dict[str, str] = {cid: cid for cid in self.pending["concept"]}
         owners: dict[str, str] = dict(index)
         for cid, record in sorted(self.pending["concept"].items()):
+            names: list[tuple[str, str | None, tuple[str, ...] | tuple[str, int]]]
             names = [("label", record.values.get("label"), ("label",))]
             names += [("alias", alias, ("aliases", i)) for i, alias in enumerate(record.values.get("aliases", ()))]
             for what, name, key in names:
@@ -88,13 +90,14 @@ class Linker:
             self.error("KB102", record, key, f"unknown concept `{item}` in `{field_name}`",
                        did_you_mean(concept_term(item), self.aliases, "run `kb concepts` to list the vocabulary"))
             return None
-        code = {"audience": "KB107", "source": "KB109", "article": "KB110", "path": "KB119"}[refers_to]
+        codes: dict[str, CodeId] = {"audience": "KB107", "source": "KB109", "article": "KB110", "path": "KB119"}
+        code = codes[refers_to]
         folder = "content/sources.yaml" if refers_to == "source" else f"content/{s.RECORD_FOLDERS[refers_to]}/"
         self.error(code, record, key, f"unknown {refers_to} `{item}` in `{field_name}`",
                    did_you_mean(item, self.ids[refers_to], f"no such id in {folder}"))
         return None
 
-    def error(self, code: str, record: PendingRecord, key: tuple, message: str, hint: str) -> None:
+    def error(self, code: CodeId, record: PendingRecord, key: tuple, message: str, hint: str) -> None:
         if record.reported:
             self.diagnostics.append(make(code, record.path, record.fm.line(*key), message, hint))
 
@@ -124,6 +127,7 @@ class Linker:
         valid = []
         for ref in record.references:
             target = ref.target
+            candidates: Collection[str]
             if ref.kind == "concept":
                 known = concept_term(target) in self.aliases
                 candidates = self.aliases
@@ -133,7 +137,8 @@ class Linker:
             if known:
                 valid.append(ref)
                 continue
-            code = {"article": "KB110", "concept": "KB102", "source": "KB109", "path": "KB119"}[ref.kind]
+            codes: dict[str, CodeId] = {"article": "KB110", "concept": "KB102", "source": "KB109", "path": "KB119"}
+            code = codes[ref.kind]
             self.diagnostics.append(make(code, record.path, ref.line, f"unknown {ref.kind} `{target}` in a link",
                                          did_you_mean(target, candidates, f"no {ref.kind} has that id")))
         return valid
@@ -195,7 +200,7 @@ def sources_read(raw_sources: dict) -> dict[str, tuple]:
     return {sid: (values, shown, fm.line(sid)) for sid, (values, fm, shown) in raw_sources.items()}
 
 def link_records(root: Path, pending: dict[str, dict[str, PendingRecord]], raw_sources: dict, diagnostics: list[Diagnostic],
-          unread: set[str] = frozenset()) -> KnowledgeBase:
+          unread: AbstractSet[str] = frozenset()) -> KnowledgeBase:
     """Resolve the references between ``pending`` records and make the knowledge base of those that load.
 
     ``unread`` names articles left out of ``pending`` (see ``_link_around``): references to them resolve,
@@ -206,7 +211,7 @@ def link_records(root: Path, pending: dict[str, dict[str, PendingRecord]], raw_s
     return linked.kb
 
 def link_all(root: Path, pending: dict[str, dict[str, PendingRecord]], raw_sources: dict,
-              unread: set[str] = frozenset()) -> Linking:
+              unread: AbstractSet[str] = frozenset()) -> Linking:
     other_problems: list[Diagnostic] = []
     linker = Linker(pending, {sid: values for sid, (values, _, _) in raw_sources.items()}, other_problems, unread)
 
@@ -319,13 +324,13 @@ def _has_required(record: PendingRecord, schema: s.Schema) -> bool:
 def _rel_path(record: PendingRecord, root: Path) -> str:
     return f"{s.RECORD_FOLDERS[record.kind]}/{record.id}.md"
 
-def _report_cycles(records: dict[str, PendingRecord], edges: dict[str, tuple[str, ...]], code: str, field_name: str,
+def _report_cycles(records: dict[str, PendingRecord], edges: dict[str, tuple[str, ...]], code: CodeId, field_name: str,
                    diagnostics: list[Diagnostic], verb: str) -> None:
     if not _has_cycle(edges):
         return
     import networkx as nx  # slow to import, and only needed to name the cycles
 
-    graph = nx.DiGraph((source, target) for source, targets in edges.items() for target in targets)
+    graph: nx.DiGraph[str] = nx.DiGraph((source, target) for source, targets in edges.items() for target in targets)
     for component in sorted(nx.strongly_connected_components(graph), key=min):
         if len(component) < 2:
             continue

@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, make
+from .diagnostics import CodeId, Diagnostic, make
 from .reading.frontmatter import FrontMatter
 from .model import KnowledgeBase, ReadingPath
 from .schema import normalise_term
@@ -52,7 +52,7 @@ def reading_order(kb: KnowledgeBase, article_ids: list[str]) -> list[str]:
 
 # The wording of the path rules, in one place: `kb check` fills these in, and so
 # does the session builder (the table is published in the site's session data).
-PATH_RULES = {
+PATH_RULES: dict[str, tuple[CodeId, str, str]] = {
     "over-time": ("KB301", "the in-session steps take {used} minutes; the session lasts {duration}",
                   "shorten steps, move one to pre-reading or follow-up, or raise `duration`"),
     "duplicate-step": ("KB305", "`{article}` is already step {first}", "remove one of the two steps"),
@@ -63,7 +63,7 @@ PATH_RULES = {
 }
 
 
-def path_rule(rule: str, shown: str, line: int | None, **values) -> Diagnostic:
+def path_rule(rule: str, shown: str, line: int, **values) -> Diagnostic:
     code, message, hint = PATH_RULES[rule]
     return make(code, shown, line, message.format(**values), hint.format(**values))
 

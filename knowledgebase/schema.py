@@ -95,6 +95,13 @@ class Schema:
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
+    @property
+    def step_schema(self) -> Schema:
+        """The schema of each item of this schema's STEPS field."""
+        if self.item_schema is None:
+            raise ValueError(f"the {self.kind} schema has no STEPS field")
+        return self.item_schema
+
     @cached_property  # asked for every key of every file
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
@@ -239,7 +246,7 @@ def _field_schema(f: Field, parent: Schema, vocabulary: dict[str, list[str]] | N
     elif f.type == CHOICE:
         result = {"type": "string", "enum": list(f.choices)}
     elif f.type == STEPS:
-        result = {"type": "array", "minItems": 1, "items": _object_schema(parent.item_schema, vocabulary)}
+        result = {"type": "array", "minItems": 1, "items": _object_schema(parent.step_schema, vocabulary)}
     else:  # pragma: no cover - a schema declaration error
         raise ValueError(f"unknown field type {f.type}")
     if f.type in (TEXT_LIST, REF_LIST):

@@ -12,6 +12,7 @@ so that there is no import cycle.
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 import sys
 from collections.abc import Sequence
 
@@ -28,7 +29,7 @@ class KbParser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one clear line, with exit status 2 (every parser of
     ``kb``: a verb adds sub-parsers of ``type(parser)``)."""
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"kb: error: {message} (see `{self.prog} --help`)\n")
 
 

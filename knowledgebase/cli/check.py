@@ -126,7 +126,7 @@ def _load_cached(content: Path, selection: set[Path] | None) -> tuple[list[Diagn
             index_usable = index is not None
         except Invalid:
             index_usable = False
-        if selected is not None:
+        if index is not None and selected is not None:
             # Rewriting the index costs about as much as reading a hundredth of the files again.
             if index.changes >= max(1, len(index) // 100):
                 write_index_file(index, index_path)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from .. import schema as s
-from ..diagnostics import Diagnostic, make
+from ..diagnostics import CodeId, Diagnostic, make
 from ..model import Reference
 from ..schema import RECORD_FOLDERS
 from .bodypolicy.check import PageCheck, check_page
@@ -24,7 +24,7 @@ from .references import scan_body
 from .stamps import Stamp, content_hash, stamp_of
 from .validate import FieldChecker
 
-Problem = tuple[str, int, str, str]   # a diagnostic without its file: code, line, message, hint
+Problem = tuple[CodeId, int, str, str]   # a diagnostic without its file: code, line, message, hint
 
 
 class FileFacts(NamedTuple):   # a tuple: tens of thousands are made when a cache file is read
@@ -70,6 +70,7 @@ def read_file(kind: str | None, file: Path, rel: str, root: Path, shown: str, di
               pages: dict[str, PageCheck], cache: FactsCache | None) -> FileFacts | None:
     """The facts of one file (a record of ``kind``, or another page when None), its diagnostics reported."""
     text = None
+    facts: FileFacts | None
     if cache is None:
         text = read_text(file, shown, diagnostics)
         if text is None:

@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
-from ..diagnostics import Diagnostic, make
+from ..diagnostics import CodeId, Diagnostic, make
 
+_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 try:  # libyaml is much faster; PyYAML's pure-Python parser behaves the same.
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -66,7 +67,7 @@ class SplitFile:
 
 
 class _Refused(Exception):  # noqa: N818 - internal control flow, not an error type
-    def __init__(self, code: str, line: int, message: str, hint: str):
+    def __init__(self, code: CodeId, line: int, message: str, hint: str):
         super().__init__(message)
         self.code, self.line, self.message, self.hint = code, line, message, hint
 

@@ -70,7 +70,7 @@ def scan_body(body: str, first_line: int, document: str) -> BodyScan:
     references: list[Reference] = []
     shown = prose   # the prose as a reader sees it: each role replaced by its text
     if "{" in prose:
-        pieces = []
+        pieces: list[str] = []
         end = 0
         for match in _ROLE.finditer(prose):
             text, target = split_role_text(match.group(2))
@@ -130,7 +130,8 @@ def _without_code_blocks(body: str, first_line: int):
     for offset, line in enumerate(body.split("\n")):
         stripped = line.lstrip()
         if stripped[:3] in ("```", "~~~"):
-            marker = _FENCE.match(line).group(1)
+            opening = _FENCE.match(line)
+            marker = opening.group(1) if opening else stripped[:3]
             if fence is None:
                 fence = marker
                 continue

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import schema as s
 from ..characters import describe, first_forbidden, strip_forbidden
-from ..diagnostics import Diagnostic, make
+from ..diagnostics import CodeId, Diagnostic, make
 from ..suggest import did_you_mean
 from .bodypolicy.rules import PAGE_CONFIGURATION_KEYS
 from .frontmatter import FrontMatter
@@ -45,7 +45,7 @@ class FieldChecker:
         self.fm = front_matter
         self.diagnostics: list[Diagnostic] = []
 
-    def report(self, code: str, key: tuple, message: str, hint: str = "") -> None:
+    def report(self, code: CodeId, key: tuple, message: str, hint: str = "") -> None:
         self.diagnostics.append(make(code, self.path, self.fm.line(*key), message, hint))
 
     def check(self, schema: s.Schema, data: dict, prefix: tuple = ()) -> dict[str, Any]:
@@ -234,7 +234,7 @@ class FieldChecker:
                 self.report("KB104", key + (index,), f"step {index + 1} should be a mapping with `article:`, "
                             f"`minutes:` and `when:`, not {_type_name(item)}", "see the reading path template")
                 continue
-            steps.append((self.check(parent.item_schema, item, key + (index,)), key + (index,)))
+            steps.append((self.check(parent.step_schema, item, key + (index,)), key + (index,)))
         return tuple(steps)
 
 
@@ -245,7 +245,7 @@ _HANDLERS = {kind: "_" + kind.replace("-", "_") for kind in (s.TEXT, s.SLUG_TEXT
 
 def _id_hint(f: s.Field) -> str:
     return {"concept": "see `kb concepts`", "audience": "see content/audiences/",
-            "source": "see content/sources.yaml", "article": "an article's file name without .md"}.get(f.refers_to, "")
+            "source": "see content/sources.yaml", "article": "an article's file name without .md"}.get(f.refers_to or "", "")
 
 
 def _example(example: Any) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..collector import cycle_collection_paused
-from ..diagnostics import CODES
+from ..diagnostics import CODES, CodeId
 from ..model import Reference
 from ..reading.bodypolicy.check import Finding, PageCheck
 from ..reading.facts import FileFacts, Problem
@@ -206,7 +206,7 @@ def _key(raw: Any) -> tuple:
 
 
 
-def _code(raw: Any) -> str:
+def _code(raw: Any) -> CodeId:
     if not isinstance(raw, str) or raw not in CODES:
         raise Invalid
-    return raw
+    return CODES[raw].code

@@ -32,6 +32,7 @@ import datetime as dt
 import json
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -98,14 +99,15 @@ class LinkIndex:
     def renew(self, rel: str, state: ReadState, row: bytes | None) -> None:
         """Record what reading ``rel`` afresh found: the ``state`` of its bytes (None: it could not be read or
         stamped) and its values as stored (see :func:`stored_row`)."""
-        if state is None or state[0] is None:
+        fresh = _entry(state, False, row)
+        if fresh is None:
             if self.entries.pop(rel, None) is not None:
                 self.changes += 1
             return
         entry = self.entries.get(rel)
-        if entry is not None and entry[:3] == state:
+        if entry is not None and entry[:3] == fresh[:3]:
             return  # the same bytes give the same values
-        self.entries[rel] = IndexEntry(*state, counted=False, row=row)
+        self.entries[rel] = fresh
         self.changes += 1
 
     def count(self, rel: str, counted: bool) -> None:
@@ -147,12 +149,21 @@ def field_items(row: bytes, schema: s.Schema, name: str) -> list[str]:
 
 
 
-def index_of(root: str, context: str, files: dict[str, tuple[ReadState, bytes | None, bool]]) -> LinkIndex:
+def index_of(root: str, context: str, files: Mapping[str, tuple[ReadState, bytes | None, bool]]) -> LinkIndex:
     """The index of ``files``: for each (by path relative to ``root``), the state of the bytes its row was read
     from (None if it was not read or stamped), the row, and whether it is in the knowledge base."""
-    return LinkIndex(root, context, {rel: IndexEntry(*state, counted=counted, row=row)
-                                     for rel, (state, row, counted) in files.items()
-                                     if state is not None and state[0] is not None})
+    entries = {rel: _entry(state, counted, row) for rel, (state, row, counted) in files.items()}
+    return LinkIndex(root, context, {rel: entry for rel, entry in entries.items() if entry is not None})
+
+
+def _entry(state: ReadState, counted: bool, row: bytes | None) -> IndexEntry | None:
+    """The entry for bytes read in ``state``, or None if they were not read or stamped."""
+    if state is None:
+        return None
+    stamp, digest, is_settled = state
+    if stamp is None:
+        return None
+    return IndexEntry(stamp, digest, is_settled, counted, row)
 
 
 # --- On disk -----------------------------------------------------------------------------------------------
@@ -246,7 +257,7 @@ def _encode_value(f: s.Field, value: Any, schema: s.Schema) -> Any:
     if f.type == s.DATE:
         return value.isoformat()
     if f.type == s.STEPS:
-        return [_encode_values(schema.item_schema, step) for step, _key in value]
+        return [_encode_values(schema.step_schema, step) for step, _key in value]
     return value
 
 
@@ -279,5 +290,5 @@ def _decode_value(f: s.Field, raw: Any, schema: s.Schema) -> Any:
     if kind == s.STEPS:
         if not isinstance(raw, list):
             raise Invalid
-        return tuple((_decode_values(schema.item_schema, step), _NO_KEY) for step in raw)
+        return tuple((_decode_values(schema.step_schema, step), _NO_KEY) for step in raw)
     return expect_str(raw)

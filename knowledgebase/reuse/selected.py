@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -34,7 +34,7 @@ from ..reading.discover import (
 from ..reading.facts import PendingRecord, read_file, read_record
 from ..reading.frontmatter import FrontMatter
 from ..reading.sources import SOURCES_FILE, load_sources
-from ..reading.stamps import content_hash
+from ..reading.stamps import ReadState, content_hash
 from .filecache import LoadCache
 from .linkindex import (
     LinkIndex,
@@ -59,6 +59,7 @@ def load_and_index(content_dir: str | os.PathLike, cache: LoadCache) -> tuple[Lo
 def _index_of_load(root: Path, loaded: Loaded, cache: LoadCache) -> LinkIndex:
     with cycle_collection_paused():
         kb, pending = loaded.result.kb, loaded.pending
+        files: dict[str, tuple[ReadState, bytes | None, bool]]
         files = {rel: (cache.state_of(rel), None, False) for rel in loaded.unusable}
         for kind, folder in s.RECORD_FOLDERS.items():
             in_kb = _in_kb(kb, kind)
@@ -164,6 +165,7 @@ def _load_selected(root: Path, index: LinkIndex, selection: Iterable[Path]) -> S
     if found_counts is None:
         del diagnostics[before_linking:]
         found_counts = _link_around(root, index, fresh, rows, sources, diagnostics, every_article=True)
+        assert found_counts is not None  # linking every article renews the flags rather than giving up
     diagnostics.sort(key=Diagnostic.sort_key)
     return SelectedLoad(diagnostics, found_counts)
 
@@ -246,9 +248,11 @@ def _link_around(root: Path, index: LinkIndex, fresh: dict[str, PendingRecord | 
     return found
 
 
-def _in_kb(kb: KnowledgeBase, kind: str) -> dict:
+def _in_kb(kb: KnowledgeBase, kind: str) -> Mapping[str, object]:
     """The records of ``kind`` the knowledge base holds."""
-    return {"article": kb.articles, "concept": kb.concepts, "audience": kb.audiences, "path": kb.paths}[kind]
+    held: dict[str, Mapping[str, object]] = {"article": kb.articles, "concept": kb.concepts,
+                                              "audience": kb.audiences, "path": kb.paths}
+    return held[kind]
 
 
 def _standing_context(kb: KnowledgeBase, pending: dict[str, dict[str, PendingRecord]]) -> str:

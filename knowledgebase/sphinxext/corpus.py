@@ -44,9 +44,12 @@ def load_corpus(app, config) -> None:
         graph = ConceptGraph(result.kb)
         data = BuildData(result, graph, Views(result.kb, graph))
     else:  # a long-lived process: what the last build made is reused wherever its inputs are unchanged
-        related = RelatedMemory(previous.graph.related_lists if previous is not None else None)
+        # The engine sees a memory only through its protocol; reuse one only if it is this kind.
+        earlier_related = previous.graph.related_lists if previous is not None else None
+        earlier_views = previous.views.memory if previous is not None else None
+        related = RelatedMemory(earlier_related if isinstance(earlier_related, RelatedMemory) else None)
         graph = ConceptGraph(result.kb, related)
-        memory = ViewMemory(related, previous.views.memory if previous is not None else None)
+        memory = ViewMemory(related, earlier_views if isinstance(earlier_views, ViewMemory) else None)
         data = BuildData(result, graph, Views(result.kb, graph, memory))
     set_build_data(app, data)
     srcdir = Path(app.srcdir).resolve()

@@ -7,6 +7,9 @@ uses, so an incremental build rewrites it when their output changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
@@ -26,7 +29,7 @@ class GeneratedBlock(SphinxDirective):
     """Base: a directive whose content is generated at write time from its options."""
 
     has_content = False
-    option_spec: dict = {}
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {}
 
     def run(self) -> list[nodes.Node]:
         options = tuple(sorted((k, str(v)) for k, v in self.options.items()))

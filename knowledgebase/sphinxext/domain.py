@@ -69,7 +69,7 @@ class KnowledgeBaseDomain(Domain):
     name = NAME
     label = "Leading Learning"
     data_version = 1
-    initial_data: dict[str, Any] = {field: {} for field in FIELDS}
+    initial_data = {field: {} for field in FIELDS}
 
     #: The application building with this environment, set once it has a builder, so that what
     #: sees only the environment (a transform) reaches the build's data (``state.build_data``).

@@ -106,7 +106,10 @@ def pages_with_changed_data(app, env) -> list[str]:
     data.only_read_pages_changed = (
         data.published_as_before and previous is not None and previous.navigation is not None
         and not data.added and not data.removed and previous.navigation.same_tree(data.navigation))
-    docnames = sorted(warm.read & env.found_docs) if data.only_read_pages_changed else sorted(env.found_docs)
+    if data.only_read_pages_changed and warm is not None:
+        docnames = sorted(warm.read & env.found_docs)
+    else:
+        docnames = sorted(env.found_docs)
     state = page_data(env)
     changed = []
     for docname in docnames:

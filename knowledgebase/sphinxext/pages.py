@@ -7,6 +7,8 @@ all name them from here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..model import KnowledgeBase
 
 # Which generated blocks each kind of page gets: (after the title, after the body).
@@ -30,7 +32,9 @@ def record_for(kb: KnowledgeBase, docname: str):
     folder, _, ident = docname.partition("/")
     if folder not in PAGE_BLOCKS or "/" in ident:
         return None
-    table = {"articles": kb.articles, "concepts": kb.concepts, "paths": kb.paths, "audiences": kb.audiences}[folder]
+    tables: dict[str, Mapping[str, object]] = {"articles": kb.articles, "concepts": kb.concepts, "paths": kb.paths,
+                                               "audiences": kb.audiences}
+    table = tables[folder]
     record = table.get(ident)
     return (folder, record) if record is not None else None
 

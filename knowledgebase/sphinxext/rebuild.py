@@ -63,7 +63,7 @@ class WarmBuilder:
         self.app: Sphinx | None = None
         self.load_cache = LoadCache()  # outlives an application made again after a change to conf.py
         self._registered: tuple[dict, dict, set] = ({}, {}, set())
-        self._contents: dict[Path, str] = {}   # every source file's digest, as of the last good build
+        self._contents: dict[Path, str | None] = {}   # every source file's digest, as of the last good build
 
     def build(self, changed: Iterable[Path] = ()) -> int:
         """Build what changed since the last build; 0 on success, 1 when the build failed.
@@ -82,23 +82,24 @@ class WarmBuilder:
             if self.status is not None:
                 self.status.write("kb serve: nothing changed\n")
             return 0
-        fresh = self.app is None or conf in changed
+        app = self.app
+        fresh = app is None or conf in changed
         try:
-            if fresh:
+            if fresh or app is None:
                 if self.owns_process:
                     gc.unfreeze()  # the last application's objects may be collected again
                     gc.enable()    # a first build reads every page: it runs with the collector
-                self.app = self._new_app()
+                app = self.app = self._new_app()
             else:
-                reload_corpus(self.app)
-            self._forget_stale_caches()
+                reload_corpus(app)
+            _forget_stale_caches(app)
             if self.owns_process and not fresh:
                 # A rebuild makes little cyclic garbage, but allocates enough to set off full
                 # collections, each of which walks every object the process keeps (seconds on a
                 # large corpus). The collector waits until tidy(), once the rebuild is answered.
                 gc.disable()
             with self._docutils_registrations():
-                self.app.build(False, [])
+                app.build(False, [])
         except Exception:  # noqa: BLE001 - the server must go on serving the last good site
             self.app = None
             if self.warning is not None:
@@ -120,7 +121,7 @@ class WarmBuilder:
             # of objects that live on) is set aside, so the cycle collector stops walking it.
             gc.collect()
             gc.freeze()
-        return 0 if self.app.statuscode == 0 else 1
+        return 0 if app.statuscode == 0 else 1
 
     def tidy(self) -> None:
         """Collect what the last build left behind, and let the collector run again: the owner of
@@ -134,21 +135,10 @@ class WarmBuilder:
             app = WarmApplication(str(self.srcdir), str(self.confdir), str(self.outdir), str(self.doctreedir),
                                   "html", status=self.status, warning=self.warning, freshenv=False,
                                   warm=WarmState(self.load_cache))
-            self._registered = (dict(directives._directives), dict(roles._roles), set(additional_nodes))
+            # docutils' registries (see the private names in docs/architecture.md)
+            self._registered = (dict(directives._directives), dict(roles._roles),  # type: ignore[attr-defined]
+                                set(additional_nodes))
         return app
-
-    def _forget_stale_caches(self) -> None:
-        """Sphinx caches, for the life of a process, what a one-off build reads once but a rebuild
-        must read again: each doctree the environment loaded from disk (and the root document's
-        apart), stale once a page has been read again - Sphinx's own test application clears the
-        same cache before each build - and the checksum in each asset's ``?v=`` address, stale once
-        the extension rewrites a file such as the session builder's data."""
-        env = self.app.env
-        env._pickled_doctree_cache.clear()
-        env.__dict__.pop("master_doctree", None)
-        checksums = getattr(html_assets, "_file_checksum_inner", None)
-        if checksums is not None:
-            checksums.cache_clear()
 
     @contextmanager
     def _docutils_registrations(self):
@@ -166,6 +156,20 @@ class WarmBuilder:
             for node in own_nodes:
                 register_node(node)
             yield
+
+
+def _forget_stale_caches(app: Sphinx) -> None:
+    """Sphinx caches, for the life of a process, what a one-off build reads once but a rebuild
+    must read again: each doctree the environment loaded from disk (and the root document's
+    apart), stale once a page has been read again - Sphinx's own test application clears the
+    same cache before each build - and the checksum in each asset's ``?v=`` address, stale once
+    the extension rewrites a file such as the session builder's data."""
+    env = app.env
+    env._pickled_doctree_cache.clear()
+    env.__dict__.pop("master_doctree", None)
+    checksums = getattr(html_assets, "_file_checksum_inner", None)
+    if checksums is not None:
+        checksums.cache_clear()
 
 
 def _digest(path: Path) -> str | None:

@@ -152,13 +152,13 @@ class ReferenceParser(KbParser):
     """A ``kb`` parser whose texts are reStructuredText, which is how sphinx-argparse reads them:
     descriptions and help as :func:`rst_text`, and a verb's examples (the epilog) as a literal block."""
 
-    def __init__(self, *args, description: str | None = None, epilog: str | None = None, **kwargs) -> None:
+    def __init__(self, *, description: str | None = None, epilog: str | None = None, **kwargs) -> None:
         if description:
             description = rst_text(description)
         if epilog:
             epilog = ("Examples::\n\n" + epilog.removeprefix(EXAMPLES) if epilog.startswith(EXAMPLES)
                       else rst_text(epilog))
-        super().__init__(*args, description=description, epilog=epilog, **kwargs)
+        super().__init__(description=description, epilog=epilog, **kwargs)
 
     def add_argument(self, *args, **kwargs):
         if kwargs.get("help"):

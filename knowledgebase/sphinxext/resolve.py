@@ -21,10 +21,10 @@ ROLE_CODES = {"article": ("KB110", "unknown-article"), "concept": ("KB102", "unk
 def resolve_page(app, doctree: nodes.document, docname: str) -> None:
     data = build_data(app)
     renderer = Renderer(app, docname)
-    for node in list(doctree.findall(kb_reference)):
-        node.replace_self(_reference(app, data, renderer, node, docname))
-    for node in list(doctree.findall(kb_generated)):
-        node.replace_self(generate(data, renderer, node["block"], node.get("record"), node.get("options", {})))
+    for reference in list(doctree.findall(kb_reference)):
+        reference.replace_self(_reference(app, data, renderer, reference, docname))
+    for block in list(doctree.findall(kb_generated)):
+        block.replace_self(generate(data, renderer, block["block"], block.get("record"), block.get("options", {})))
 
 
 def _reference(app, data, renderer: Renderer, node: kb_reference, docname: str) -> nodes.Node:

@@ -17,6 +17,7 @@ Three layers, each enough on its own for the gravest cases:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -24,7 +25,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from ..characters import strip_forbidden
-from ..diagnostics import CODES
+from ..diagnostics import CODES, CodeId
 from ..reading.bodypolicy.addresses import asset_problem, scheme_problem
 from ..reading.bodypolicy.check import check_page, digest
 from ..reading.bodypolicy.rules import (
@@ -52,7 +53,7 @@ def disable_raw_and_file_insertion(app, env, docnames) -> None:
     env.settings["file_insertion_enabled"] = False
 
 
-def _warn(code: str, message: str, hint: str, location) -> None:
+def _warn(code: CodeId, message: str, hint: str, location) -> None:
     logger.warning(f"{code} {message} ({hint})", type="kb", subtype=CODES[code].name, location=location)
 
 
@@ -87,32 +88,35 @@ class RemoveUnsafeNodes(SphinxTransform):
         page_dir = Path(self.env.doc2path(docname)).parent
 
         # What the source check refused is gone already, so whatever is found here is something it missed.
-        def remove(node: nodes.Node, code: str, message: str, hint: str, keep_text: bool = False) -> None:
+        def remove(node: nodes.Element, code: CodeId, message: str, hint: str, keep_text: bool = False) -> None:
             _warn(code, message, hint, node)
             replacement = [nodes.inline(text=node.astext())] if keep_text and node.astext() else []
             node.replace_self(replacement)
 
-        for node in list(self.document.findall(nodes.raw)):
-            remove(node, "KB201", "raw HTML was removed", SYNTAX["raw HTML"].instead)
-        for node in list(self.document.findall(nodes.meta)):
-            remove(node, "KB202", "a `<meta>` tag was removed", "leave it out")
-        for node in list(self.document.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))):
+        for raw in list(self.document.findall(nodes.raw)):
+            remove(raw, "KB201", "raw HTML was removed", SYNTAX["raw HTML"].instead)
+        for meta in list(self.document.findall(nodes.meta)):
+            remove(meta, "KB202", "a `<meta>` tag was removed", "leave it out")
+        for maths in list(self.document.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))):
             # Maths would have the page load MathJax from another site.
-            remove(node, "KB213", "maths was removed", "write it in words, or as an image in content/_assets/")
-        for node in self.document.findall(addnodes.toctree):
-            refused = [(title, ref) for title, ref in node["entries"] if scheme_problem(ref)]
-            for title, ref in refused:
-                _warn(*scheme_problem(ref), node)
-            node["entries"] = [entry for entry in node["entries"] if entry not in refused]
-        for node in list(self.document.findall(nodes.image)):
-            problem = asset_problem(node.get("uri", ""), page_dir, srcdir, IMAGE_TYPES)
+            remove(cast(nodes.Element, maths), "KB213", "maths was removed",
+                   "write it in words, or as an image in content/_assets/")
+        for toctree in self.document.findall(addnodes.toctree):
+            refused = [(title, ref, problem) for title, ref in toctree["entries"] if (problem := scheme_problem(ref))]
+            for _title, _ref, (code, message, hint) in refused:
+                _warn(code, message, hint, toctree)
+            refused_entries = {(title, ref) for title, ref, _ in refused}
+            toctree["entries"] = [entry for entry in toctree["entries"] if tuple(entry) not in refused_entries]
+        for image in list(self.document.findall(nodes.image)):
+            problem = asset_problem(image.get("uri", ""), page_dir, srcdir, IMAGE_TYPES)
             if problem:
-                remove(node, *problem)
-        for node in list(self.document.findall(addnodes.download_reference)):
-            problem = asset_problem(node.get("reftarget", ""), page_dir, srcdir, DOWNLOAD_TYPES)
+                remove(image, *problem)
+        for download in list(self.document.findall(addnodes.download_reference)):
+            problem = asset_problem(download.get("reftarget", ""), page_dir, srcdir, DOWNLOAD_TYPES)
             if problem:
-                remove(node, *problem, keep_text=True)
-        for node in list(self.document.findall(lambda n: isinstance(n, nodes.Element) and "refuri" in n)):
-            problem = scheme_problem(node["refuri"])
+                remove(download, *problem, keep_text=True)
+        for link in list(self.document.findall(lambda n: isinstance(n, nodes.Element) and "refuri" in n)):
+            element = cast(nodes.Element, link)
+            problem = scheme_problem(element["refuri"])
             if problem:
-                remove(node, *problem, keep_text=True)
+                remove(element, *problem, keep_text=True)

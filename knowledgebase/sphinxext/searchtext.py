@@ -44,7 +44,7 @@ def page_text(doctree: nodes.Node) -> PageText:
             continue
         if isinstance(node, nodes.TextElement) and not isinstance(node, kb_reference):
             parts: list[str] = []
-            inner = [node]
+            inner: list[nodes.Node] = [node]
             while inner:
                 child = inner.pop()
                 if isinstance(child, kb_reference):

@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
 
+from ...diagnostics import CodeId
 from .rules import ASSETS, LINK_SCHEMES, SYNTAX
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
@@ -24,7 +25,7 @@ def link_scheme(url: str) -> str | None:
     return match.group(1) if match else None
 
 
-def scheme_problem(url: str) -> tuple[str, str, str] | None:
+def scheme_problem(url: str) -> tuple[CodeId, str, str] | None:
     """Why a link to ``url`` may not be published (a scheme other than http, https or mailto), or None."""
     scheme = link_scheme(url)
     if scheme is not None and scheme not in LINK_SCHEMES:
@@ -32,7 +33,7 @@ def scheme_problem(url: str) -> tuple[str, str, str] | None:
     return None
 
 
-def asset_problem(target: str, page_dir: Path, root: Path, types: tuple[str, ...]) -> tuple[str, str, str] | None:
+def asset_problem(target: str, page_dir: Path, root: Path, types: tuple[str, ...]) -> tuple[CodeId, str, str] | None:
     """Why the file ``target`` (as written on a page in ``page_dir``) may not be published, or None.
 
     Returns (code, message, hint). The file must be inside ``root/_assets`` once

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ...characters import describe, first_forbidden
+from ...diagnostics import CodeId
 from ...schema import RECORD_FOLDERS
 from ...suggest import closest
 from .addresses import asset_problem, link_scheme, scheme_problem, shorten
@@ -47,7 +48,7 @@ from .rules import (
 class Finding:
     """One place where a page breaks the policy, and the lines the build drops because of it (none for advice)."""
 
-    code: str
+    code: CodeId
     line: int                    # 1-based line in the file
     message: str
     hint: str
@@ -197,7 +198,7 @@ class _Checker:
         self.generated_blocks = 0
         self.record_roles = 0
 
-    def refuse(self, code: str, line: int, message: str, hint: str, drop: tuple[int, int]) -> None:
+    def refuse(self, code: CodeId, line: int, message: str, hint: str, drop: tuple[int, int]) -> None:
         self.findings.append(Finding(code, line + 1, message, hint, drop))
 
     def parse(self, text: str, offset: int, depth: int) -> None:
@@ -415,7 +416,8 @@ def _read_directive(token, rule: Rule, argument: str) -> _Directive:
         content, added = "\n" + content, 1  # as MyST does, so a nested fence is not read as an option
     parsed = parse_directive_text(_directive_shapes()[rule.argument], argument, content)
     lines = content.split("\n")
-    option_lines = {}
+    option_lines: dict[str, int] = {}
+    body: tuple[tuple[str, int], ...]
     for index, text in enumerate(lines[:max(parsed.body_offset, 0)]):
         match = _OPTION_KEY.match(text)
         if match and match.group(1) in parsed.options:

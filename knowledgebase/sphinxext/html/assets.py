@@ -65,7 +65,7 @@ def engine(builder) -> Environment:
     if found is None:
         sphinx_engine = getattr(templates, "environment", None)
         if isinstance(sphinx_engine, Environment):
-            loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), sphinx_engine.loader])
+            loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), *filter(None, [sphinx_engine.loader])])
             found = sphinx_engine.overlay(loader=loader, autoescape=True, finalize=escaped)
         else:
             found = _plain_engine()

@@ -22,7 +22,7 @@ def add_page_metadata(app, pagename, templatename, context, doctree) -> None:
     found = record_for(build_data(app).kb, pagename)
     if found is not None:
         _, record = found
-        description = getattr(record, "summary", None) or getattr(record, "definition", None) or getattr(record, "description", "")
+        description = getattr(record, "summary", None) or getattr(record, "definition", None) or getattr(record, "description", None) or ""
         tags.append(f'<meta name="description" content="{escape(description)}">')
     elif doctree is not None:  # a hand-made page (the home page, the glossary): its first paragraph
         first = next(iter(doctree.findall(nodes.paragraph)), None)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -31,7 +32,7 @@ from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util import logging
 
 from ...characters import strip_forbidden
-from ...diagnostics import CODES
+from ...diagnostics import CODES, CodeId
 from ...reading.bodypolicy.addresses import asset_problem, link_scheme, scheme_problem
 from ...reading.bodypolicy.rules import ASSETS, DOWNLOAD_TYPES
 from ..nodes import kb_html, kb_search_box
@@ -88,13 +89,20 @@ PUBLISHABLE: frozenset[type] = frozenset({
 })
 
 
-class PublishedOutput:
+if TYPE_CHECKING:
+    from sphinx.writers.html5 import HTML5Translator as _Translator
+else:
+    _Translator = object  # a mixin: the translator it joins comes from the builder (see guard_translator)
+
+
+class PublishedOutput(_Translator):
     """Mixed into the HTML translator: what is not publishable is left out before it is written."""
 
     def dispatch_visit(self, node: nodes.Node) -> None:
         kind = type(node)
         if kind is nodes.Text:
             return super().dispatch_visit(node)
+        node = cast(nodes.Element, node)  # every other node is an element
         if kind is nodes.raw and node.get("format") == "html" and ICON.fullmatch(node.astext()):
             return super().dispatch_visit(node)
         if kind not in PUBLISHABLE:
@@ -104,19 +112,20 @@ class PublishedOutput:
             _warn(problem[0], f"{problem[1]}; it was published as plain text", node)
             self.body.append(self.encode(node.astext()))
             raise nodes.SkipNode
-        if kind is nodes.image and (problem := self._foreign_image(node)):
-            _warn(problem[0], f"{problem[1]}; the image was left out", node)
+        if kind is nodes.image and (foreign := self._foreign_image(cast(nodes.image, node))):
+            _warn(foreign[0], f"{foreign[1]}; the image was left out", node)
             raise nodes.SkipNode
-        if kind is addnodes.download_reference and (problem := self._foreign_download(node)):
+        if kind is addnodes.download_reference and (
+                problem := self._foreign_download(cast(addnodes.download_reference, node))):
             _warn(problem[0], f"{problem[1]}; it was published as plain text", node)
             self.body.append(self.encode(node.astext()))
             raise nodes.SkipNode
         return super().dispatch_visit(node)
 
-    def encode(self, text) -> str:
+    def encode(self, text: object) -> str:
         return super().encode(strip_forbidden(str(text)))
 
-    def _foreign_image(self, node: nodes.image):
+    def _foreign_image(self, node: nodes.image) -> tuple[CodeId, str] | None:
         """Why an image may not be shown: it is not a file Sphinx copies from ``content/_assets/``."""
         uri = node.get("uri", "")
         if uri not in self.builder.images:
@@ -127,7 +136,7 @@ class PublishedOutput:
             return "KB206", f"the image `{uri}` is not a file in content/{ASSETS}/"
         return None
 
-    def _foreign_download(self, node: addnodes.download_reference):
+    def _foreign_download(self, node: addnodes.download_reference) -> tuple[CodeId, str, str] | None:
         docname = self.builder.current_docname
         page_dir = Path(self.builder.env.doc2path(docname)).parent
         return asset_problem(node.get("reftarget", ""), page_dir, Path(self.builder.srcdir), DOWNLOAD_TYPES)
@@ -139,7 +148,7 @@ def _kind_name(kind: type) -> str:
     return names.get(kind, f"a `{kind.__name__}` element")
 
 
-def _warn(code: str, message: str, location) -> None:
+def _warn(code: CodeId, message: str, location) -> None:
     logger.warning(f"{code} {message}", type="kb", subtype=CODES[code].name, location=location)
 
 
@@ -156,7 +165,7 @@ def guard_translator(app) -> None:
 class PublishedPageTemplates(BuiltinTemplateLoader):
     """Sphinx's own template loader; each page it renders is held to the site's limits before it is written."""
 
-    def render(self, template: str, context: dict) -> str:
+    def render(self, template: str, context: dict) -> str:  # type: ignore[override]  # as Sphinx's own loader
         output = strip_forbidden(super().render(template, context))
         if len(output.encode("utf-8")) > MAX_PAGE_BYTES and "body" in context:
             _warn("KB212", f"the page came out at {len(output.encode('utf-8')) // 1024} KB, over the "
