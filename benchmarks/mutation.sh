@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Mutation testing with mutmut: does the test suite notice a deliberate bug?
 #
-#   benchmarks/mutation.sh engine        # knowledgebase/loader.py, graph.py, views.py
-#   benchmarks/mutation.sh incremental   # knowledgebase/sphinxext/incremental.py, state.py
+#   benchmarks/mutation.sh engine        # knowledgebase/linking.py, graph.py, views.py
+#   benchmarks/mutation.sh incremental   # knowledgebase/sphinxext/incremental.py, corpus.py, domain.py
 #   benchmarks/mutation.sh engine "knowledgebase.graph*"   # only some mutants (mutmut name globs)
 #
 # Each scope runs in its own copy of the working tree under build/mutation/<scope>/
@@ -24,11 +24,11 @@ children="${MUTATION_CHILDREN:-2}"
 
 case "$scope" in
   engine)
-    files='"knowledgebase/loader.py", "knowledgebase/graph.py", "knowledgebase/views.py"'
+    files='"knowledgebase/linking.py", "knowledgebase/graph.py", "knowledgebase/views.py"'
     tests='"tests/test_graph.py", "tests/test_diagnostics.py", "tests/test_paths.py", "tests/test_hostile.py", "tests/test_site.py"'
     ;;
   incremental)
-    files='"knowledgebase/sphinxext/incremental.py", "knowledgebase/sphinxext/state.py"'
+    files='"knowledgebase/sphinxext/incremental.py", "knowledgebase/sphinxext/corpus.py", "knowledgebase/sphinxext/domain.py"'
     # test_hostile.py builds a corpus with unreadable files (load_corpus excludes them from Sphinx).
     # The differential test keeps its default size: one example of six steps let mutants that
     # drop role targets from the fingerprint survive.
