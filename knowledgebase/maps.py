@@ -13,7 +13,8 @@ Structure comes from the grouping: the whole-vocabulary map draws each
 concept's three strongest links (co-occurrence, broader and related), and
 splits the vocabulary into communities over those drawn links (networkx's
 greedy modularity), each under a heading naming its most connected concept and
-in a colour of its own; links between groups are drawn thin and grey. Inside a
+in a colour of its own; links between groups are drawn faint and grey, as are
+a local map's links that do not touch the current page. Inside a
 group, strongly linked concepts sit next to each other, so most curves are
 short. Each curve gets a lane, its distance from the spine, so that curves
 whose rows overlap never share one: a shorter curve always runs inside a longer
@@ -285,6 +286,7 @@ def render_svg(view: MapView, href: Callable[[Link], str], *, whole_vocabulary: 
     kinds = {n.key: n.link.kind for n in view.nodes}
     headings, rows, height = layout(drawing.groups, labels, kinds)
     ys = {row.key: row.y for row in rows}
+    centre = {n.key for n in view.nodes if n.centre}
     edges = sorted((e for e in drawing.edges if e[0] in ys and e[1] in ys), key=lambda e: (-e[2], e[0], e[1]))
     depths = lane_depths(lanes([(min(ys[u], ys[v]), max(ys[u], ys[v])) for u, v, _ in edges]))
     max_weight = max((w for _, _, w in edges), default=1)
@@ -300,12 +302,12 @@ def render_svg(view: MapView, href: Callable[[Link], str], *, whole_vocabulary: 
            f'<desc id="{desc_id}">{escape(description)}</desc>',
            '<g class="kb-map-edges" aria-hidden="true">']
     for (u, v, w), depth in zip(edges, depths):
-        if not group_of:
-            kind = ""
-        elif group_of[u] == group_of[v]:
+        if group_of and group_of[u] == group_of[v]:
             kind = f' class="kb-map-g{group_of[u] % GROUP_COLOURS}"'
+        elif group_of or not centre & {u, v}:
+            kind = ' class="kb-map-faint"'   # between groups, or on a local map not from the current page
         else:
-            kind = ' class="kb-map-across"'
+            kind = ""
         stroke = 1 + 3 * (w / max_weight)
         out.append(f'<path{kind} d="{arc_path(ys[u], ys[v], depth)}" stroke-width="{stroke:.1f}" '
                    f'data-ends="{escape(u)} {escape(v)}" data-weight="{w}"/>')

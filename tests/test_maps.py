@@ -182,7 +182,7 @@ def test_a_nodes_title_names_what_it_is_linked_to_on_the_map(views):
         assert sorted(re.split(r", | and (?=[A-Z])", said)) == sorted(linked)
 
 
-def test_curves_within_a_group_take_its_colour_and_curves_between_groups_are_grey(views):
+def test_curves_within_a_group_take_its_colour_and_curves_between_groups_are_faint(views):
     view = views.vocabulary_map()
     svg = maps.render_svg(view, href, whole_vocabulary=True)
     colour = {a["data-key"]: [c for c in a["class"].split() if c.startswith("kb-map-g")][0]
@@ -190,7 +190,7 @@ def test_curves_within_a_group_take_its_colour_and_curves_between_groups_are_gre
     group_of = {k: i for i, g in enumerate(maps.communities(view)) for k in g.keys}
     for a, _ in Elements(svg).all("path"):
         u, v = a["data-ends"].split()
-        assert a["class"] == (colour[u] if group_of[u] == group_of[v] else "kb-map-across")
+        assert a["class"] == (colour[u] if group_of[u] == group_of[v] else "kb-map-faint")
     groups = maps.communities(view)
     assert all(colour[a.keys[0]] != colour[b.keys[0]] for a, b in zip(groups, groups[1:]))
 
@@ -311,6 +311,14 @@ def test_a_local_maps_link_weights_are_those_of_the_whole_vocabulary_map(views):
     for cid in views.kb.concepts:
         for u, v, w in views.concept_local_map(cid).edges:
             assert w == max(1, whole.get(frozenset((u, v)), 0)), (u, v)
+
+
+def test_on_a_local_map_only_the_curves_from_the_current_page_are_drawn_strong(views):
+    view = views.article("skin-in-the-game").map
+    svg = maps.render_svg(view, href)
+    drawn = {ends: a.get("class", "") for a, _ in Elements(svg).all("path") for ends in [frozenset(a["data-ends"].split())]}
+    assert {c for c in drawn.values()} == {"", "kb-map-faint"}
+    assert all((c == "") == ("article:skin-in-the-game" in ends) for ends, c in drawn.items())
 
 
 def test_an_article_map_shows_every_related_article_its_page_lists(views):
