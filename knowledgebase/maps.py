@@ -138,15 +138,15 @@ def _groups(labelled: tuple[tuple[str, str], ...], drawn: tuple[tuple[str, str, 
     that leaves every concept's strongest links as they were does not cluster again."""
     labels = dict(labelled)
     weight = _weights(sorted(labels), drawn)
-    graph = nx.Graph()
+    graph: nx.Graph = nx.Graph()
     graph.add_nodes_from(weight)
     graph.add_weighted_edges_from(drawn)
     found = [sorted(c) for c in greedy_modularity_communities(graph, weight="weight")] if drawn else [sorted(weight)]
     groups = []
     for members in found:
-        hub = min(members, key=lambda k: (-sum(weight[k].values()), labels[k].lower(), k))
-        groups.append(Group(f"Around {labels[hub][:1].lower() + labels[hub][1:] if labels[hub][1:2].islower() else labels[hub]}",
-                            tuple(chain_order(set(members), weight))))
+        hub = labels[min(members, key=lambda k: (-sum(weight[k].values()), labels[k].lower(), k))]
+        named = hub[:1].lower() + hub[1:] if hub[1:2].islower() else hub   # "PLCs" keeps its capitals
+        groups.append(Group(f"Around {named}", tuple(chain_order(set(members), weight))))
     groups.sort(key=lambda g: (-len(g.keys), g.heading.lower()))
     return tuple(groups)
 
@@ -190,7 +190,8 @@ class Heading:
     y: float            # the first line's baseline
 
 
-def layout(groups: Sequence[Group], labels: dict[str, str], kinds: dict[str, str]) -> tuple[list[Heading], list[Row], float]:
+def layout(groups: Sequence[Group], labels: dict[str, str],
+           kinds: dict[str, str]) -> tuple[list[Heading], list[Row], float]:
     """Headings and rows from top to bottom, and the total height."""
     headings: list[Heading] = []
     rows: list[Row] = []

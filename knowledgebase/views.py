@@ -436,7 +436,8 @@ class Views:
         nodes = tuple(MapNode(f"concept:{cid}", self.concept_link(cid)) for cid in sorted(shown))
         edges = tuple(sorted((f"concept:{min(u, v)}", f"concept:{max(u, v)}", int(d["weight"]))
                              for u, v, d in g.edges(data=True) if u in shown and v in shown))
-        title = "Map of all concepts" if len(shown) == len(g) else f"Map of the {len(shown)} concepts with the most articles"
+        title = "Map of all concepts" if len(shown) == len(g) else \
+            f"Map of the {len(shown)} concepts with the most articles"
         return MapView(title, nodes, edges, left_out=len(g) - len(shown))
 
     # Lists -----------------------------------------------------------------------------------

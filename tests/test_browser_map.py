@@ -45,7 +45,8 @@ PICKED_OUT = """
   near: [...svg.querySelectorAll('a.kb-map-near')].map(a => a.dataset.key).sort(),
   on: [...svg.querySelectorAll('path.kb-map-on')].map(p => p.dataset.ends).sort(),
   onOpacity: [...svg.querySelectorAll('path.kb-map-on')].map(p => +getComputedStyle(p).strokeOpacity),
-  offOpacity: [...svg.querySelectorAll('.kb-map-edges path:not(.kb-map-on)')].map(p => +getComputedStyle(p).strokeOpacity),
+  offOpacity: [...svg.querySelectorAll('.kb-map-edges path:not(.kb-map-on)')]
+    .map(p => +getComputedStyle(p).strokeOpacity),
 })
 """
 
@@ -151,10 +152,12 @@ def test_a_concept_pages_map_shows_the_concepts_its_lists_name_under_the_same_he
 @pytest.mark.parametrize("path", MAP_PAGES)
 def test_at_320_px_the_map_needs_no_horizontal_scroll_and_no_text_sits_under_a_curve(browser, site_url, path):
     context, page = open_page(browser, site_url + path, 320)
-    scroll = page.evaluate("""() => ({page: document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth,
+    scroll = page.evaluate("""() => ({
+        page: document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth,
         figures: [...document.querySelectorAll('.kb-map-figure')].map(f => f.scrollWidth - f.clientWidth)})""")
     under = page.evaluate("""() => [...document.querySelectorAll('svg.kb-map')].flatMap(svg => {
-        const right = Math.max(...[...svg.querySelectorAll('.kb-map-edges path')].map(p => p.getBoundingClientRect().right));
+        const right = Math.max(...[...svg.querySelectorAll('.kb-map-edges path')]
+                                 .map(p => p.getBoundingClientRect().right));
         return [...svg.querySelectorAll('text')].filter(t => t.getBoundingClientRect().left < right)
                                                .map(t => t.textContent);
     })""")
@@ -177,7 +180,8 @@ def test_without_javascript_the_list_after_the_map_names_each_concepts_links(bro
     expected = []
     for key, label in drawn:
         named = [labels[k] for k in sorted(neighbours(links, key), key=position.__getitem__)]
-        expected.append(f"{label} – linked to " + (named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]))
+        said = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        expected.append(f"{label} – linked to {said}")
     assert sorted(items) == sorted(expected)
 
 

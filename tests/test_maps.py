@@ -1,9 +1,10 @@
-"""The concept maps (knowledgebase/maps.py and the map views), on the real vocabulary, small corpora and hostile labels."""
+"""The concept maps (knowledgebase/maps.py and the map views): the real vocabulary, small corpora, hostile labels."""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from itertools import pairwise
 
 import pytest
 from conftest import article
@@ -99,7 +100,7 @@ def test_rows_and_headings_never_share_vertical_space(views):
              for r in rows]
     spans += [(h.y - maps.FONT_PX, h.y + maps.LINE_PX * (len(h.lines) - 1) + 4) for h in headings]
     spans.sort()
-    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in pairwise(spans))
     assert spans[-1][1] <= height
 
 
@@ -159,7 +160,7 @@ def test_link_weight_sets_the_stroke_width(views):
     pairs = {(int(a["data-weight"]), float(a["stroke-width"])) for a, _ in Elements(svg).all("path")}
     by_weight = sorted(pairs)
     assert len(by_weight) >= 3
-    assert all(a[1] < b[1] for a, b in zip(by_weight, by_weight[1:]) if a[0] < b[0])
+    assert all(a[1] < b[1] for a, b in pairwise(by_weight) if a[0] < b[0])
 
 
 def test_every_curve_names_its_two_ends_which_are_nodes_of_the_map(views):
@@ -185,14 +186,14 @@ def test_a_nodes_title_names_what_it_is_linked_to_on_the_map(views):
 def test_curves_within_a_group_take_its_colour_and_curves_between_groups_are_faint(views):
     view = views.vocabulary_map()
     svg = maps.render_svg(view, href, whole_vocabulary=True)
-    colour = {a["data-key"]: [c for c in a["class"].split() if c.startswith("kb-map-g")][0]
+    colour = {a["data-key"]: next(c for c in a["class"].split() if c.startswith("kb-map-g"))
               for a, _ in Elements(svg).all("a", "kb-map-node")}
     group_of = {k: i for i, g in enumerate(maps.communities(view)) for k in g.keys}
     for a, _ in Elements(svg).all("path"):
         u, v = a["data-ends"].split()
         assert a["class"] == (colour[u] if group_of[u] == group_of[v] else "kb-map-faint")
     groups = maps.communities(view)
-    assert all(colour[a.keys[0]] != colour[b.keys[0]] for a, b in zip(groups, groups[1:]))
+    assert all(colour[a.keys[0]] != colour[b.keys[0]] for a, b in pairwise(groups))
 
 
 def test_every_group_colour_is_drawn_by_the_stylesheet():
@@ -289,7 +290,8 @@ def test_a_concept_map_adds_concepts_often_in_the_same_articles_under_their_own_
 
 def test_a_concept_naming_more_than_the_map_holds_shows_the_strongest_and_says_why(corpus):
     extra = MAP_NEIGHBOURS + 3
-    files = {f"concepts/idea-{i:02d}.md": f"---\nlabel: Idea {i:02d}\ndefinition: Idea number {i}.\nrelated: [trust]\n---\n\nText.\n"
+    files = {f"concepts/idea-{i:02d}.md":
+             f"---\nlabel: Idea {i:02d}\ndefinition: Idea number {i}.\nrelated: [trust]\n---\n\nText.\n"
              for i in range(extra)}
     files |= {f"articles/trust-and-idea-{i:02d}.md": article(f"Trust and idea {i:02d}", ["trust", f"idea-{i:02d}"])
               for i in range(extra)}
@@ -316,8 +318,8 @@ def test_a_local_maps_link_weights_are_those_of_the_whole_vocabulary_map(views):
 def test_on_a_local_map_only_the_curves_from_the_current_page_are_drawn_strong(views):
     view = views.article("skin-in-the-game").map
     svg = maps.render_svg(view, href)
-    drawn = {ends: a.get("class", "") for a, _ in Elements(svg).all("path") for ends in [frozenset(a["data-ends"].split())]}
-    assert {c for c in drawn.values()} == {"", "kb-map-faint"}
+    drawn = {frozenset(a["data-ends"].split()): a.get("class", "") for a, _ in Elements(svg).all("path")}
+    assert set(drawn.values()) == {"", "kb-map-faint"}
     assert all((c == "") == ("article:skin-in-the-game" in ends) for ends, c in drawn.items())
 
 
@@ -337,7 +339,7 @@ def test_the_list_names_every_item_of_the_map_with_what_it_is_linked_to(views):
     listed = maps.render_list(view, href, whole_vocabulary=True)
     labels = {n.key: n.link.label for n in view.nodes}
     items = {}
-    for a, text in Elements(listed).all("li"):
+    for _, text in Elements(listed).all("li"):
         if text.count("Around ") == 0:
             name, _, rest = text.partition(" – linked to ")
             items[name] = sorted(re.split(r", | and (?=[A-Z])", rest))
@@ -350,7 +352,8 @@ def test_the_list_is_open_without_javascript_and_its_links_are_the_maps(views):
     view = views.concept_local_map("trust")
     listed = maps.render_list(view, href)
     assert listed.startswith('<details class="kb-map-list" open><summary>')
-    svg_links = [a["href"] for a, _ in Elements(maps.render_svg(view, href)).all("a") if "kb-map-centre" not in a["class"]]
+    svg = maps.render_svg(view, href)
+    svg_links = [a["href"] for a, _ in Elements(svg).all("a") if "kb-map-centre" not in a["class"]]
     assert [a["href"] for a, _ in Elements(listed).all("a")] == svg_links
 
 
