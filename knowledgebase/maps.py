@@ -276,7 +276,9 @@ def draw(view: MapView, whole_vocabulary: bool = False) -> Drawing:
 
 
 def _and(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    """"A, B and C"; "A; B, C and D" when a name has a comma of its own (article titles may)."""
+    separator = "; " if any("," in name for name in names) else ", "
+    return names[0] if len(names) == 1 else separator.join(names[:-1]) + " and " + names[-1]
 
 
 def render_svg(view: MapView, href: Callable[[Link], str], *, whole_vocabulary: bool = False,

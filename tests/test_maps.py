@@ -357,6 +357,15 @@ def test_the_list_is_open_without_javascript_and_its_links_are_the_maps(views):
     assert [a["href"] for a, _ in Elements(listed).all("a")] == svg_links
 
 
+def test_names_with_commas_of_their_own_are_kept_apart_by_semicolons():
+    titles = {"a": "The leader as designer, not industrialist", "b": "Change is not linear", "c": "Skin in the game"}
+    nodes = (MapNode("concept:trust", Link("concept", "trust", "Trust"), group="concept"),
+             *(MapNode(f"article:{k}", Link("article", k, t), group="article") for k, t in titles.items()))
+    view = MapView("m", nodes, tuple((f"article:{k}", "concept:trust", 1) for k in titles))
+    assert ('Trust</a> – linked to The leader as designer, not industrialist; Change is not linear '
+            'and Skin in the game</li>') in maps.render_list(view, href)
+
+
 # Output --------------------------------------------------------------------------------------
 
 def test_the_same_view_gives_the_same_bytes(views):
