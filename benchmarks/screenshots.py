@@ -50,7 +50,7 @@ SHOTS = [  # (file, page, viewport width, height, element or None for the first 
 ]
 
 # Shots taken with one node of the map picked out (kb-map.js), as keyboard focus picks it out.
-PICKED = {"map-picked-phone.png": "#kb-concept-map a[data-key='concept:trust']"}
+PICKED = {"map-picked-phone.png": "#kb-concept-map a[aria-label='Trust']"}
 
 # Furo's page chrome that stays on screen while Playwright scrolls a tall element into its picture (the
 # header, the skip link, "Back to top"): hidden in element shots, which show the element alone.

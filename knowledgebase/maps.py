@@ -23,7 +23,8 @@ under headings that say why they are there.
 
 The page's script (``static/kb-map.js``) picks out a node's curves and
 neighbours on hover, focus or tap, from what the build writes: each node's
-``data-key`` and each curve's ``data-ends``. Without it, the list after the map
+``data-key`` (its row's number) and each curve's ``data-ends`` (the numbers of
+the rows it joins). Without it, the list after the map
 (:func:`render_map`) says in words what each item is linked to.
 
 Everything is deterministic (sorted inputs, no random seeds), so the same
@@ -234,11 +235,17 @@ def lane_depths(lane: Sequence[int]) -> list[float]:
     return [INNER_LANE + (n - 1) * step for n in lane]
 
 
+def _n(x: float) -> str:
+    """A coordinate to a tenth of a pixel, without a trailing ".0"."""
+    text = f"{x:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
 def arc_path(y1: float, y2: float, depth: float) -> str:
     """A curve from one dot to another whose farthest point is ``depth`` left of the spine."""
     top, bottom = min(y1, y2), max(y1, y2)
     x, control = SPINE_X, SPINE_X - depth / 0.75   # a cubic's farthest point is 3/4 of its control points'
-    return f"M{x} {top:.1f}C{control:.1f} {top:.1f} {control:.1f} {bottom:.1f} {x} {bottom:.1f}"
+    return f"M{x} {_n(top)}C{_n(control)} {_n(top)} {_n(control)} {_n(bottom)} {x} {_n(bottom)}"
 
 
 @dataclass(frozen=True)
@@ -289,6 +296,9 @@ def render_svg(view: MapView, href: Callable[[Link], str], *, whole_vocabulary: 
     kinds = {n.key: n.link.kind for n in view.nodes}
     headings, rows, height = layout(drawing.groups, labels, kinds)
     ys = {row.key: row.y for row in rows}
+    # The script needs only to match curves with nodes, so each node is named by its row: a tenth of
+    # the bytes of "article:<id>", written once per curve end.
+    number = {row.key: i for i, row in enumerate(rows)}
     centre = {n.key for n in view.nodes if n.centre}
     edges = sorted((e for e in drawing.edges if e[0] in ys and e[1] in ys), key=lambda e: (-e[2], e[0], e[1]))
     depths = lane_depths(lanes([(min(ys[u], ys[v]), max(ys[u], ys[v])) for u, v, _ in edges]))
@@ -312,11 +322,11 @@ def render_svg(view: MapView, href: Callable[[Link], str], *, whole_vocabulary: 
         else:
             kind = ""
         stroke = 1 + 3 * (w / max_weight)
-        out.append(f'<path{kind} d="{arc_path(ys[u], ys[v], depth)}" stroke-width="{stroke:.1f}" '
-                   f'data-ends="{escape(u)} {escape(v)}" data-weight="{w}"/>')
+        out.append(f'<path{kind} d="{arc_path(ys[u], ys[v], depth)}" stroke-width="{_n(stroke)}" '
+                   f'data-ends="{number[u]} {number[v]}" data-weight="{w}"/>')
     out.append('</g><g class="kb-map-headings" aria-hidden="true">')
     for heading in headings:
-        spans = "".join(f'<tspan x="{LABEL_X}" y="{heading.y + i * LINE_PX:.1f}">{escape(line)}</tspan>'
+        spans = "".join(f'<tspan x="{LABEL_X}" y="{_n(heading.y + i * LINE_PX)}">{escape(line)}</tspan>'
                         for i, line in enumerate(heading.lines))
         out.append(f'<text class="kb-map-heading">{spans}</text>')
     out.append('</g><g class="kb-map-nodes">')
@@ -328,18 +338,21 @@ def render_svg(view: MapView, href: Callable[[Link], str], *, whole_vocabulary: 
         classes = f"kb-map-node kb-map-{kind}" + (" kb-map-centre" if n.centre else "")
         classes += f" kb-map-g{group_of[row.key] % GROUP_COLOURS}" if group_of else ""
         linked = [labels[k] for k in neighbours[row.key]]
-        tooltip = n.link.label + (f": {n.link.tooltip}" if n.link.tooltip else "")
+        # A concept's definition, but not an article's summary: only article pages' maps show articles,
+        # and those pages show each one's summary on its card (a fifth of the map's bytes).
+        shown = n.link.tooltip if kind != "article" else ""
+        tooltip = n.link.label + (f": {shown}" if shown else "")
         tooltip += f" On this map it is linked to {_and(linked)}." if linked else ""
         first = row.y - LINE_PX * (len(row.lines) - 1) / 2 + FONT_PX * 0.35
-        spans = "".join(f'<tspan x="{LABEL_X}" y="{first + i * LINE_PX:.1f}">{escape(line)}</tspan>'
+        spans = "".join(f'<tspan x="{LABEL_X}" y="{_n(first + i * LINE_PX)}">{escape(line)}</tspan>'
                         for i, line in enumerate(row.lines))
         current = ' aria-current="page"' if n.centre else ""
         top = row.y - (10 + LINE_PX * len(row.lines)) / 2
         out.append(f'<a class="{classes}" href="{escape(href(n.link))}" aria-label="{escape(n.link.label)}"{current} '
-                   f'data-key="{escape(row.key)}"><title>{escape(tooltip)}</title>'
-                   f'<rect class="kb-map-hit" x="{SPINE_X - 12}" y="{top:.1f}" width="{WIDTH - SPINE_X + 12}" '
+                   f'data-key="{number[row.key]}"><title>{escape(tooltip)}</title>'
+                   f'<rect class="kb-map-hit" x="{SPINE_X - 12}" y="{_n(top)}" width="{WIDTH - SPINE_X + 12}" '
                    f'height="{10 + LINE_PX * len(row.lines)}" rx="4"/>'
-                   f'<circle cx="{SPINE_X}" cy="{row.y:.1f}" r="{radius}"/>'
+                   f'<circle cx="{SPINE_X}" cy="{_n(row.y)}" r="{radius}"/>'
                    f'<text font-size="{FONT_PX}">{spans}</text></a>')
     out.append("</g></svg>")
     return "".join(out)

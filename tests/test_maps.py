@@ -69,13 +69,26 @@ class Elements(HTMLParser):
                 if name == tag and (cls is None or cls in a.get("class", "").split())]
 
 
+def node_keys(svg: str) -> dict[str, str]:
+    """What each node's ``data-key`` stands for: the view's key of the node it links to (see ``href``)."""
+    keys = {}
+    for a, _ in Elements(svg).all("a", "kb-map-node"):
+        folder, page = a["href"].split("/")
+        keys[a["data-key"]] = f"{folder.removesuffix('s')}:{page.removesuffix('.html')}"
+    return keys
+
+
 def curves(svg: str) -> list[tuple[frozenset, float]]:
-    """Each drawn curve's two ends (node keys) and its stroke width."""
-    return [(frozenset(a["data-ends"].split()), float(a["stroke-width"])) for a, _ in Elements(svg).all("path")]
+    """Each drawn curve's two ends (the view's node keys, from its ``data-ends``) and its stroke width."""
+    key = node_keys(svg)
+    return [(frozenset(key[end] for end in a["data-ends"].split()), float(a["stroke-width"]))
+            for a, _ in Elements(svg).all("path")]
 
 
-def node_keys(svg: str) -> list[str]:
-    return [a["data-key"] for a, _ in Elements(svg).all("a", "kb-map-node")]
+def titles(svg: str) -> dict[str, str]:
+    """Each node's title, by the view's key of the node."""
+    key = node_keys(svg)
+    return {key[number]: title for number, title in re.findall(r'data-key="([^"]+)"><title>([^<]*)</title>', svg)}
 
 
 # Labels and layout ---------------------------------------------------------------------------
@@ -168,29 +181,43 @@ def test_every_curve_names_its_two_ends_which_are_nodes_of_the_map(views):
     svg = maps.render_svg(view, href, whole_vocabulary=True)
     drawn = {frozenset((u, v)) for u, v, _ in maps.strongest_edges(view)}
     assert {ends for ends, _ in curves(svg)} == drawn
-    assert set(node_keys(svg)) == {n.key for n in view.nodes}
+    assert sorted(node_keys(svg).values()) == sorted(n.key for n in view.nodes)
+
+
+def test_nodes_are_named_by_their_row_so_that_each_curve_end_costs_a_few_bytes(views):
+    svg = maps.render_svg(views.article("skin-in-the-game").map, href)
+    assert list(node_keys(svg)) == [str(i) for i in range(len(node_keys(svg)))]
 
 
 def test_a_nodes_title_names_what_it_is_linked_to_on_the_map(views):
     view = views.vocabulary_map()
     svg = maps.render_svg(view, href, whole_vocabulary=True)
     labels = {n.key: n.link.label for n in view.nodes}
-    titles = dict(re.findall(r'data-key="([^"]+)"><title>([^<]*)</title>', svg))
-    assert titles.keys() == labels.keys()
-    for key, title in titles.items():
+    said_of = titles(svg)
+    assert said_of.keys() == labels.keys()
+    for key, title in said_of.items():
         linked = [labels[k] for ends, _ in curves(svg) if key in ends for k in ends - {key}]
         said = title.split(" On this map it is linked to ")[1].removesuffix(".")
         assert sorted(re.split(r", | and (?=[A-Z])", said)) == sorted(linked)
 
 
+def test_a_concept_nodes_title_gives_its_definition_and_an_article_nodes_only_its_title(views):
+    view = views.article("skin-in-the-game").map
+    said_of = titles(maps.render_svg(view, href))
+    for n in view.nodes:
+        said = said_of[n.key].split(" On this map it is linked to ")[0]
+        assert said == (f"{n.link.label}: {n.link.tooltip}" if n.link.kind == "concept" else n.link.label)
+
+
 def test_curves_within_a_group_take_its_colour_and_curves_between_groups_are_faint(views):
     view = views.vocabulary_map()
     svg = maps.render_svg(view, href, whole_vocabulary=True)
-    colour = {a["data-key"]: next(c for c in a["class"].split() if c.startswith("kb-map-g"))
+    key = node_keys(svg)
+    colour = {key[a["data-key"]]: next(c for c in a["class"].split() if c.startswith("kb-map-g"))
               for a, _ in Elements(svg).all("a", "kb-map-node")}
     group_of = {k: i for i, g in enumerate(maps.communities(view)) for k in g.keys}
     for a, _ in Elements(svg).all("path"):
-        u, v = a["data-ends"].split()
+        u, v = (key[end] for end in a["data-ends"].split())
         assert a["class"] == (colour[u] if group_of[u] == group_of[v] else "kb-map-faint")
     groups = maps.communities(view)
     assert all(colour[a.keys[0]] != colour[b.keys[0]] for a, b in pairwise(groups))
@@ -318,7 +345,9 @@ def test_a_local_maps_link_weights_are_those_of_the_whole_vocabulary_map(views):
 def test_on_a_local_map_only_the_curves_from_the_current_page_are_drawn_strong(views):
     view = views.article("skin-in-the-game").map
     svg = maps.render_svg(view, href)
-    drawn = {frozenset(a["data-ends"].split()): a.get("class", "") for a, _ in Elements(svg).all("path")}
+    key = node_keys(svg)
+    drawn = {frozenset(key[e] for e in a["data-ends"].split()): a.get("class", "")
+             for a, _ in Elements(svg).all("path")}
     assert set(drawn.values()) == {"", "kb-map-faint"}
     assert all((c == "") == ("article:skin-in-the-game" in ends) for ends, c in drawn.items())
 
