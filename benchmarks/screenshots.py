@@ -2,9 +2,10 @@
 
 Builds the site (or takes ``--site``), opens it in Debian's Chromium through
 Playwright and saves the first screen of the home page and of a concept page,
-the home page's concept map, and a trainer's session (``DEMO_SESSION``) in the
-session builder and printed as handout, facilitator sheet and reading pack,
-into docs/_static/screenshots/.
+the home page's concept map (as it opens, and with Trust picked out), a
+concept page's and an article page's maps, and a trainer's session
+(``DEMO_SESSION``) in the session builder and printed as handout, facilitator
+sheet and reading pack, into docs/_static/screenshots/.
 
     python benchmarks/screenshots.py
 """
@@ -31,7 +32,9 @@ SHOTS = [  # (file, page, viewport width, height, element or None for the first 
     ("concept-phone.png", "concepts/trust.html", 390, 844, None),
     ("concept-desktop.png", "concepts/trust.html", 1280, 900, None),
     ("map-phone.png", "index.html", 390, 844, "#kb-concept-map"),
+    ("map-picked-phone.png", "index.html", 390, 844, "#kb-concept-map"),
     ("concept-map-phone.png", "concepts/trust.html", 390, 844, "#kb-map svg"),
+    ("article-map-phone.png", "articles/skin-in-the-game.html", 390, 844, "#kb-map svg"),
     # {session} is DEMO_SESSION as the builder encodes it into a link; {participants} is its participants'
     # copy (no facilitator notes), which the builder's handout and reading pack links carry.
     ("session-builder-desktop.png", "session.html#s={session}", 1280, 900, "#kb-builder-steps"),
@@ -45,6 +48,9 @@ SHOTS = [  # (file, page, viewport width, height, element or None for the first 
      "#kb-session-print .kb-step:has(.kb-facilitator-note)"),
     ("print-pack-desktop.png", "session-print.html#kind=pack&s={participants}", 1280, 900, None),
 ]
+
+# Shots taken with one node of the map picked out (kb-map.js), as keyboard focus picks it out.
+PICKED = {"map-picked-phone.png": "#kb-concept-map a[aria-label='Trust']"}
 
 # Furo's page chrome that stays on screen while Playwright scrolls a tall element into its picture (the
 # header, the skip link, "Back to top"): hidden in element shots, which show the element alone.
@@ -99,6 +105,8 @@ def main(argv=None) -> int:
                 page = context.new_page()
                 page.goto(server.url + page_path.replace("{session}", session).replace("{participants}", participants))
                 page.wait_for_load_state("networkidle")
+                if name in PICKED:
+                    page.focus(PICKED[name])
                 if selector:
                     page.locator(selector).first.screenshot(path=str(OUT / name), style=PAGE_CHROME_HIDDEN)
                 else:

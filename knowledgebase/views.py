@@ -20,6 +20,9 @@ from .schema import SOURCE_KIND_LABELS
 RELATED_COUNT = 5
 LINKED_FROM_COUNT = 12   # an article page shows this many backlinks, so hub pages stay small
 CONCEPT_CARDS_PER_KIND = 12   # a concept page shows this many articles of each kind; search lists them all
+MAP_NEIGHBOURS = 15           # a concept page's map shows at most this many of the concepts its page names
+MAP_TAGGED_TOGETHER = 3       # ... and, where there is room, this many more that articles often tag with it
+VOCABULARY_MAP_CONCEPTS = 40  # the whole-vocabulary map shows the concepts with the most articles, so pages stay small
 KIND_LABELS = {
     "guide": "Guides", "explainer": "Explainers", "case-study": "Case studies",
     "research-summary": "Research summaries", "reflection": "Reflections", "tool": "Tools",
@@ -67,6 +70,7 @@ class MapNode:
     key: str           # "concept:trust", "article:x"
     link: Link
     centre: bool = False
+    group: str = ""    # on a local map, why the node is there: a key of maps.GROUP_HEADINGS
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class MapView:
     title: str
     nodes: tuple[MapNode, ...]
     edges: tuple[tuple[str, str, int], ...]   # (key, key, weight)
+    left_out: int = 0  # what the page lists (or the vocabulary holds) that the map leaves out, for lack of room
 
 
 @dataclass(frozen=True)
@@ -389,33 +394,64 @@ class Views:
     # Maps ------------------------------------------------------------------------------------
 
     def article_map(self, aid: str, related: list[str]) -> MapView:
+        """The article, its concepts, and the related articles its page lists, each joined to the concepts
+        it shares with this one (or to this one, when it shares none)."""
         a = self.kb.articles[aid]
         nodes = [MapNode(f"article:{aid}", self.article_link(aid), centre=True)]
-        nodes += [MapNode(f"concept:{c}", self.concept_link(c)) for c in a.concepts]
-        nodes += [MapNode(f"article:{r}", self.article_link(r)) for r in related[:3]]
+        nodes += [MapNode(f"concept:{c}", self.concept_link(c), group="concept") for c in a.concepts]
+        nodes += [MapNode(f"article:{r}", self.article_link(r), group="article") for r in related]
         edges = [(f"article:{aid}", f"concept:{c}", 2 if i == 0 else 1) for i, c in enumerate(a.concepts)]
-        for r in related[:3]:
+        for r in related:
             shared = [c for c in self.kb.articles[r].concepts if c in a.concepts]
             edges += [(f"article:{r}", f"concept:{c}", 1) for c in shared] or [(f"article:{aid}", f"article:{r}", 1)]
         return MapView(f"Concept map around {a.title}", tuple(nodes), tuple(edges))
 
     def concept_local_map(self, cid: str) -> MapView:
+        """The concept and the concepts its page names (broader, narrower, related: the same lists, under the
+        same headings), the most strongly linked first; where there is room, those articles most often tag
+        with it besides. Weights are those of the whole-vocabulary map."""
         c = self.kb.concepts[cid]
-        neighbours = list(dict.fromkeys(list(c.broader) + self.graph.narrower(cid) + self.graph.related_concepts(cid)
-                                        + [x for x, _ in self.graph.cooccurring(cid, 4)]))
-        neighbours = [n for n in neighbours if n != cid][:10]
+        weights = self.concept_weights(cid)
+        named: dict[str, int] = {}   # concept -> its list, by position in ``lists``
+        lists = ("broader", "narrower", "related")
+        for position, ids in enumerate((c.broader, self.graph.narrower(cid), self.graph.related_concepts(cid))):
+            for other in ids:
+                if other != cid:
+                    named.setdefault(other, position)
+        strongest = sorted(named, key=lambda n: (-weights.get(n, 0), n))[:MAP_NEIGHBOURS]
+        shown = [(n, lists[named[n]]) for n in sorted(strongest, key=lambda n: (named[n], -weights.get(n, 0), n))]
+        room = min(MAP_TAGGED_TOGETHER, MAP_NEIGHBOURS - len(shown))
+        together = [n for n, _ in self.graph.cooccurring(cid, len(self.kb.concepts)) if n not in named][:room]
+        shown += [(n, "tagged-together") for n in together]
         nodes = [MapNode(f"concept:{cid}", self.concept_link(cid), centre=True)]
-        nodes += [MapNode(f"concept:{n}", self.concept_link(n)) for n in neighbours]
+        nodes += [MapNode(f"concept:{n}", self.concept_link(n), group=group) for n, group in shown]
+        edges = tuple((f"concept:{cid}", f"concept:{n}", max(1, weights.get(n, 0))) for n, _ in shown)
+        return MapView(f"Concepts around {c.label}", tuple(nodes), edges, left_out=len(named) - len(strongest))
+
+    def concept_weights(self, cid: str) -> dict[str, int]:
+        """How strongly each concept is linked to ``cid``, as :meth:`ConceptGraph.concept_map` weighs it: the
+        articles tagged with both, plus one for each way either names the other as broader or related."""
         weights = dict(self.graph.cooccurring(cid, len(self.kb.concepts)))
-        edges = tuple((f"concept:{cid}", f"concept:{n}", max(1, weights.get(n, 1))) for n in neighbours)
-        return MapView(f"Concepts around {c.label}", tuple(nodes), edges)
+        c = self.kb.concepts[cid]
+        for other in self.kb.concepts.values():
+            if other.id == cid:
+                continue
+            named = (other.id in c.broader) + (cid in other.broader) + (other.id in c.related) + (cid in other.related)
+            if named:
+                weights[other.id] = weights.get(other.id, 0) + named
+        return weights
 
     def vocabulary_map(self) -> MapView:
+        """The concepts with the most articles (every concept, in a vocabulary of up to
+        :data:`VOCABULARY_MAP_CONCEPTS`) and every link between them."""
         g = self.graph.concept_map()
-        nodes = tuple(MapNode(f"concept:{cid}", self.concept_link(cid)) for cid in sorted(g.nodes))
+        shown = set(sorted(g.nodes, key=lambda c: (-g.nodes[c]["articles"], c))[:VOCABULARY_MAP_CONCEPTS])
+        nodes = tuple(MapNode(f"concept:{cid}", self.concept_link(cid)) for cid in sorted(shown))
         edges = tuple(sorted((f"concept:{min(u, v)}", f"concept:{max(u, v)}", int(d["weight"]))
-                             for u, v, d in g.edges(data=True)))
-        return MapView("Map of all concepts", nodes, edges)
+                             for u, v, d in g.edges(data=True) if u in shown and v in shown))
+        title = "Map of all concepts" if len(shown) == len(g) else \
+            f"Map of the {len(shown)} concepts with the most articles"
+        return MapView(title, nodes, edges, left_out=len(g) - len(shown))
 
     # Lists -----------------------------------------------------------------------------------
 

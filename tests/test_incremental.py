@@ -157,3 +157,20 @@ def test_an_article_that_stops_loading_without_a_change_of_its_own_is_read_again
     site = build(srcdir)
     assert "articles/quiet-reflection" in site.written()
     same_as_a_clean_build(site, tmp_path)
+
+
+def test_naming_a_related_concept_updates_both_concept_maps_and_the_vocabulary_map(srcdir):
+    edit(srcdir / "concepts" / "trust.md", "related: [inquiry]", "related: [inquiry, learning]")
+    site = build(srcdir)
+    assert {"concepts/trust", "concepts/learning", "index"} <= site.written()
+    # Learning's page now lists Trust as related, and its map shows it under the same heading.
+    learning = site.soup("concepts/learning").select_one("#kb-map svg.kb-map")
+    rows = sorted([(float(h.tspan["y"]), h.get_text(" ")) for h in learning.select(".kb-map-heading")]
+                  + [(float(a.circle["cy"]), a["aria-label"]) for a in learning.select("a.kb-map-node")])
+    shown = [text for _, text in rows]
+    assert shown[shown.index("Related") + 1] == "Trust"
+    home = site.soup("index").select_one("svg.kb-map")
+    label = {a["data-key"]: a["aria-label"] for a in home.select("a.kb-map-node")}
+    weights = {frozenset(label[end] for end in p["data-ends"].split()): int(p["data-weight"])
+               for p in home.select("path")}
+    assert weights[frozenset(("Learning", "Trust"))] == 2  # one article tags both, and Trust names Learning

@@ -115,6 +115,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", memory.release_doctree, priority=memory.PRIORITY)
     app.add_css_file("kb.css")
     app.add_js_file("kb-preview.js", loading_method="defer")  # previews of concept and article links
+    app.add_js_file("kb-map.js", loading_method="defer")  # a concept map's node picked out with its links
     app.add_css_file("kb-session.css")
     app.add_js_file("kb-session.js", loading_method="defer")  # the trainer's session, for the buttons below
     app.add_js_file("kb-add-to-session.js", loading_method="defer")  # "Add to my session", "Start from this path"

@@ -19,7 +19,7 @@ from docutils import nodes
 from .. import views as v
 from ..characters import strip_forbidden
 from ..citation import Citation
-from ..maps import render_svg
+from ..maps import render_map
 from ..paths import format_minutes
 from .nodes import kb_html
 from .pages import path_pack_pagename
@@ -201,12 +201,13 @@ class Renderer:
             row += column
         return grid
 
-    def map(self, view: v.MapView, whole: bool = False, element_id: str = "kb-map") -> list[nodes.Node]:
+    def map(self, view: v.MapView, whole: bool = False, element_id: str = "kb-local-map") -> list[nodes.Node]:
+        """The SVG map, what it leaves out and its links as a list (:func:`render_map`); other builders
+        get the list of links alone."""
         if not self.html:
             return [self.link_list([n.link for n in view.nodes if not n.centre])]
-        svg = render_svg(view, self.uri, whole_vocabulary=whole, element_id=element_id)
         figure = nodes.container(classes=["kb-map-figure"])
-        figure += kb_html(html=svg)
+        figure += kb_html(html=render_map(view, self.uri, whole_vocabulary=whole, element_id=element_id))
         return [figure]
 
     # Article pages ---------------------------------------------------------------------------
